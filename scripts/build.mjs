@@ -1,0 +1,35 @@
+// Bundles each entry point into one file under dist/ so that a sealed worker reads few files
+// (its Landlock rules allow only the node binary, its libraries and the bundle).
+import { build } from 'esbuild';
+import { existsSync, rmSync } from 'node:fs';
+
+const entries = [
+  { in: 'src/index.ts', out: 'index', bundleDeps: false },
+  { in: 'src/cli/main.ts', out: 'cli', bundleDeps: false, shebang: true },
+  { in: 'runtime/worker.ts', out: 'worker', bundleDeps: true },
+  { in: 'native/launcher.ts', out: 'launcher', bundleDeps: true },
+];
+
+rmSync('dist', { recursive: true, force: true });
+for (const e of entries.filter((e) => existsSync(e.in))) {
+  const banner = [
+    e.shebang ? '#!/usr/bin/env node' : '',
+    // Bundled CommonJS dependencies call require(); give ESM output one.
+    "import { createRequire as __pvfCreateRequire } from 'node:module';",
+    'const require = __pvfCreateRequire(import.meta.url);',
+  ].filter(Boolean);
+  await build({
+    entryPoints: [e.in],
+    outfile: `dist/${e.out}.js`,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: 'linked',
+    // koffi is a native addon: never bundled, only ever loaded by the launcher and the CLI.
+    external: ['koffi'],
+    packages: e.bundleDeps ? 'bundle' : 'external',
+    banner: { js: banner.join('\n') },
+    logLevel: 'warning',
+  });
+}

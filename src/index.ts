@@ -1,0 +1,2 @@
+// Public API of pvf-runtime: named re-exports only.
+export {};
