@@ -1,0 +1,129 @@
+// Strict SCALE primitives. scale-ts decodes leniently (any non-zero Option tag is Some, a
+// vector longer than the input is silently cut short, non-minimal compacts are accepted);
+// parity-scale-codec, which the reference validator decodes with, rejects all three. Whether
+// a PVF's output decodes is consensus, so these must refuse exactly what parity-scale-codec
+// refuses.
+import { Bytes, type Codec, createCodec, createDecoder, Vector } from 'scale-ts';
+
+/** A SCALE input that parity-scale-codec would refuse. */
+export class CodecError extends Error {
+  override name = 'CodecError';
+}
+
+// Reads parity-scale-codec's Compact<u32>, refusing non-minimal encodings (its
+// `U32_OUT_OF_RANGE` checks) and values above u32::MAX.
+const compactU32 = createDecoder((bytes): number => {
+  const view = new DataView(bytes.buffer);
+  const need = (n: number) => {
+    if (bytes.i + n > bytes.byteLength)
+      throw new CodecError('not enough data for a compact length');
+  };
+  need(1);
+  const first = view.getUint8(bytes.i);
+  switch (first & 3) {
+    case 0:
+      bytes.i += 1;
+      return first >>> 2;
+    case 1: {
+      need(2);
+      const v = view.getUint16(bytes.i, true) >>> 2;
+      if (v <= 0x3f) throw new CodecError('non-minimal compact encoding');
+      bytes.i += 2;
+      return v;
+    }
+    case 2: {
+      need(4);
+      const v = view.getUint32(bytes.i, true) >>> 2;
+      if (v <= 0x3fff) throw new CodecError('non-minimal compact encoding');
+      bytes.i += 4;
+      return v;
+    }
+    default: {
+      // Big-integer mode: for a u32 exactly 4 following bytes are allowed (upper six bits 0).
+      if (first >>> 2 !== 0) throw new CodecError('compact length out of range for u32');
+      need(5);
+      const v = view.getUint32(bytes.i + 1, true);
+      if (v <= 0x3fffffff) throw new CodecError('non-minimal compact encoding');
+      bytes.i += 5;
+      return v;
+    }
+  }
+});
+
+/** `Vec<u8>`: a compact length, then the bytes; a length past the input is an error. */
+export const bytes: Codec<Uint8Array> = createCodec(
+  Bytes().enc,
+  createDecoder((input) => {
+    const len = compactU32(input);
+    if (input.i + len > input.byteLength) throw new CodecError('vector length exceeds the input');
+    const out = new Uint8Array(input.buffer, input.i, len).slice();
+    input.i += len;
+    return out;
+  }),
+);
+
+/** `Option<T>` with parity-scale-codec's tag rule: 0 is None, 1 is Some, anything else fails. */
+export function Option<T>(inner: Codec<T>): Codec<T | undefined> {
+  return createCodec(
+    (v: T | undefined) => (v === undefined ? new Uint8Array([0]) : concat([1], inner.enc(v))),
+    createDecoder((input) => {
+      if (input.i >= input.byteLength) throw new CodecError('not enough data for an Option tag');
+      const tag = new DataView(input.buffer).getUint8(input.i);
+      input.i += 1;
+      if (tag === 0) return undefined;
+      if (tag === 1) return inner.dec(input);
+      throw new CodecError(`invalid Option tag ${tag}`);
+    }),
+  );
+}
+
+/**
+ * `BoundedVec<T, max>`: encodes like `Vec<T>`; decoding refuses more than `max` items, as
+ * sp-core's `BoundedVec::decode` does ("BoundedVec exceeds its limit").
+ */
+export function BoundedVec<T>(inner: Codec<T>, max: number): Codec<T[]> {
+  return createCodec(
+    Vector(inner).enc,
+    createDecoder((input) => {
+      const n = compactU32(input);
+      if (n > max) throw new CodecError(`vector of ${n} items exceeds its bound of ${max}`);
+      const out: T[] = [];
+      for (let k = 0; k < n; k++) out.push(inner.dec(input));
+      return out;
+    }),
+  );
+}
+
+/**
+ * Decodes all of `input` with `codec`, or throws {@link CodecError}: trailing bytes, input that
+ * ends early and over-long vectors are all refused (parity-scale-codec's `decode_all`).
+ */
+export function decodeAll<T>(codec: Codec<T>, input: Uint8Array): T {
+  // scale-ts reads from `input.buffer` at offset 0, ignoring a view's byteOffset: hand it a
+  // buffer of exactly the input.
+  const exact =
+    input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? input : input.slice();
+  let end = 0;
+  let value: T;
+  try {
+    value = createDecoder((b) => {
+      const v = codec.dec(b);
+      end = b.i;
+      return v;
+    })(exact.buffer as ArrayBuffer);
+  } catch (err) {
+    if (err instanceof CodecError) throw err;
+    // DataView reads past the end throw RangeError.
+    throw new CodecError(`input ends early: ${(err as Error).message}`);
+  }
+  if (end !== exact.byteLength)
+    throw new CodecError(`${exact.byteLength - end} trailing byte(s) after the value`);
+  return value;
+}
+
+function concat(a: ArrayLike<number>, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
