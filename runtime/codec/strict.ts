@@ -5,6 +5,10 @@
 // refuses.
 import { Bytes, type Codec, createCodec, createDecoder, Vector } from 'scale-ts';
 
+/** scale-ts's decoder input: the whole buffer plus a cursor `i` (missing from its .d.ts). */
+type Cursor = Uint8Array & { i: number };
+const decoder = <T>(fn: (input: Cursor) => T) => createDecoder((input) => fn(input as Cursor));
+
 /** A SCALE input that parity-scale-codec would refuse. */
 export class CodecError extends Error {
   override name = 'CodecError';
@@ -12,7 +16,7 @@ export class CodecError extends Error {
 
 // Reads parity-scale-codec's Compact<u32>, refusing non-minimal encodings (its
 // `U32_OUT_OF_RANGE` checks) and values above u32::MAX.
-const compactU32 = createDecoder((bytes): number => {
+const compactU32 = decoder((bytes): number => {
   const view = new DataView(bytes.buffer);
   const need = (n: number) => {
     if (bytes.i + n > bytes.byteLength)
@@ -53,7 +57,7 @@ const compactU32 = createDecoder((bytes): number => {
 /** `Vec<u8>`: a compact length, then the bytes; a length past the input is an error. */
 export const bytes: Codec<Uint8Array> = createCodec(
   Bytes().enc,
-  createDecoder((input) => {
+  decoder((input) => {
     const len = compactU32(input);
     if (input.i + len > input.byteLength) throw new CodecError('vector length exceeds the input');
     const out = new Uint8Array(input.buffer, input.i, len).slice();
@@ -66,7 +70,7 @@ export const bytes: Codec<Uint8Array> = createCodec(
 export function Option<T>(inner: Codec<T>): Codec<T | undefined> {
   return createCodec(
     (v: T | undefined) => (v === undefined ? new Uint8Array([0]) : concat([1], inner.enc(v))),
-    createDecoder((input) => {
+    decoder((input) => {
       if (input.i >= input.byteLength) throw new CodecError('not enough data for an Option tag');
       const tag = new DataView(input.buffer).getUint8(input.i);
       input.i += 1;
@@ -84,7 +88,7 @@ export function Option<T>(inner: Codec<T>): Codec<T | undefined> {
 export function BoundedVec<T>(inner: Codec<T>, max: number): Codec<T[]> {
   return createCodec(
     Vector(inner).enc,
-    createDecoder((input) => {
+    decoder((input) => {
       const n = compactU32(input);
       if (n > max) throw new CodecError(`vector of ${n} items exceeds its bound of ${max}`);
       const out: T[] = [];
@@ -106,7 +110,7 @@ export function decodeAll<T>(codec: Codec<T>, input: Uint8Array): T {
   let end = 0;
   let value: T;
   try {
-    value = createDecoder((b) => {
+    value = decoder((b) => {
       const v = codec.dec(b);
       end = b.i;
       return v;
