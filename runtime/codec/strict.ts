@@ -55,7 +55,7 @@ const compactU32 = decoder((bytes): number => {
 });
 
 /** `Vec<u8>`: a compact length, then the bytes; a length past the input is an error. */
-export const bytes: Codec<Uint8Array> = createCodec(
+export const bytes: Codec<Uint8Array> = createCodec<Uint8Array>(
   Bytes().enc,
   decoder((input) => {
     const len = compactU32(input);
