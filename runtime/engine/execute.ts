@@ -1,0 +1,125 @@
+// Execution: one fresh instance per call, exactly the sequence of sc-executor-wasmtime's
+// `WasmtimeInstance::call_impl` + `perform_call` (substrate/client/executor/wasmtime/src/
+// runtime.rs): instantiate, read `__heap_base`, resolve the entry point, allocate the input with
+// the host allocator, call, then bounds-check and copy the returned (ptr, len).
+import { decodeValidationResult } from '../codec/validation.js';
+import { CodecError } from '../codec/strict.js';
+import type { HostContext } from '../host/context.js';
+import { LogSink } from '../host/log-sink.js';
+import { FreeingBumpAllocator } from './freeing-bump.js';
+import type { HostSlot } from './link.js';
+import { GuestMemory, unpackPtrLen } from './memory.js';
+import { classify, type Classified } from './traps.js';
+import type {
+  CallOutcome,
+  EngineOutcome,
+  InvalidReason,
+  LogRecord,
+  PreparedModule,
+} from './types.js';
+
+// sc-executor-wasmtime `extract_heap_base` errors.
+const HEAP_BASE_ERRORS = {
+  missing: '__heap_base is not found',
+  'not-a-global': '__heap_base is not a global',
+  'not-i32': '__heap_base is not a i32',
+} as const;
+
+/** Runs `validate_block(params)` and checks the result decodes as a `ValidationResult`. */
+export function validateBlock(prepared: PreparedModule, params: Uint8Array): EngineOutcome {
+  const out = callExport(prepared, 'validate_block', params);
+  if (out.kind !== 'returned') return out;
+  try {
+    decodeValidationResult(out.output);
+  } catch (err) {
+    if (!(err instanceof CodecError)) throw err;
+    return invalid(
+      'bad-result',
+      `validation result decoding failed: ${err.message}`,
+      out.logs,
+      out.logsDropped,
+    );
+  }
+  return { kind: 'valid', result: out.output, logs: out.logs, logsDropped: out.logsDropped };
+}
+
+/** Calls the runtime function `fn: (i32, i32) -> i64` with `input` and returns its output bytes. */
+export function callExport(prepared: PreparedModule, fn: string, input: Uint8Array): CallOutcome {
+  const logs = new LogSink(prepared.params.maxLogBytes);
+  const failed = (c: Classified): CallOutcome =>
+    c.kind === 'internal-error'
+      ? c
+      : invalid(c.reason, panicText(c.reason, c.message, logs), logs.records, logs.dropped);
+
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(prepared.module, prepared.imports);
+  } catch (err) {
+    // A trap while initialising (data segment out of range, start function) is the code's
+    // fault; a link error cannot happen after `link` and means a host bug.
+    const c = classify(err);
+    return failed(
+      c.kind === 'invalid' ? { ...c, message: `failed to instantiate: ${c.message}` } : c,
+    );
+  }
+  const exports = instance.exports;
+  if (prepared.heapBase !== 'ok')
+    return invalid('bad-entry-point', HEAP_BASE_ERRORS[prepared.heapBase], [], 0);
+  const base = (exports.__heap_base as WebAssembly.Global).value as number;
+  const check = prepared.entryPoints.get(fn);
+  if (check === undefined)
+    return invalid('bad-entry-point', `Exported method ${fn} is not found`, [], 0);
+  if (check === 'not-a-function')
+    return invalid('bad-entry-point', `Export ${fn} is not a function`, [], 0);
+  if (check === 'bad-signature')
+    return invalid('bad-entry-point', `Exported function '${fn}' has invalid signature.`, [], 0);
+  const entry = exports[fn] as (ptr: number, len: number) => bigint;
+
+  const memory = new GuestMemory(exports.memory as WebAssembly.Memory);
+  const allocator = new FreeingBumpAllocator(base, prepared.params.maxMemoryPages);
+  const ctx: HostContext = { memory, allocator, logs, maxLogLevel: prepared.params.maxLogLevel };
+  const slot = prepared.slot as HostSlot;
+  const outer = slot.ctx;
+  slot.ctx = ctx;
+  try {
+    const ptr = allocator.allocate(memory, input.byteLength);
+    memory.write(ptr, input);
+    const [outPtr, outLen] = unpackPtrLen(entry(ptr, input.byteLength));
+    // sc-executor's `extract_output_data`: the range must lie inside memory as it is now.
+    if (outPtr + outLen > memory.size)
+      return invalid(
+        'bad-result',
+        `output exceeds bounds of wasm memory: [${outPtr}, ${outPtr + outLen}) past ${memory.size}`,
+        logs.records,
+        logs.dropped,
+      );
+    return {
+      kind: 'returned',
+      output: memory.read(outPtr, outLen),
+      logs: logs.records,
+      logsDropped: logs.dropped,
+    };
+  } catch (err) {
+    return failed(classify(err));
+  } finally {
+    slot.ctx = outer;
+  }
+}
+
+/**
+ * The message of an invalid outcome: a Rust panic logs its message (target `runtime`, level
+ * error) and then executes `unreachable`, so the trap alone says little; report the panic.
+ */
+function panicText(reason: InvalidReason, message: string, logs: LogSink): string {
+  if (reason === 'unreachable' && logs.lastPanic !== undefined) return logs.lastPanic;
+  return message;
+}
+
+function invalid(
+  reason: InvalidReason,
+  message: string,
+  logs: readonly LogRecord[],
+  logsDropped: number,
+) {
+  return { kind: 'invalid', reason, message, logs, logsDropped } as const;
+}

@@ -1,0 +1,137 @@
+// Substrate's freeing-bump heap allocator, behaviour for behaviour. Must match sc-allocator's
+// `FreeingBumpHeapAllocator` (substrate/client/allocator/src/freeing_bump.rs, on-chain context):
+// where a runtime runs out of heap is consensus, so sizes, header layout, free-list order,
+// memory growth and poisoning all follow the reference exactly.
+//
+// Layout: every allocation is preceded by an 8-byte little-endian header. Occupied: low u32 =
+// order, bit 32 set. Free: low u32 = next free header (u32::MAX = nil), high u32 = 0. Sizes are
+// rounded up to a power of two, at least 8 bytes (order 0) and at most 32 MiB (order 22).
+import { HostTrap } from './traps.js';
+import { PAGE_SIZE, type GuestMemory } from './memory.js';
+
+/** sp-core `MAX_POSSIBLE_ALLOCATION`: 32 MiB. */
+export const MAX_POSSIBLE_ALLOCATION = 32 * 1024 * 1024;
+const MIN_POSSIBLE_ALLOCATION = 8;
+const N_ORDERS = 23;
+const HEADER_SIZE = 8;
+const ALIGNMENT = 8;
+const NIL = 0xffffffff;
+/** sc-allocator `MAX_WASM_PAGES`: the wasm32 limit, used when the memory declares no maximum. */
+const MAX_WASM_PAGES = 65536;
+
+/** An sc-allocator error; like the reference's `expect`, it traps the guest. */
+export class AllocatorError extends HostTrap {
+  override name = 'AllocatorError';
+}
+
+const outOfSpace = () => new AllocatorError('out-of-memory', 'Allocator ran out of space');
+const other = (msg: string) => new AllocatorError('host-error', `allocator: ${msg}`);
+
+/** `Order::from_size`: 8 → 0, 16 → 1, …, 32 MiB → 22. */
+function orderFromSize(size: number): number {
+  if (size > MAX_POSSIBLE_ALLOCATION)
+    throw new AllocatorError('out-of-memory', 'Requested allocation size is too large');
+  const clamped = Math.max(size, MIN_POSSIBLE_ALLOCATION);
+  // next_power_of_two(clamped).trailing_zeros() - 3, for clamped in [8, 2^25].
+  return 32 - Math.clz32(clamped - 1) - 3;
+}
+
+const orderSize = (order: number) => MIN_POSSIBLE_ALLOCATION << order;
+
+export class FreeingBumpAllocator {
+  private bumper: number;
+  private readonly heads = new Array<number>(N_ORDERS).fill(NIL);
+  private poisoned = false;
+  private lastObservedSize = 0;
+
+  /**
+   * @param heapBase the guest's `__heap_base`, aligned up to 8 as the reference does.
+   * @param maxPages the memory's maximum in pages (`Memory::max_pages`), or undefined if none.
+   */
+  constructor(
+    heapBase: number,
+    private readonly maxPages: number | undefined,
+  ) {
+    this.bumper = Math.ceil((heapBase >>> 0) / ALIGNMENT) * ALIGNMENT;
+  }
+
+  /** `allocate`: a pointer to at least `size` bytes. Throws `AllocatorError` (and poisons). */
+  allocate(mem: GuestMemory, size: number): number {
+    if (this.poisoned) throw other('the allocator has been poisoned');
+    try {
+      this.observeMemorySize(mem);
+      const order = orderFromSize(size >>> 0);
+      let headerPtr = this.heads[order]!;
+      if (headerPtr !== NIL) {
+        if (headerPtr + orderSize(order) + HEADER_SIZE > mem.size)
+          throw other('Invalid header pointer detected');
+        const [lo, hi] = this.readHeader(mem, headerPtr);
+        if (hi & 1) throw other('free list points to a occupied header');
+        this.heads[order] = lo;
+      } else {
+        headerPtr = this.bump(orderSize(order) + HEADER_SIZE, mem);
+      }
+      this.writeHeader(mem, headerPtr, order, 1);
+      return headerPtr + HEADER_SIZE;
+    } catch (err) {
+      this.poisoned = true;
+      throw err;
+    }
+  }
+
+  /** `deallocate`: returns the chunk at `ptr` to its free list. Throws `AllocatorError`. */
+  deallocate(mem: GuestMemory, ptr: number): void {
+    if (this.poisoned) throw other('the allocator has been poisoned');
+    try {
+      this.observeMemorySize(mem);
+      const p = ptr >>> 0;
+      if (p < HEADER_SIZE) throw other('Invalid pointer for deallocation');
+      const headerPtr = p - HEADER_SIZE;
+      const [lo, hi] = this.readHeader(mem, headerPtr);
+      if (!(hi & 1)) throw other('the allocation points to an empty header');
+      if (lo >= N_ORDERS) throw other('invalid order');
+      const prev = this.heads[lo]!;
+      this.heads[lo] = headerPtr;
+      this.writeHeader(mem, headerPtr, prev, 0);
+    } catch (err) {
+      this.poisoned = true;
+      throw err;
+    }
+  }
+
+  /** `bump`: carves `size` bytes at the bumper, growing memory as the reference does. */
+  private bump(size: number, mem: GuestMemory): number {
+    const required = this.bumper + size;
+    if (required > mem.size) {
+      const requiredPages = Math.ceil(required / PAGE_SIZE);
+      const currentPages = mem.pages;
+      const maxPages = this.maxPages ?? MAX_WASM_PAGES;
+      if (currentPages >= maxPages || requiredPages > maxPages) throw outOfSpace();
+      // Double the memory, capped at the maximum, but at least what is required.
+      const nextPages = Math.max(Math.min(currentPages * 2, maxPages), requiredPages);
+      if (!mem.grow(nextPages - currentPages)) throw outOfSpace();
+    }
+    const res = this.bumper;
+    this.bumper += size;
+    return res;
+  }
+
+  private observeMemorySize(mem: GuestMemory): void {
+    if (mem.size < this.lastObservedSize) throw other('memory shrank');
+    this.lastObservedSize = mem.size;
+  }
+
+  // `Header::read_from`: an out-of-range header is the reference's "read out of heap bounds",
+  // and an occupied header with an order >= N_ORDERS is "invalid order".
+  private readHeader(mem: GuestMemory, headerPtr: number): [number, number] {
+    if (headerPtr + 8 > mem.size) throw other('read out of heap bounds');
+    const [lo, hi] = mem.readU64Halves(headerPtr);
+    if (hi & 1 && lo >= N_ORDERS) throw other('invalid order');
+    return [lo, hi];
+  }
+
+  private writeHeader(mem: GuestMemory, headerPtr: number, data: number, occupied: 0 | 1): void {
+    if (headerPtr + 8 > mem.size) throw other('write out of heap bounds');
+    mem.writeU64Halves(headerPtr, data >>> 0, occupied);
+  }
+}

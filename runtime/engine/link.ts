@@ -1,0 +1,110 @@
+// Builds the import object of a prepared module: the mirror of sc-executor-wasmtime's
+// `prepare_imports` (substrate/client/executor/wasmtime/src/imports.rs) with
+// `allow_missing_func_imports: true`. Every import must come from `env` and be a function
+// (the memory import was already converted by memory-setup.ts); a name the host serves must
+// have the host function's exact signature; any other name links to a stub that traps only if
+// called, with the reference's message.
+import type { HostContext, HostFunction, Signature } from '../host/context.js';
+import { PVF_HOST_FUNCTIONS } from '../host/registry.js';
+import type { FuncType, WasmModule } from '../wasm/types.js';
+import { HostTrap } from './traps.js';
+import type { PrepareErrorReason } from './types.js';
+
+/** The per-module slot through which host functions find the running execution. */
+export interface HostSlot {
+  ctx: HostContext | undefined;
+}
+
+export type Linked =
+  | { readonly kind: 'linked'; readonly imports: WebAssembly.Imports; readonly missing: string[] }
+  | { readonly kind: 'error'; readonly reason: PrepareErrorReason; readonly message: string };
+
+export function link(m: WasmModule, slot: HostSlot): Linked {
+  const env: Record<string, WebAssembly.ImportValue> = {};
+  const missing: string[] = [];
+  const seen = new Map<string, FuncType>();
+  for (const imp of m.imports) {
+    if (imp.kind === 'memory') continue; // converted into a defined memory
+    if (imp.module !== 'env')
+      return fail(
+        'bad-import',
+        `host doesn't provide any imports from non-env module: ${imp.module}:${imp.name}`,
+      );
+    if (imp.kind !== 'func')
+      return fail(
+        'bad-import',
+        `host doesn't provide any non function imports: ${imp.module}:${imp.name}`,
+      );
+    const type = m.types[imp.type];
+    if (type === undefined)
+      return fail('bad-import', `import ${imp.name} has an unknown type index`);
+    // One name links to one function: a second import of it must have the same type.
+    const before = seen.get(imp.name);
+    if (before !== undefined) {
+      if (!sameType(before, type))
+        return fail('signature-mismatch', `conflicting types for import env:${imp.name}`);
+      continue;
+    }
+    seen.set(imp.name, type);
+    const hostFn = PVF_HOST_FUNCTIONS.get(imp.name);
+    if (hostFn === undefined) {
+      missing.push(imp.name);
+      env[imp.name] = stub(imp.name);
+    } else if (!sameType(hostFn.signature, type)) {
+      return fail(
+        'signature-mismatch',
+        `signature mismatch for env:${imp.name}: the host function is ${show(hostFn.signature)}, the module imports ${show(type)}`,
+      );
+    } else {
+      env[imp.name] = bind(slot, imp.name, hostFn);
+    }
+  }
+  return { kind: 'linked', imports: { env }, missing };
+}
+
+const fail = (reason: PrepareErrorReason, message: string): Linked => ({
+  kind: 'error',
+  reason,
+  message,
+});
+
+function sameType(a: Signature | FuncType, b: FuncType): boolean {
+  const eq = (x: readonly string[], y: readonly string[]) =>
+    x.length === y.length && x.every((t, k) => t === y[k]);
+  return eq(a.params, b.params) && eq(a.results, b.results);
+}
+
+const show = (t: Signature | FuncType) => `(${t.params.join(', ')}) -> (${t.results.join(', ')})`;
+
+/** A stub for an import the host does not serve (sc-executor's missing-function stub). */
+function stub(name: string): () => never {
+  return () => {
+    throw new HostTrap('unresolved-import', `call to a missing function env:${name}`);
+  };
+}
+
+// Fixed-arity wrappers: V8 calls these faster than a rest-parameter closure.
+function bind(slot: HostSlot, name: string, f: HostFunction): (...args: never[]) => unknown {
+  const call = f.call;
+  const ctx = (): HostContext => {
+    const c = slot.ctx;
+    if (c === undefined)
+      throw new HostTrap(
+        'host-error',
+        `${name} called while no entry point is running (start function)`,
+      );
+    return c;
+  };
+  switch (f.signature.params.length) {
+    case 0:
+      return () => call(ctx());
+    case 1:
+      return (a: number | bigint) => call(ctx(), a);
+    case 2:
+      return (a: number | bigint, b: number | bigint) => call(ctx(), a, b);
+    case 3:
+      return (a: number | bigint, b: number | bigint, c: number | bigint) => call(ctx(), a, b, c);
+    default:
+      return (...args: (number | bigint)[]) => call(ctx(), ...args);
+  }
+}

@@ -1,0 +1,116 @@
+// The one gateway to guest linear memory. Every (ptr, len) a guest hands the host goes through
+// here: values are normalised to u32 (`>>> 0`), ranges are checked against the current size, and
+// the byte view is re-created when `memory.grow` has detached the old buffer. A bad range throws
+// `HostTrap('out-of-bounds')`, which traps the guest and becomes an invalid outcome.
+import { HostTrap } from './traps.js';
+
+/** Wasm page size in bytes. */
+export const PAGE_SIZE = 65536;
+
+export class GuestMemory {
+  private u8: Uint8Array;
+  private dv: DataView;
+
+  constructor(readonly memory: WebAssembly.Memory) {
+    this.u8 = new Uint8Array(memory.buffer);
+    this.dv = new DataView(memory.buffer);
+  }
+
+  /** The current bytes; `memory.grow` detaches the previous buffer (byteLength becomes 0). */
+  private bytes(): Uint8Array {
+    if (this.u8.byteLength === 0) this.refresh();
+    return this.u8;
+  }
+
+  private refresh(): void {
+    this.u8 = new Uint8Array(this.memory.buffer);
+    this.dv = new DataView(this.memory.buffer);
+  }
+
+  /** Current size in bytes. */
+  get size(): number {
+    return this.bytes().byteLength;
+  }
+
+  /** Current size in pages. */
+  get pages(): number {
+    return this.size / PAGE_SIZE;
+  }
+
+  /**
+   * Grows by `delta` pages; false when the memory's maximum (or the engine) refuses, as
+   * wasmtime's `Memory::grow` returns an error.
+   */
+  grow(delta: number): boolean {
+    try {
+      this.memory.grow(delta);
+    } catch {
+      return false;
+    }
+    this.refresh();
+    return true;
+  }
+
+  /** Throws unless `[ptr, ptr + len)` lies inside memory; returns the normalised pointer. */
+  check(ptr: number, len: number, what = 'memory access'): number {
+    const p = ptr >>> 0;
+    const n = len >>> 0;
+    if (p + n > this.size)
+      throw new HostTrap(
+        'out-of-bounds',
+        `${what} out of bounds: [${p}, ${p + n}) past ${this.size}`,
+      );
+    return p;
+  }
+
+  /** A copy of `[ptr, ptr + len)`. */
+  read(ptr: number, len: number, what?: string): Uint8Array {
+    const p = this.check(ptr, len, what);
+    return this.u8.slice(p, p + (len >>> 0));
+  }
+
+  /**
+   * A view (no copy) of `[ptr, ptr + len)`, valid only until the next call into the guest or the
+   * next growth: use it to hash or verify in place, never keep it.
+   */
+  view(ptr: number, len: number, what?: string): Uint8Array {
+    const p = this.check(ptr, len, what);
+    return this.u8.subarray(p, p + (len >>> 0));
+  }
+
+  /** Copies `data` to `ptr`. */
+  write(ptr: number, data: Uint8Array, what?: string): void {
+    const p = this.check(ptr, data.byteLength, what);
+    this.u8.set(data, p);
+  }
+
+  readU32(ptr: number): number {
+    return this.dv.getUint32(this.check(ptr, 4), true);
+  }
+
+  writeU32(ptr: number, value: number): void {
+    this.dv.setUint32(this.check(ptr, 4), value, true);
+  }
+
+  /** A little-endian u64 as two u32 halves (sc-allocator's headers), avoiding BigInt. */
+  readU64Halves(ptr: number, what?: string): [lo: number, hi: number] {
+    const p = this.check(ptr, 8, what);
+    return [this.dv.getUint32(p, true), this.dv.getUint32(p + 4, true)];
+  }
+
+  writeU64Halves(ptr: number, lo: number, hi: number, what?: string): void {
+    const p = this.check(ptr, 8, what);
+    this.dv.setUint32(p, lo, true);
+    this.dv.setUint32(p + 4, hi, true);
+  }
+}
+
+/** Splits a wasm `i64` fat pointer (`ptr | len << 32`, sp-runtime-interface) into its parts. */
+export function unpackPtrLen(packed: bigint): [ptr: number, len: number] {
+  return [Number(packed & 0xffffffffn), Number((packed >> 32n) & 0xffffffffn)];
+}
+
+/** Packs (ptr, len) into the `i64` a runtime function returns (`pack_ptr_and_len`). */
+export function packPtrLen(ptr: number, len: number): bigint {
+  return BigInt.asIntN(64, (BigInt(len >>> 0) << 32n) | BigInt(ptr >>> 0));
+}

@@ -1,0 +1,107 @@
+// Preparation: from decompressed wasm to a compiled module plus its import object, once per
+// PVF. Mirrors sc-executor-wasmtime's `prepare_blob_for_compilation` + `prepare_imports`; every
+// refusal here is deterministic, so it says the code itself is unusable.
+import { parseModule } from '../wasm/sections.js';
+import { WasmParseError } from '../wasm/reader.js';
+import type { WasmModule } from '../wasm/types.js';
+import { link, type HostSlot } from './link.js';
+import { setupMemory } from './memory-setup.js';
+import {
+  checkExecutorParams,
+  type EntryPointCheck,
+  type ExecutorParams,
+  type PrepareOutcome,
+  type PreparedModule,
+} from './types.js';
+
+/**
+ * Prepares decompressed wasm for execution.
+ * @throws {ExecutorParamsError} if `params` are malformed (API misuse, not a property of the code).
+ */
+export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}): PrepareOutcome {
+  const p = checkExecutorParams(params);
+  let m: WasmModule;
+  try {
+    m = parseModule(code);
+  } catch (err) {
+    if (err instanceof WasmParseError)
+      return { kind: 'prepare-error', reason: 'invalid-wasm', message: err.message };
+    throw err;
+  }
+  const memory = setupMemory(m, p.maxMemoryPages);
+  if (memory.kind === 'error')
+    return { kind: 'prepare-error', reason: memory.reason, message: memory.message };
+
+  const slot: HostSlot = { ctx: undefined };
+  const linked = link(m, slot);
+  if (linked.kind === 'error')
+    return { kind: 'prepare-error', reason: linked.reason, message: linked.message };
+
+  const compiled = compile(memory.bytes);
+  if (compiled instanceof Error)
+    return {
+      kind: 'prepare-error',
+      reason: 'invalid-wasm',
+      message: `cannot create module: ${compiled.message}`,
+    };
+
+  return {
+    kind: 'prepared',
+    prepared: {
+      module: compiled,
+      params: p,
+      memory: { kind: memory.shape, initialPages: memory.initialPages },
+      missingImports: linked.missing,
+      entryPoints: entryPoints(m),
+      heapBase: heapBase(m),
+      imports: linked.imports,
+      slot,
+    },
+  };
+}
+
+/**
+ * The one place a (transformed) binary becomes a `WebAssembly.Module`. Instrumentation passes
+ * (stack limiting, NaN canonicalisation, feature gating) belong just before this call.
+ */
+function compile(bytes: Uint8Array): WebAssembly.Module | Error {
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (err) {
+    if (err instanceof WebAssembly.CompileError) return err;
+    throw err;
+  }
+}
+
+/** sc-executor's `resolve_entrypoint` check, `(i32, i32) -> i64`, computed for every export. */
+function entryPoints(m: WasmModule): Map<string, EntryPointCheck> {
+  const importedFuncs = m.imports.filter((i) => i.kind === 'func');
+  const out = new Map<string, EntryPointCheck>();
+  for (const e of m.exports) {
+    if (e.kind !== 'func') {
+      out.set(e.name, 'not-a-function');
+      continue;
+    }
+    const imported = importedFuncs[e.index];
+    const typeIndex =
+      imported?.kind === 'func' ? imported.type : m.functions[e.index - importedFuncs.length];
+    const t = typeIndex === undefined ? undefined : m.types[typeIndex];
+    const ok =
+      t !== undefined &&
+      t.params.length === 2 &&
+      t.params[0] === 'i32' &&
+      t.params[1] === 'i32' &&
+      t.results.length === 1 &&
+      t.results[0] === 'i64';
+    out.set(e.name, ok ? 'ok' : 'bad-signature');
+  }
+  return out;
+}
+
+/** sc-executor's `extract_heap_base` check, done once (imported globals are refused by `link`). */
+function heapBase(m: WasmModule): PreparedModule['heapBase'] {
+  const e = m.exports.find((x) => x.name === '__heap_base');
+  if (e === undefined) return 'missing';
+  if (e.kind !== 'global') return 'not-a-global';
+  return m.globals[e.index]?.type === 'i32' ? 'ok' : 'not-i32';
+}

@@ -1,0 +1,185 @@
+// The engine's public types: executor options, the prepared module and the outcome unions.
+// The worker and the validation host depend on these shapes; change them only additively.
+
+/**
+ * Executor options, validated once by {@link checkExecutorParams}. Defaults match Polkadot's
+ * PVF executor (`polkadot/node/core/pvf/common/src/executor_interface.rs`, `DEFAULT_CONFIG`).
+ */
+export interface ExecutorParams {
+  /**
+   * Maximum linear memory of an instance, in 64 KiB wasm pages, for either memory shape
+   * (imported `env.memory` or an exported `memory`). Default 2080 = sc-executor's
+   * `DEFAULT_HEAP_PAGES_ESTIMATE` (32) + `EXTRA_HEAP_PAGES` (2048). The on-chain executor
+   * parameter `MaxMemoryPages(n)` maps to `n + 32` (executor_interface.rs adds the estimate).
+   */
+  readonly maxMemoryPages: number;
+  /**
+   * Bytes of log text (target + message) captured per execution; later records are counted
+   * in `logsDropped` and discarded, so a guest cannot exhaust host memory. Default 64 KiB.
+   * Not consensus: the reference discards PVF logs.
+   */
+  readonly maxLogBytes: number;
+  /**
+   * What `ext_logging_max_level_version_1` reports (sp-core `LogLevelFilter`: 0 off, 1 error …
+   * 5 trace). Default 0: Polkadot's PVF logging interface reports `Off` unless logging is
+   * explicitly enabled (`polkadot/node/core/pvf/common/src/custom_host_functions.rs`). Runtimes
+   * branch on it, so validators must agree: change it only for debugging.
+   */
+  readonly maxLogLevel: 0 | 1 | 2 | 3 | 4 | 5;
+}
+
+/** The reference's `MEMORY_PAGES_MAX` upper bound and the wasm32 page limit. */
+export const MEMORY_PAGES_LIMIT = 65536;
+
+export const DEFAULT_EXECUTOR_PARAMS: ExecutorParams = Object.freeze({
+  maxMemoryPages: 32 + 2048,
+  maxLogBytes: 64 * 1024,
+  maxLogLevel: 0,
+});
+
+/** One `ext_logging_log` call. Levels are sp-core's `LogLevel`: 1 error … 5 trace. */
+export interface LogRecord {
+  readonly level: 1 | 2 | 3 | 4 | 5;
+  readonly target: string;
+  readonly message: string;
+}
+
+/** What made a candidate invalid, from the guest's point of view. */
+export type InvalidReason =
+  /** The wasm `unreachable` instruction ran: how a Rust panic ends after logging. */
+  | 'unreachable'
+  /** A memory access outside linear memory, or a bad (ptr, len) handed to a host function. */
+  | 'out-of-bounds'
+  /** The call stack was exhausted. */
+  | 'stack-overflow'
+  /** The host allocator was exhausted or refused a size, or memory could not grow. */
+  | 'out-of-memory'
+  /** The guest called an import the PVF host does not serve (a stub). */
+  | 'unresolved-import'
+  /** The returned range lies outside memory, or its bytes are not a `ValidationResult`. */
+  | 'bad-result'
+  /** The runtime aborted through `ext_panic_handler_abort_on_panic_version_1`. */
+  | 'panic'
+  /** The entry point is missing or is not `(i32, i32) -> i64`. */
+  | 'bad-entry-point'
+  /** A host function refused its input the way the reference does (e.g. non-UTF-8 text). */
+  | 'host-error'
+  /** Any other wasm trap: division by zero, integer overflow, bad indirect call, … */
+  | 'trap';
+
+export interface InvalidOutcome {
+  readonly kind: 'invalid';
+  readonly reason: InvalidReason;
+  /** The runtime's panic message when it logged or aborted with one, else the trap's text. */
+  readonly message: string;
+  readonly logs: readonly LogRecord[];
+  readonly logsDropped: number;
+}
+
+/** A host fault or a bug (never the candidate's fault): the caller must not vote on it. */
+export interface InternalErrorOutcome {
+  readonly kind: 'internal-error';
+  readonly message: string;
+}
+
+/** The result of `validate_block`. */
+export type EngineOutcome =
+  | {
+      readonly kind: 'valid';
+      /** Raw SCALE `ValidationResult` bytes, already checked to decode strictly. */
+      readonly result: Uint8Array;
+      readonly logs: readonly LogRecord[];
+      readonly logsDropped: number;
+    }
+  | InvalidOutcome
+  | InternalErrorOutcome;
+
+/** The result of a generic runtime call (`Core_version`, `Metadata_metadata`, …). */
+export type CallOutcome =
+  | {
+      readonly kind: 'returned';
+      /** The bytes at the returned (ptr, len), copied out of guest memory. */
+      readonly output: Uint8Array;
+      readonly logs: readonly LogRecord[];
+      readonly logsDropped: number;
+    }
+  | InvalidOutcome
+  | InternalErrorOutcome;
+
+/** How the original module got its linear memory (both run the same way after preparation). */
+export type MemoryShape =
+  /** The module imported `env.memory` (Cumulus runtimes); `initialPages` is its minimum. */
+  | { readonly kind: 'imported'; readonly initialPages: number }
+  /** The module defined and exported `memory` (the adder). */
+  | { readonly kind: 'exported'; readonly initialPages: number };
+
+/** Whether an export can be called as a runtime entry point `(i32, i32) -> i64`. */
+export type EntryPointCheck = 'ok' | 'not-a-function' | 'bad-signature';
+
+/**
+ * A compiled PVF, ready for any number of executions (each in a fresh instance). Produced only
+ * by `prepare`; the fields are read by the engine and by diagnostics, never written.
+ */
+export interface PreparedModule {
+  /** The compiled module (of the binary after memory setup and any instrumentation). */
+  readonly module: WebAssembly.Module;
+  readonly params: ExecutorParams;
+  readonly memory: MemoryShape;
+  /** Function imports the host does not serve; each is linked to a stub that traps if called. */
+  readonly missingImports: readonly string[];
+  /** Every exported name and whether it is a usable entry point. */
+  readonly entryPoints: ReadonlyMap<string, EntryPointCheck>;
+  /** Whether `__heap_base` is an exported i32 global (sc-executor's `extract_heap_base`). */
+  readonly heapBase: 'ok' | 'missing' | 'not-a-global' | 'not-i32';
+  /** The import object shared by every instance of this module. */
+  readonly imports: WebAssembly.Imports;
+  /** The slot through which this module's host functions find the running execution. */
+  readonly slot: { ctx: unknown };
+}
+
+/** Why preparation refused the code: deterministic, so the code itself is invalid. */
+export type PrepareErrorReason =
+  /** Not valid wasm, or uses features outside the reference's configuration. */
+  | 'invalid-wasm'
+  /** Imports the reference cannot link: non-`env` modules, globals, tables, a bad memory. */
+  | 'bad-import'
+  /** An `env` import with a host function's name but a different signature. */
+  | 'signature-mismatch'
+  /** No usable linear memory (neither imported `env.memory` nor exported `memory`). */
+  | 'no-memory';
+
+export type PrepareOutcome =
+  | { readonly kind: 'prepared'; readonly prepared: PreparedModule }
+  | {
+      readonly kind: 'prepare-error';
+      readonly reason: PrepareErrorReason;
+      readonly message: string;
+    };
+
+/** API misuse (bad options); never an outcome of untrusted input. */
+export class ExecutorParamsError extends Error {
+  override name = 'ExecutorParamsError';
+}
+
+/**
+ * Checks options once, filling defaults.
+ * @throws {ExecutorParamsError} naming the offending option.
+ */
+export function checkExecutorParams(params: Partial<ExecutorParams> = {}): ExecutorParams {
+  const p = { ...DEFAULT_EXECUTOR_PARAMS, ...params };
+  if (
+    !Number.isInteger(p.maxMemoryPages) ||
+    p.maxMemoryPages < 1 ||
+    p.maxMemoryPages > MEMORY_PAGES_LIMIT
+  )
+    throw new ExecutorParamsError(
+      `maxMemoryPages must be an integer in [1, ${MEMORY_PAGES_LIMIT}], got ${p.maxMemoryPages}`,
+    );
+  if (!Number.isInteger(p.maxLogBytes) || p.maxLogBytes < 0)
+    throw new ExecutorParamsError(
+      `maxLogBytes must be a non-negative integer, got ${p.maxLogBytes}`,
+    );
+  if (![0, 1, 2, 3, 4, 5].includes(p.maxLogLevel))
+    throw new ExecutorParamsError(`maxLogLevel must be an integer in [0, 5], got ${p.maxLogLevel}`);
+  return Object.freeze(p);
+}
