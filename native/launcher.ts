@@ -1,0 +1,130 @@
+// The launcher: a short-lived Node process that seals itself and then execve()s the real
+// program (a worker's Node, or any command for `pvf sandbox run`), so that program starts
+// sealed from its first instruction: every thread filtered, no io_uring ring created, and
+// koffi never loaded in it.
+//
+// Usage (by src/sandbox only): node launcher.js '<LaunchConfig JSON>'
+//
+// Order, and why:
+//   1. network namespace   needs CAP_SYS_ADMIN, so before the identity drop;
+//   2. new session         no controlling tty;
+//   3. RLIMIT_CORE = 0     a SIGSYS kill must not dump core;
+//   4. identity drop       root -> unprivileged uid/gid; cross-process attacks on the host fail;
+//   5. fd hygiene          close-on-exec on everything but stdio and the kept fds (done before
+//                          Landlock because its fallback lists /proc/self/fd);
+//   6. Landlock            per thread, which is why it must directly precede execve;
+//   7. seccomp (TSYNC)     last, so the steps above may still use what it denies (unshare);
+//   8. execve.
+// A failure prints one line (`pvf-launcher: <step>: <reason>`) and exits with a distinct code
+// from LauncherExit. An optional layer the machine does not offer is skipped and reported to
+// the program, like every applied layer, in the PVF_SANDBOX_LAYERS variable.
+import {
+  decodeLaunchConfig,
+  LAUNCH_REPORT_ENV,
+  LauncherExit,
+  type LaunchReport,
+  type LayerMode,
+  type LayerOutcome,
+} from './launch-config.js';
+import { LayerUnavailableError } from './linux/errors.js';
+import { loadLibc, type Libc } from './linux/libc.js';
+import { restrictSelf } from './linux/landlock.js';
+import {
+  disableCoreDumps,
+  dropIdentity,
+  enterNewNetworkNamespace,
+  newSession,
+  sealFds,
+} from './linux/process.js';
+import { installSeccompFilter } from './linux/seccomp.js';
+
+function fail(code: LauncherExit, step: string, err: unknown): never {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`pvf-launcher: ${step}: ${message}\n`);
+  process.exit(code);
+}
+
+/** Runs one layer according to its mode. */
+function layer(
+  mode: LayerMode,
+  step: string,
+  code: LauncherExit,
+  apply: () => string,
+): LayerOutcome {
+  if (mode === 'off') return { kind: 'off' };
+  try {
+    return { kind: 'applied', detail: apply() };
+  } catch (err) {
+    // Optional means "skip if this machine does not offer it"; a layer that exists but
+    // fails to apply (a bad path, a refused call) aborts the launch either way.
+    if (mode === 'optional' && err instanceof LayerUnavailableError)
+      return { kind: 'skipped', reason: err.message };
+    fail(code, step, err);
+  }
+}
+
+async function main(): Promise<never> {
+  let config;
+  try {
+    config = decodeLaunchConfig(process.argv[2]);
+  } catch (err) {
+    fail(LauncherExit.BadConfig, 'configuration', err);
+  }
+  let libc: Libc;
+  try {
+    libc = await loadLibc();
+  } catch (err) {
+    fail(LauncherExit.Koffi, 'loading koffi', err);
+  }
+  const { identity, landlock, seccomp } = config;
+  const netns = layer(config.netns, 'network namespace', LauncherExit.Namespace, () => {
+    enterNewNetworkNamespace(libc);
+    return 'new empty network namespace';
+  });
+  const session = layer('required', 'setsid', LauncherExit.Session, () => {
+    newSession(libc);
+    return 'new session, no controlling terminal';
+  });
+  const coreDumps = layer('required', 'RLIMIT_CORE', LauncherExit.CoreDumps, () => {
+    disableCoreDumps(libc);
+    return 'RLIMIT_CORE=0';
+  });
+  const id = layer(identity.mode, 'identity drop', LauncherExit.Identity, () => {
+    dropIdentity(libc, identity.uid, identity.gid);
+    return `uid ${identity.uid}, gid ${identity.gid}, no supplementary groups`;
+  });
+  const fds = layer('required', 'fd hygiene', LauncherExit.Fds, () => {
+    sealFds(libc, config.keepFds);
+    return `kept fds ${[0, 1, 2, ...config.keepFds].join(',')}`;
+  });
+  const ll = layer(landlock.mode, 'landlock', LauncherExit.Landlock, () => {
+    const r = restrictSelf(libc, landlock);
+    const extras = [
+      r.tcpDenied && 'TCP bind/connect denied',
+      r.scoped && 'abstract unix + signal scoped',
+    ];
+    return [`ABI ${r.abi}`, ...extras.filter(Boolean)].join(', ');
+  });
+  const sc = layer(seccomp.mode, 'seccomp', LauncherExit.Seccomp, () => {
+    installSeccompFilter(libc, seccomp.program, { tsync: true });
+    return `${seccomp.program.length} instructions, all threads (TSYNC)`;
+  });
+  const report: LaunchReport = {
+    netns,
+    session,
+    coreDumps,
+    identity: id,
+    fds,
+    landlock: ll,
+    seccomp: sc,
+  };
+  const env = Object.entries({ ...config.exec.env, [LAUNCH_REPORT_ENV]: JSON.stringify(report) });
+  libc.execve(
+    config.exec.path,
+    [...config.exec.argv, null],
+    [...env.map(([k, v]) => `${k}=${v}`), null],
+  );
+  fail(LauncherExit.Exec, `execve(${config.exec.path})`, `errno ${libc.errno()}`);
+}
+
+await main();

@@ -1,0 +1,152 @@
+// Turns sandbox options and a program into a launch plan: the launcher's configuration
+// (layers, read-only paths, the BPF program), the command that starts it, and what the
+// sealed process must look like from outside. Enforces the secure-mode policy.
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  LAUNCH_CONFIG_VERSION,
+  encodeLaunchConfig,
+  type LaunchConfig,
+  type LayerMode,
+} from '../../native/launch-config.js';
+import { workerSeccompProgram } from '../../native/linux/policy.js';
+import { isRoot, netnsRoute, seccompSupport } from './host-support.js';
+import { SandboxOptionsError, SandboxUnavailableError, type SandboxOptions } from './options.js';
+import { programFiles } from './program-files.js';
+import type { SealExpectations } from './verify.js';
+
+/** A program to run sealed. */
+export interface SealedTarget {
+  /** Absolute path of the executable. */
+  readonly path: string;
+  /** Full argv, argv[0] included. */
+  readonly argv: readonly string[];
+  /** The complete environment of the sealed program. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Read-only paths beyond the program's own files and `options.allowRead`. */
+  readonly readPaths: readonly string[];
+}
+
+export interface LaunchPlan {
+  /** What child_process.spawn runs (the launcher, possibly wrapped by `unshare`). */
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** null when the launcher is bypassed (insecure mode where the launcher cannot run). */
+  readonly config: LaunchConfig | null;
+  /** Why this launch is insecure, or null. */
+  readonly insecure: string | null;
+  readonly expect: SealExpectations;
+}
+
+const OPENSSL_CNF = '/etc/ssl/openssl.cnf';
+
+/** The launcher beside this bundle (dist/), or dist/ of the source tree. */
+export function defaultLauncherPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'launcher.js'), join(here, '..', '..', 'dist', 'launcher.js')];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found)
+    throw new SandboxUnavailableError(
+      `launcher bundle not found (looked at ${candidates.join(', ')}); run npm run build`,
+    );
+  return found;
+}
+
+/** Files Node itself needs to start (sandbox.md §4.1): the binary, its libraries, and
+ *  OpenSSL's configuration (without it Node exits with "OpenSSL configuration error"). */
+export function nodeRuntimeFiles(): string[] {
+  return [
+    ...programFiles(process.execPath),
+    ...(existsSync(OPENSSL_CNF) ? [realpathSync(OPENSSL_CNF)] : []),
+  ];
+}
+
+function realReadPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    throw new SandboxOptionsError(`read-only path ${path} does not exist`);
+  }
+}
+
+/**
+ * Plans a sealed launch of `target` keeping fds `keepFds` (beyond 0..2).
+ * @throws SandboxUnavailableError when the policy refuses to run here.
+ */
+export function planLaunch(
+  target: SealedTarget,
+  keepFds: readonly number[],
+  options: SandboxOptions,
+): LaunchPlan {
+  const seccomp = seccompSupport();
+  const allowedSocketFds = [0, 1, 2, ...keepFds];
+  if (!seccomp.ok && !options.insecureNoSandbox)
+    throw new SandboxUnavailableError(
+      `cannot seal processes here: ${seccomp.reason}. Running untrusted code needs at least the ` +
+        'seccomp network filter; pass --insecure-no-sandbox (insecureNoSandbox) to run anyway',
+    );
+  const insecure = seccomp.ok ? null : seccomp.reason;
+  if (process.platform !== 'linux')
+    return {
+      command: target.path,
+      args: target.argv.slice(1),
+      env: target.env,
+      config: null,
+      insecure,
+      expect: { allowedSocketFds },
+    };
+
+  const optional: LayerMode = options.requireAllLayers ? 'required' : 'optional';
+  const route = options.networkNamespace ? netnsRoute() : null;
+  if (route?.kind === 'unavailable' && options.requireAllLayers)
+    throw new SandboxUnavailableError(`network namespace unavailable: ${route.reason}`);
+  const drop = isRoot() && options.dropIdentity !== null ? options.dropIdentity : null;
+  const readPaths = [
+    ...programFiles(target.path),
+    ...target.readPaths,
+    ...options.allowRead.map(realReadPath),
+  ];
+  const config: LaunchConfig = {
+    version: LAUNCH_CONFIG_VERSION,
+    exec: { path: realpathSync(target.path), argv: target.argv, env: target.env },
+    keepFds,
+    netns: route?.kind === 'launcher' ? optional : 'off',
+    identity: { mode: drop ? 'required' : 'off', uid: drop?.uid ?? 0, gid: drop?.gid ?? 0 },
+    landlock: {
+      mode: options.landlock ? optional : 'off',
+      readPaths: [...new Set(readPaths)],
+      readWritePaths: ['/dev/null'],
+    },
+    seccomp: {
+      mode: seccomp.ok ? 'required' : 'off',
+      program: workerSeccompProgram(options.network),
+    },
+  };
+  const launcher = [
+    process.execPath,
+    options.launcher ?? defaultLauncherPath(),
+    encodeLaunchConfig(config),
+  ];
+  const wrapped =
+    route?.kind === 'user-namespace'
+      ? [route.unshare, '--user', '--map-current-user', '--net', '--', ...launcher]
+      : launcher;
+  return {
+    command: wrapped[0]!,
+    args: wrapped.slice(1),
+    // The launcher's own Node gets an empty environment: no NODE_OPTIONS, no preloads.
+    env: {},
+    config,
+    insecure,
+    expect: {
+      allowedSocketFds,
+      ...(drop ? { uid: drop.uid, gid: drop.gid } : {}),
+      ...(route?.kind === 'user-namespace' ||
+      (route?.kind === 'launcher' && optional === 'required')
+        ? { newNetworkNamespace: true }
+        : {}),
+    },
+  };
+}
