@@ -1,0 +1,55 @@
+// The worker's end of the channel: requests arrive on fd 0, frames leave on fd 1. Both are the
+// parent's pipes (see src/host/spawner.ts for what kind of fd they are and why). The worker has
+// nothing to do between jobs, so it reads synchronously: no event-loop turn per job, and a
+// large frame is read straight into its final buffer (one copy, the kernel's).
+import { readSync, writevSync } from 'node:fs';
+import { type Frame, FrameReader } from '../protocol/frame-reader.js';
+
+const IN_FD = 0;
+const OUT_FD = 1;
+
+/** Reused for every small read; frames handed out from it are valid until `onFrame` returns. */
+const scratch = Buffer.allocUnsafe(256 * 1024);
+
+/**
+ * Reads frames until the host closes the channel (EOF); `onFrame` runs synchronously for each.
+ * @throws {ProtocolError} when the stream does not parse (the worker should then exit).
+ */
+export function readFrames(onFrame: (f: Frame) => void): void {
+  const reader = new FrameReader();
+  for (;;) {
+    const target = reader.pendingTarget();
+    if (target !== undefined) {
+      const n = readSync(IN_FD, target, 0, target.length, null);
+      if (n === 0) return;
+      reader.filled(n, onFrame);
+      continue;
+    }
+    const n = readSync(IN_FD, scratch, 0, scratch.length, null);
+    if (n === 0) return;
+    reader.feed(scratch.subarray(0, n), onFrame);
+  }
+}
+
+/** Writes one frame (its chunks, in order) with as few syscalls as the kernel allows. */
+export function writeFrame(chunks: Uint8Array[]): void {
+  let bufs = chunks;
+  for (;;) {
+    let left = 0;
+    for (const b of bufs) left += b.length;
+    const n = writevSync(OUT_FD, bufs);
+    if (n >= left) return;
+    // Partial write (a signal or a full socket buffer): continue after the written bytes.
+    let skip = n;
+    const rest: Uint8Array[] = [];
+    for (const b of bufs) {
+      if (skip >= b.length) {
+        skip -= b.length;
+        continue;
+      }
+      rest.push(skip > 0 ? b.subarray(skip) : b);
+      skip = 0;
+    }
+    bufs = rest;
+  }
+}

@@ -1,0 +1,143 @@
+// What a worker does with each request: prepare (decompress, check, compile, optionally
+// instantiate without running), execute `validate_block`, or call any runtime export. Every
+// request gets exactly one JobOutcome; an exception that escapes the engine becomes a
+// `job-error` (the reference's `JobError`), never a dead worker.
+import {
+  callExport as callExportOf,
+  prepare as prepareModule,
+  validateBlock as validateBlockOf,
+} from '../engine/index.js';
+import type { CallOutcome, EngineOutcome, LogRecord, PreparedModule } from '../engine/index.js';
+import type {
+  CodeRef,
+  ExecuteInput,
+  JobOutcome,
+  PrepareKind,
+  WireLog,
+  WirePrepareError,
+} from '../protocol/messages.js';
+import { decompressCode, decompressPov, encodeParams } from './inputs.js';
+import { LruCache, moduleKey } from './module-cache.js';
+
+export class Jobs {
+  private readonly modules: LruCache<PreparedModule>;
+
+  constructor(cacheEntries: number) {
+    this.modules = new LruCache(cacheEntries);
+  }
+
+  prepare(code: CodeRef, kind: PrepareKind): JobOutcome {
+    const started = process.hrtime.bigint();
+    const got = this.module(code, kind);
+    if (got.kind !== 'module') return got.outcome;
+    return {
+      kind: 'prepared',
+      codeBytes: got.codeBytes,
+      compileMicros: Number((process.hrtime.bigint() - started) / 1000n),
+    };
+  }
+
+  execute(code: CodeRef, input: ExecuteInput): JobOutcome {
+    const got = this.module(code, 'compile');
+    if (got.kind !== 'module') return got.outcome;
+    let params: Uint8Array;
+    if (input.kind === 'params') params = input.params;
+    else {
+      // sp_maybe_compressed_blob::decompress_as(Pov, block_data, POV_BOMB_LIMIT), as the
+      // reference's execute worker does before building ValidationParams.
+      const blockData = decompressPov(input.blockData);
+      if (blockData.kind === 'error')
+        return { kind: 'pov-decompression-failure', message: blockData.message };
+      params = encodeParams(input, blockData.bytes);
+    }
+    return fromEngine(guard(() => validateBlockOf(got.prepared, params)));
+  }
+
+  call(code: CodeRef, fn: string, input: Uint8Array): JobOutcome {
+    const got = this.module(code, 'compile');
+    if (got.kind !== 'module') return got.outcome;
+    return fromEngine(guard(() => callExportOf(got.prepared, fn, input)));
+  }
+
+  private module(
+    code: CodeRef,
+    kind: PrepareKind,
+  ):
+    | { kind: 'module'; prepared: PreparedModule; codeBytes: number }
+    | { kind: 'outcome'; outcome: JobOutcome } {
+    const key = moduleKey(code.codeHash, code.params);
+    const cached = this.modules.get(key);
+    if (cached !== undefined) return { kind: 'module', prepared: cached, codeBytes: 0 };
+    if (code.code === undefined) return { kind: 'outcome', outcome: { kind: 'code-missing' } };
+    const wasm = decompressCode(code.code);
+    if (wasm.kind === 'error')
+      return { kind: 'outcome', outcome: prepError('decompression', wasm.message) };
+    let outcome;
+    try {
+      outcome = prepareModule(wasm.bytes, code.params);
+    } catch (e) {
+      return { kind: 'outcome', outcome: { kind: 'job-error', message: errorText(e) } };
+    }
+    if (outcome.kind === 'prepare-error')
+      return {
+        kind: 'outcome',
+        // Not wasm at all is the reference's Prevalidation (RuntimeBlob::new); everything else
+        // it would refuse while compiling or linking.
+        outcome: prepError(
+          outcome.reason === 'invalid-wasm' ? 'prevalidation' : 'preparation',
+          outcome.message,
+        ),
+      };
+    if (kind === 'precheck') {
+      // `runtime_construction_check`: instantiate without running anything.
+      try {
+        new WebAssembly.Instance(outcome.prepared.module, outcome.prepared.imports);
+      } catch (e) {
+        return { kind: 'outcome', outcome: prepError('runtime-construction', errorText(e)) };
+      }
+    }
+    this.modules.set(key, outcome.prepared);
+    return { kind: 'module', prepared: outcome.prepared, codeBytes: wasm.bytes.length };
+  }
+}
+
+const prepError = (reason: WirePrepareError, message: string): JobOutcome => ({
+  kind: 'preparation-error',
+  reason,
+  message,
+});
+
+function guard<T extends EngineOutcome | CallOutcome>(
+  run: () => T,
+): T | { kind: 'job-error'; message: string } {
+  try {
+    return run();
+  } catch (e) {
+    return { kind: 'job-error', message: errorText(e) };
+  }
+}
+
+function fromEngine(
+  o: EngineOutcome | CallOutcome | { kind: 'job-error'; message: string },
+): JobOutcome {
+  switch (o.kind) {
+    case 'valid':
+      return { kind: 'valid', result: o.result, logs: wireLogs(o.logs) };
+    case 'returned':
+      return { kind: 'returned', output: o.output, logs: wireLogs(o.logs) };
+    case 'invalid':
+      return { kind: 'invalid', reason: o.reason, message: o.message, logs: wireLogs(o.logs) };
+    case 'internal-error':
+      return { kind: 'internal-error', message: o.message };
+    case 'job-error':
+      return o;
+  }
+}
+
+const wireLogs = (logs: readonly LogRecord[]): readonly WireLog[] => logs;
+
+function errorText(e: unknown): string {
+  if (e instanceof RangeError && /call stack/i.test(e.message))
+    return `stack overflow outside the guest: ${e.message}`;
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}

@@ -1,0 +1,70 @@
+// The worker's life: answer the host's hello with what it sees of its sandbox, then serve
+// requests in arrival order until the host closes the channel. A frame that does not parse
+// ends the process (the host treats that as a dead worker); so does a version mismatch.
+import {
+  decodeHostMessage,
+  encodeWorkerMessage,
+  PROTOCOL_VERSION,
+  ProtocolError,
+} from '../protocol/messages.js';
+import type { HostMessage, JobOutcome } from '../protocol/messages.js';
+import { readFrames, writeFrame } from './channel.js';
+import { Jobs } from './jobs.js';
+import { sandboxView } from './sandbox-view.js';
+
+/** Exit statuses of a worker that stops on its own. */
+export const WorkerExit = { Eof: 0, Protocol: 65, Version: 66 } as const;
+
+export function runWorker(): never {
+  let jobs: Jobs | undefined;
+  try {
+    readFrames((f) => {
+      const m = decodeHostMessage(f.tag, f.id, f.body);
+      if (m.tag === 'hello') {
+        if (jobs !== undefined) throw new ProtocolError('a second hello');
+        if (m.version !== PROTOCOL_VERSION) process.exit(WorkerExit.Version);
+        jobs = new Jobs(Math.max(1, m.cacheEntries));
+        writeFrame(
+          encodeWorkerMessage({
+            tag: 'ready',
+            id: 0,
+            version: PROTOCOL_VERSION,
+            pid: process.pid,
+            sandbox: sandboxView(),
+          }),
+        );
+        return;
+      }
+      if (jobs === undefined) throw new ProtocolError('a request before hello');
+      const before = process.cpuUsage();
+      const outcome = serve(jobs, m);
+      const used = process.cpuUsage(before);
+      writeFrame(
+        encodeWorkerMessage({
+          tag: 'result',
+          id: m.id,
+          cpuMicros: used.user + used.system,
+          outcome,
+        }),
+      );
+    });
+  } catch (e) {
+    if (e instanceof ProtocolError) {
+      process.stderr.write(`pvf-worker: protocol error: ${e.message}\n`);
+      process.exit(WorkerExit.Protocol);
+    }
+    throw e;
+  }
+  process.exit(WorkerExit.Eof);
+}
+
+function serve(jobs: Jobs, m: Exclude<HostMessage, { tag: 'hello' }>): JobOutcome {
+  switch (m.tag) {
+    case 'prepare':
+      return jobs.prepare(m.code, m.prepKind);
+    case 'execute':
+      return jobs.execute(m.code, m.input);
+    case 'call':
+      return jobs.call(m.code, m.fn, m.input);
+  }
+}

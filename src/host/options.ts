@@ -1,0 +1,140 @@
+// The validation host's options: one interface, one defaults constant, validated once. The CLI
+// maps its flags onto this same type. Defaults follow polkadot-sdk unless a comment says why.
+import { availableParallelism } from 'node:os';
+import type { ExecutorParams } from '../../runtime/engine/types.js';
+import { HostOptionError } from './errors.js';
+
+export interface HostLogger {
+  warn(message: string): void;
+  debug?(message: string): void;
+}
+
+export interface HostOptions {
+  /**
+   * Worker processes. Default: one per core, at most 4 (polkadot-sdk's node service runs 4
+   * execute workers: "8 cores on the reference hardware … 50%", PR #7116).
+   */
+  readonly workers: number;
+  /** Executor options every module is compiled and run with (the engine's defaults). */
+  readonly executorParams: Partial<ExecutorParams>;
+  /** `DEFAULT_BACKING_EXECUTION_TIMEOUT` (polkadot/primitives executor_params.rs): 2 s of CPU. */
+  readonly backingTimeoutMs: number;
+  /** `DEFAULT_APPROVAL_EXECUTION_TIMEOUT`: 12 s of CPU; also used for disputes. */
+  readonly approvalTimeoutMs: number;
+  /** `DEFAULT_PRECHECK_PREPARATION_TIMEOUT`: 60 s, for `prepare()` (prechecking). */
+  readonly precheckTimeoutMs: number;
+  /** `DEFAULT_LENIENT_PREPARATION_TIMEOUT`: 360 s, for compiling code before an execution. */
+  readonly lenientPrepareTimeoutMs: number;
+  /**
+   * Delay before the one retry of an approval or dispute after an ambiguous death or job
+   * error: `PVF_APPROVAL_EXECUTION_RETRY_DELAY` = 3 s (candidate-validation/src/lib.rs).
+   */
+  readonly retryDelayMs: number;
+  /** Jobs waiting for a worker; one more is refused with `QueueFullError` (backpressure). */
+  readonly maxQueued: number;
+  /**
+   * Requests sent ahead to each worker, so it never idles waiting for the next job. Measured
+   * on the adder: 2 is enough to hide the round trip; more only delays priorities.
+   */
+  readonly pipelineDepth: number;
+  /** Compiled modules each worker keeps (LRU by code hash + executor params). */
+  readonly moduleCacheEntries: number;
+  /** Code blobs the host remembers, so `validate({ codeHash })` works after `prepare`. */
+  readonly codeCacheEntries: number;
+  /**
+   * Resident memory above which a worker is killed (its job ends possibly-invalid). The
+   * engine caps guest memory at 2080 pages (130 MiB); this catches everything else.
+   */
+  readonly workerMemoryLimitBytes: number;
+  /**
+   * How long a new worker may take to answer the handshake. The reference allows 3 s for its
+   * Rust workers; a sealed Node worker starts in ~130 ms here but a loaded machine is slower.
+   */
+  readonly spawnTimeoutMs: number;
+  /**
+   * Run untrusted code in workers that are NOT sealed (no seccomp, Landlock or namespaces).
+   * Only for development on machines without the sandbox; logged loudly.
+   */
+  readonly insecureNoSandbox: boolean;
+  /** Refuse to start unless every sandbox layer (not only the seccomp filter) is available. */
+  readonly requireAllLayers: boolean;
+  /** The worker bundle; defaults to `dist/worker.js` beside the package's entry point. */
+  readonly workerScript: string | undefined;
+  readonly logger: HostLogger;
+}
+
+export const DEFAULT_HOST_OPTIONS: HostOptions = Object.freeze({
+  workers: Math.max(1, Math.min(4, availableParallelism())),
+  executorParams: {},
+  backingTimeoutMs: 2_000,
+  approvalTimeoutMs: 12_000,
+  precheckTimeoutMs: 60_000,
+  lenientPrepareTimeoutMs: 360_000,
+  retryDelayMs: 3_000,
+  maxQueued: 1024,
+  pipelineDepth: 2,
+  moduleCacheEntries: 8,
+  codeCacheEntries: 64,
+  workerMemoryLimitBytes: 2 * 1024 ** 3,
+  spawnTimeoutMs: 10_000,
+  insecureNoSandbox: false,
+  requireAllLayers: false,
+  workerScript: undefined,
+  logger: { warn: (m: string) => process.stderr.write(`pvf: ${m}\n`) },
+});
+
+const INTEGER_RANGES: Partial<Record<keyof HostOptions, readonly [number, number]>> = {
+  workers: [1, 256],
+  backingTimeoutMs: [1, 3_600_000],
+  approvalTimeoutMs: [1, 3_600_000],
+  precheckTimeoutMs: [1, 3_600_000],
+  lenientPrepareTimeoutMs: [1, 3_600_000],
+  retryDelayMs: [0, 3_600_000],
+  maxQueued: [1, 1_000_000],
+  pipelineDepth: [1, 64],
+  moduleCacheEntries: [1, 1024],
+  codeCacheEntries: [1, 1_000_000],
+  workerMemoryLimitBytes: [64 * 1024 ** 2, 2 ** 50],
+  spawnTimeoutMs: [1, 600_000],
+};
+
+/**
+ * Fills defaults and checks every option once.
+ * @throws {HostOptionError} naming the offending option.
+ */
+export function resolveHostOptions(given: Partial<HostOptions> = {}): HostOptions {
+  for (const key of Object.keys(given))
+    if (!(key in DEFAULT_HOST_OPTIONS)) throw new HostOptionError(`unknown option '${key}'`);
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  const o: HostOptions = { ...DEFAULT_HOST_OPTIONS, ...defined };
+  for (const [key, [lo, hi]] of Object.entries(INTEGER_RANGES) as [
+    keyof HostOptions,
+    [number, number],
+  ][]) {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+      throw new HostOptionError(
+        `option '${key}' must be an integer in [${lo}, ${hi}], got ${String(v)}`,
+      );
+  }
+  if (o.backingTimeoutMs > o.approvalTimeoutMs)
+    // Same rule as ExecutorParams::check_consistency: backing must not outlast approval.
+    throw new HostOptionError(`option 'backingTimeoutMs' must not exceed 'approvalTimeoutMs'`);
+  if (o.precheckTimeoutMs > o.lenientPrepareTimeoutMs)
+    throw new HostOptionError(
+      `option 'precheckTimeoutMs' must not exceed 'lenientPrepareTimeoutMs'`,
+    );
+  for (const key of ['insecureNoSandbox', 'requireAllLayers'] as const)
+    if (typeof o[key] !== 'boolean') throw new HostOptionError(`option '${key}' must be a boolean`);
+  if (o.insecureNoSandbox && o.requireAllLayers)
+    throw new HostOptionError(
+      `options 'insecureNoSandbox' and 'requireAllLayers' contradict each other`,
+    );
+  if (o.workerScript !== undefined && typeof o.workerScript !== 'string')
+    throw new HostOptionError(`option 'workerScript' must be a path`);
+  if (typeof o.logger?.warn !== 'function')
+    throw new HostOptionError(`option 'logger' must have a warn(message) method`);
+  if (typeof o.executorParams !== 'object' || o.executorParams === null)
+    throw new HostOptionError(`option 'executorParams' must be an object`);
+  return Object.freeze(o);
+}

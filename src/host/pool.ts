@@ -1,0 +1,299 @@
+// The pool of warm workers: keeps N of them alive (replacing the dead with bounded backoff),
+// hands queued jobs to the least-loaded one with up to `pipelineDepth` requests in flight per
+// worker, compiles code on a worker before its first run there (a separate step with the
+// preparation timeout, as the reference separates preparation from execution), and runs the
+// periodic CPU-time / memory check. Every job handed in gets exactly one `done` call.
+import { performance } from 'node:perf_hooks';
+import type { CodeRef, HostMessage, JobOutcome } from '../../runtime/protocol/messages.js';
+import { LruCache, moduleKey } from '../../runtime/worker/module-cache.js';
+import type { HostOptions } from './options.js';
+import { type Priority, Scheduler } from './scheduler.js';
+import type { WorkerSpawner } from './spawner.js';
+import { type StepFailure, WorkerProcess } from './worker-process.js';
+
+/** How one attempt at a job ended. */
+export type AttemptResult =
+  | {
+      readonly kind: 'reply';
+      /** Which step answered: 'prepare' when compiling the code failed before the run. */
+      readonly phase: 'prepare' | 'run';
+      readonly outcome: JobOutcome;
+      readonly cpuMs: number;
+      readonly wallMs: number;
+    }
+  | {
+      readonly kind: 'failed';
+      readonly phase: 'prepare' | 'run';
+      readonly failure: Exclude<StepFailure, { kind: 'not-started' }>;
+    }
+  /** No worker could be started for it. */
+  | { readonly kind: 'no-worker'; readonly message: string };
+
+export interface PoolJob {
+  readonly priority: Priority;
+  readonly code: CodeRef & { readonly code: Uint8Array };
+  /** Builds the job's request; `code` is left out: the module is compiled beforehand. */
+  build(id: number): HostMessage;
+  /** CPU budget of the request in ms. */
+  readonly timeoutMs: number;
+  /** CPU budget of compiling the code on a worker that does not have it. */
+  readonly prepareTimeoutMs: number;
+  /** False for a prepare job, whose own request carries the code. */
+  readonly needsModule: boolean;
+  done(result: AttemptResult): void;
+}
+
+/** `JOB_TIMEOUT_OVERHEAD` (50 ms): how often running jobs are checked against their budgets. */
+const CHECK_INTERVAL_MS = 50;
+/** Respawn backoff: 100 ms doubling up to the reference's 3 s spawn retry delay. */
+const BACKOFF_MS = (failures: number) => Math.min(3000, 100 * 2 ** Math.max(0, failures - 1));
+/** Consecutive failed starts after which queued jobs are failed instead of waiting. */
+const GIVE_UP_AFTER = 3;
+
+interface Slot {
+  worker: WorkerProcess | undefined;
+  ready: boolean;
+  failures: number;
+  /** The modules this worker has compiled, mirrored (same capacity, same order of use). */
+  modules: LruCache<true>;
+  respawn: NodeJS.Timeout | undefined;
+}
+
+interface Tracked {
+  readonly job: PoolJob;
+  settled: boolean;
+  codeMissing: number;
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[];
+  private readonly queue: Scheduler<Tracked>;
+  private nextId = 1;
+  private ticker: NodeJS.Timeout | undefined;
+  private closing = false;
+  private lastStartError = '';
+
+  constructor(
+    private readonly opts: HostOptions,
+    private readonly spawner: WorkerSpawner,
+    private readonly script: string,
+  ) {
+    this.queue = new Scheduler<Tracked>(opts.maxQueued);
+    this.slots = Array.from({ length: opts.workers }, () => ({
+      worker: undefined,
+      ready: false,
+      failures: 0,
+      modules: new LruCache<true>(opts.moduleCacheEntries),
+      respawn: undefined,
+    }));
+  }
+
+  /**
+   * Starts every worker and waits until each has passed its handshake and outside check.
+   * @throws the first start error (the pool is then closed).
+   */
+  async start(): Promise<void> {
+    const results = await Promise.allSettled(this.slots.map((s) => this.startSlot(s)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) {
+      await this.close();
+      throw failed.reason;
+    }
+  }
+
+  /** Queues a job; false when the queue is full (the caller reports backpressure). */
+  submit(job: PoolJob): boolean {
+    if (!this.queue.push({ job, settled: false, codeMissing: 0 }, job.priority)) return false;
+    this.pump();
+    return true;
+  }
+
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  /** The pids of live workers (for diagnostics and tests). */
+  get pids(): number[] {
+    return this.slots.flatMap((s) => (s.worker?.alive && s.ready ? [s.worker.pid] : []));
+  }
+
+  /** Kills every worker; queued and running jobs end with `closed` (the caller maps it). */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.ticker !== undefined) clearInterval(this.ticker);
+    const exits: Promise<void>[] = [];
+    for (const s of this.slots) {
+      if (s.respawn !== undefined) clearTimeout(s.respawn);
+      const w = s.worker;
+      if (w?.alive) {
+        exits.push(new Promise((resolve) => w.exited.then(resolve)));
+        w.kill({ kind: 'closed' });
+      }
+    }
+    for (const t of this.queue.drain())
+      this.finish(t, { kind: 'failed', phase: 'run', failure: { kind: 'closed' } });
+    await Promise.all(exits);
+  }
+
+  private async startSlot(slot: Slot): Promise<void> {
+    slot.respawn = undefined;
+    slot.ready = false;
+    slot.modules = new LruCache<true>(this.opts.moduleCacheEntries);
+    const child = this.spawner.spawn(this.script);
+    const worker = new WorkerProcess(child, {
+      cacheEntries: this.opts.moduleCacheEntries,
+      spawnTimeoutMs: this.opts.spawnTimeoutMs,
+      memoryLimitBytes: this.opts.workerMemoryLimitBytes,
+      logger: this.opts.logger,
+      events: { onExit: (w) => this.onExit(slot, w) },
+    });
+    slot.worker = worker;
+    try {
+      await worker.ready;
+      await this.spawner.verify(worker.pid);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.lastStartError = message;
+      slot.failures++;
+      worker.kill({ kind: 'protocol', message });
+      throw e;
+    }
+    if (this.closing) return;
+    slot.ready = true;
+    this.pump();
+  }
+
+  private onExit(slot: Slot, w: WorkerProcess): void {
+    if (slot.worker !== w) return;
+    slot.worker = undefined;
+    slot.ready = false;
+    if (this.closing) return;
+    if (
+      this.slots.every((s) => s.worker === undefined) &&
+      this.slots.every((s) => s.failures >= GIVE_UP_AFTER)
+    )
+      for (const t of this.queue.drain())
+        this.finish(t, {
+          kind: 'no-worker',
+          message: `no worker could be started: ${this.lastStartError}`,
+        });
+    const delay = slot.failures === 0 ? 0 : BACKOFF_MS(slot.failures);
+    slot.respawn = setTimeout(() => {
+      this.startSlot(slot).catch(() => {
+        // Counted in slot.failures; the next exit schedules another attempt.
+      });
+    }, delay);
+    slot.respawn.unref();
+  }
+
+  /** Hands queued jobs to workers with free pipeline slots, least loaded first. */
+  private pump(): void {
+    while (this.queue.size > 0) {
+      let best: Slot | undefined;
+      for (const s of this.slots) {
+        const w = s.worker;
+        if (!s.ready || w === undefined || !w.alive || w.load >= this.opts.pipelineDepth) continue;
+        if (best === undefined || w.load < best.worker!.load) best = s;
+      }
+      if (best === undefined) return;
+      const t = this.queue.next()!;
+      this.dispatch(t, best);
+    }
+  }
+
+  private dispatch(t: Tracked, slot: Slot): void {
+    const w = slot.worker!;
+    const { job } = t;
+    const key = moduleKey(job.code.codeHash, job.code.params);
+    if (job.needsModule && slot.modules.get(key) === undefined) {
+      slot.modules.set(key, true);
+      w.send({
+        message: { tag: 'prepare', id: this.nextId++, code: job.code, prepKind: 'compile' },
+        timeoutMs: job.prepareTimeoutMs,
+        onReply: (outcome, cpuMs, wallMs) => {
+          if (outcome.kind === 'prepared') return;
+          slot.modules.delete(key);
+          this.finish(t, { kind: 'reply', phase: 'prepare', outcome, cpuMs, wallMs });
+        },
+        onFail: (failure) => this.onStepFailed(t, slot, 'prepare', failure),
+      });
+    } else if (!job.needsModule) {
+      slot.modules.set(key, true);
+    }
+    w.send({
+      message: job.build(this.nextId++),
+      timeoutMs: job.timeoutMs,
+      onReply: (outcome, cpuMs, wallMs) => {
+        slot.failures = 0;
+        if (outcome.kind === 'code-missing' && !t.settled) {
+          // The mirror of the worker's cache was wrong: compile there and run again.
+          slot.modules.delete(key);
+          if (++t.codeMissing > 2)
+            this.finish(t, {
+              kind: 'reply',
+              phase: 'run',
+              outcome: {
+                kind: 'internal-error',
+                message: 'worker keeps losing the compiled module',
+              },
+              cpuMs,
+              wallMs,
+            });
+          else this.requeue(t);
+          return;
+        }
+        if (outcome.kind === 'preparation-error' || outcome.kind === 'code-missing')
+          slot.modules.delete(key);
+        this.finish(t, { kind: 'reply', phase: 'run', outcome, cpuMs, wallMs });
+        this.pump();
+      },
+      onFail: (failure) => this.onStepFailed(t, slot, 'run', failure),
+    });
+    this.ensureTicker();
+  }
+
+  private onStepFailed(t: Tracked, slot: Slot, phase: 'prepare' | 'run', f: StepFailure): void {
+    if (f.kind === 'not-started') {
+      this.requeue(t);
+      return;
+    }
+    // A worker that died on its own before finishing anything counts against its slot.
+    if (f.kind === 'died') slot.failures++;
+    this.finish(t, { kind: 'failed', phase, failure: f });
+  }
+
+  private requeue(t: Tracked): void {
+    if (t.settled) return;
+    if (this.closing) {
+      this.finish(t, { kind: 'failed', phase: 'run', failure: { kind: 'closed' } });
+      return;
+    }
+    this.queue.requeue(t, t.job.priority);
+    // Deferred: the worker that failed it is still tearing down in this tick.
+    setImmediate(() => this.pump());
+  }
+
+  private finish(t: Tracked, r: AttemptResult): void {
+    if (t.settled) return;
+    t.settled = true;
+    t.job.done(r);
+  }
+
+  private ensureTicker(): void {
+    if (this.ticker !== undefined || this.closing) return;
+    this.ticker = setInterval(() => {
+      const now = performance.now();
+      let busy = false;
+      for (const s of this.slots)
+        if (s.worker !== undefined && s.worker.load > 0) {
+          busy = true;
+          s.worker.check(now);
+        }
+      if (!busy) {
+        clearInterval(this.ticker);
+        this.ticker = undefined;
+      }
+    }, CHECK_INTERVAL_MS);
+    this.ticker.unref();
+  }
+}

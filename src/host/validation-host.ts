@@ -1,0 +1,369 @@
+// The public face of the validation host: untrusted code and PoV bytes go in, typed outcomes
+// come out. The host only hashes and frames bytes; everything untrusted is decompressed,
+// parsed, compiled and run inside sealed workers (pool.ts). This file adds what the reference's
+// candidate-validation subsystem adds on top of its PVF host: per-kind timeouts, the retry
+// policy, and the mapping from an attempt to an outcome.
+import { performance } from 'node:perf_hooks';
+import { decodeValidationResult } from '../../runtime/codec/validation.js';
+import {
+  checkExecutorParams,
+  type ExecutorParams,
+  type LogRecord,
+} from '../../runtime/engine/index.js';
+import type { CodeRef, ExecuteInput, HostMessage } from '../../runtime/protocol/messages.js';
+import { LruCache } from '../../runtime/worker/module-cache.js';
+import { codeHashOf, hexOf, parseCodeHash } from './code-hash.js';
+import {
+  HostClosedError,
+  HostOptionError,
+  HostRequestError,
+  QueueFullError,
+  UnknownCodeError,
+} from './errors.js';
+import { type HostOptions, resolveHostOptions } from './options.js';
+import {
+  type CallOutcome,
+  classify,
+  type Classified,
+  type PrepareOutcome,
+  type ValidationOutcome,
+} from './outcome.js';
+import { type AttemptResult, WorkerPool } from './pool.js';
+import { PRIORITIES, type Priority } from './scheduler.js';
+import { chooseSpawner } from './sandbox.js';
+import { defaultWorkerScript } from './spawner.js';
+
+/** The reference's node-side `PvfExecKind`: decides timeout, priority and retries. */
+export type ExecKind = Priority;
+
+/** Persisted validation data plus a PoV whose block data may be compressed. */
+export interface PovParams {
+  readonly parentHead: Uint8Array;
+  /** The PoV's block data, compressed (`sp-maybe-compressed-blob` PoV prefix) or not. */
+  readonly blockData: Uint8Array;
+  readonly relayParentNumber: number;
+  readonly relayParentStorageRoot: Uint8Array;
+}
+
+/** Names the code: the blob itself, or the hash of a blob given earlier to `prepare`. */
+export interface CodeSource {
+  readonly code?: Uint8Array;
+  /** BLAKE2b-256 of the code blob (bytes or 0x-hex). */
+  readonly codeHash?: Uint8Array | string;
+}
+
+export interface ValidateRequest extends CodeSource {
+  /** SCALE `ValidationParams`, or the parts to build them from (the worker decompresses). */
+  readonly params: Uint8Array | PovParams;
+  /** Default `backing`. */
+  readonly kind?: ExecKind;
+  /** CPU-time budget; default per kind (`backingTimeoutMs` / `approvalTimeoutMs`). */
+  readonly timeoutMs?: number;
+}
+
+export interface CallRequest extends CodeSource {
+  /** An export of type `(i32, i32) -> i64`, e.g. `Core_version`. */
+  readonly fn: string;
+  readonly input?: Uint8Array;
+  /** CPU-time budget; default `approvalTimeoutMs`. */
+  readonly timeoutMs?: number;
+}
+
+export interface PrepareRequestOptions {
+  /** `precheck` (default) also instantiates without running; `compile` only compiles. */
+  readonly kind?: 'precheck' | 'compile';
+}
+
+export class ValidationHost {
+  private readonly codes: LruCache<Uint8Array>;
+  private readonly params: ExecutorParams;
+  private closed = false;
+  private readonly waits = new Set<{ timer: NodeJS.Timeout; wake(): void }>();
+
+  private constructor(
+    private readonly opts: HostOptions,
+    private readonly pool: WorkerPool,
+  ) {
+    this.codes = new LruCache(opts.codeCacheEntries);
+    this.params = checkExecutorParams(opts.executorParams);
+  }
+
+  /**
+   * Validates the options, checks the sandbox, starts the workers and waits until each has
+   * passed its handshake and the outside check.
+   * @throws {HostOptionError} for a bad option.
+   * @throws {SandboxUnavailableError} when workers cannot be sealed and `insecureNoSandbox` is off.
+   * @throws {WorkerStartError} when no worker could be started.
+   */
+  static async create(options: Partial<HostOptions> = {}): Promise<ValidationHost> {
+    const opts = resolveHostOptions(options);
+    try {
+      checkExecutorParams(opts.executorParams);
+    } catch (e) {
+      throw new HostOptionError(`option 'executorParams': ${(e as Error).message}`);
+    }
+    const spawner = await chooseSpawner(opts);
+    const pool = new WorkerPool(opts, spawner, opts.workerScript ?? defaultWorkerScript());
+    await pool.start();
+    return new ValidationHost(opts, pool);
+  }
+
+  /** The pids of the live workers. */
+  get workerPids(): number[] {
+    return this.pool.pids;
+  }
+
+  /**
+   * Prechecks code in a worker: decompress, check, compile and (by default) instantiate
+   * without running. On success the host remembers the code under its hash.
+   */
+  async prepare(code: Uint8Array, options: PrepareRequestOptions = {}): Promise<PrepareOutcome> {
+    this.assertOpen();
+    if (!(code instanceof Uint8Array)) throw new HostRequestError('code must be a Uint8Array');
+    const kind = options.kind ?? 'precheck';
+    const ref = this.codeRef({ code });
+    const started = performance.now();
+    const timeoutMs =
+      kind === 'precheck' ? this.opts.precheckTimeoutMs : this.opts.lenientPrepareTimeoutMs;
+    const c = await this.attempt('backing', ref, false, timeoutMs, (id) => ({
+      tag: 'prepare',
+      id,
+      code: ref,
+      prepKind: kind,
+    }));
+    const timing = { durationMs: performance.now() - started, attempts: 1 };
+    if (c.kind !== 'success') return { ...c, ...timing };
+    if (c.outcome.kind !== 'prepared') return unexpected(c.outcome.kind, timing);
+    return {
+      kind: 'prepared',
+      codeHash: ref.codeHash,
+      codeBytes: c.outcome.codeBytes,
+      compileMs: c.outcome.compileMicros / 1000,
+      ...timing,
+    };
+  }
+
+  /** Runs `validate_block`. Resolves with exactly one outcome; see outcome.ts. */
+  async validate(req: ValidateRequest): Promise<ValidationOutcome> {
+    this.assertOpen();
+    const kind = req.kind ?? 'backing';
+    if (!PRIORITIES.includes(kind)) throw new HostRequestError(`unknown kind '${String(kind)}'`);
+    const ref = this.codeRef(req);
+    const input = executeInput(req.params);
+    const timeoutMs = this.timeoutFor(kind, req.timeoutMs);
+    const { c, timing } = await this.withRetries(kind, timeoutMs, (budget) =>
+      this.attempt(kind, ref, true, budget, (id) => ({
+        tag: 'execute',
+        id,
+        code: { ...ref, code: undefined },
+        input,
+      })),
+    );
+    if (c.kind !== 'success') return { ...c, ...timing };
+    if (c.outcome.kind !== 'valid') return unexpected(c.outcome.kind, timing);
+    // A copy owned by the caller: the reply's bytes are a view into the received frame.
+    // (Also, runtime/codec/strict.ts reads through `bytes.buffer` from offset 0.)
+    const resultBytes = new Uint8Array(c.outcome.result);
+    let result;
+    try {
+      result = decodeValidationResult(resultBytes);
+    } catch (e) {
+      // The worker checked this decode already: only a broken worker gets here.
+      return {
+        kind: 'possibly-invalid',
+        reason: 'job-error',
+        message: `worker returned an undecodable result: ${(e as Error).message}`,
+        ...timing,
+      };
+    }
+    return {
+      kind: 'valid',
+      result,
+      resultBytes,
+      logs: c.outcome.logs as readonly LogRecord[],
+      ...timing,
+    };
+  }
+
+  /** Calls any runtime export `(i32, i32) -> i64` (e.g. `Core_version`) with `input`. */
+  async call(req: CallRequest): Promise<CallOutcome> {
+    this.assertOpen();
+    if (typeof req.fn !== 'string' || req.fn.length === 0)
+      throw new HostRequestError('fn must name an export');
+    const ref = this.codeRef(req);
+    const input = req.input ?? new Uint8Array(0);
+    if (!(input instanceof Uint8Array)) throw new HostRequestError('input must be a Uint8Array');
+    const timeoutMs = this.timeoutFor('approval', req.timeoutMs);
+    const started = performance.now();
+    const c = await this.attempt('approval', ref, true, timeoutMs, (id) => ({
+      tag: 'call',
+      id,
+      code: { ...ref, code: undefined },
+      fn: req.fn,
+      input,
+    }));
+    const timing = { durationMs: performance.now() - started, attempts: 1 };
+    if (c.kind !== 'success') return { ...c, ...timing };
+    if (c.outcome.kind !== 'returned') return unexpected(c.outcome.kind, timing);
+    return {
+      kind: 'returned',
+      output: new Uint8Array(c.outcome.output),
+      logs: c.outcome.logs as readonly LogRecord[],
+      ...timing,
+    };
+  }
+
+  /**
+   * Kills every worker. Jobs still queued, running or waiting for a retry reject with
+   * `HostClosedError`; later calls throw it.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.waits) {
+      clearTimeout(w.timer);
+      w.wake();
+    }
+    await this.pool.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new HostClosedError('the validation host is closed');
+  }
+
+  private timeoutFor(kind: ExecKind, given: number | undefined): number {
+    if (given !== undefined) {
+      if (!Number.isInteger(given) || given < 1)
+        throw new HostRequestError('timeoutMs must be a positive integer');
+      return given;
+    }
+    return kind === 'backing' || kind === 'backing-system-paras'
+      ? this.opts.backingTimeoutMs
+      : this.opts.approvalTimeoutMs;
+  }
+
+  private codeRef(src: CodeSource): CodeRef & { code: Uint8Array } {
+    if (src.code !== undefined) {
+      if (!(src.code instanceof Uint8Array))
+        throw new HostRequestError('code must be a Uint8Array');
+      const codeHash = codeHashOf(src.code);
+      if (src.codeHash !== undefined && hexOf(parseCodeHash(src.codeHash)) !== hexOf(codeHash))
+        throw new HostRequestError('codeHash does not match code');
+      this.codes.set(hexOf(codeHash), src.code);
+      return { codeHash, params: this.params, code: src.code };
+    }
+    if (src.codeHash === undefined) throw new HostRequestError('give code or codeHash');
+    const codeHash = parseCodeHash(src.codeHash);
+    const code = this.codes.get(hexOf(codeHash));
+    if (code === undefined)
+      throw new UnknownCodeError(`no code with hash ${hexOf(codeHash)} was given to this host`);
+    return { codeHash, params: this.params, code };
+  }
+
+  /** One attempt through the pool, classified. Rejects with HostClosedError if closed meanwhile. */
+  private attempt(
+    priority: Priority,
+    code: CodeRef & { code: Uint8Array },
+    needsModule: boolean,
+    timeoutMs: number,
+    build: (id: number) => HostMessage,
+  ): Promise<Classified> {
+    return new Promise((resolve, reject) => {
+      const done = (r: AttemptResult) => {
+        if (r.kind === 'failed' && r.failure.kind === 'closed')
+          reject(new HostClosedError('the validation host was closed'));
+        else resolve(classify(r));
+      };
+      const accepted = this.pool.submit({
+        priority,
+        code,
+        build,
+        timeoutMs,
+        prepareTimeoutMs: this.opts.lenientPrepareTimeoutMs,
+        needsModule,
+        done,
+      });
+      if (!accepted)
+        reject(new QueueFullError(`the queue holds ${this.opts.maxQueued} jobs (maxQueued)`));
+    });
+  }
+
+  /**
+   * `validate_candidate_with_retry` (polkadot/node/core/candidate-validation/src/lib.rs): backing
+   * runs once ("Retry is disabled to reduce the chance of nondeterministic blocks getting
+   * backed"); approval and dispute get one retry per error class — ambiguous death, job error,
+   * internal error — after `retryDelayMs`, unless elapsed + delay would pass the timeout; the
+   * retry gets the time left.
+   */
+  private async withRetries(
+    kind: ExecKind,
+    timeoutMs: number,
+    run: (budgetMs: number) => Promise<Classified>,
+  ): Promise<{ c: Classified; timing: { durationMs: number; attempts: number } }> {
+    const started = performance.now();
+    let c = await run(timeoutMs);
+    let attempts = 1;
+    if (kind === 'approval' || kind === 'dispute') {
+      const left = { death: 1, jobError: 1, internal: 1 };
+      for (;;) {
+        const elapsed = performance.now() - started;
+        if (elapsed + this.opts.retryDelayMs > timeoutMs) break;
+        const budget =
+          c.kind === 'possibly-invalid'
+            ? c.reason === 'job-error'
+              ? 'jobError'
+              : 'death'
+            : c.kind === 'internal-error'
+              ? 'internal'
+              : undefined;
+        if (budget === undefined || left[budget] === 0) break;
+        left[budget]--;
+        await this.sleep(this.opts.retryDelayMs);
+        this.assertOpen();
+        const remaining = Math.max(1, Math.floor(timeoutMs - (performance.now() - started)));
+        c = await run(remaining);
+        attempts++;
+      }
+    }
+    return { c, timing: { durationMs: performance.now() - started, attempts } };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const w = {
+        timer: setTimeout(() => {
+          this.waits.delete(w);
+          resolve();
+        }, ms),
+        wake: resolve,
+      };
+      this.waits.add(w);
+    });
+  }
+}
+
+function executeInput(p: Uint8Array | PovParams): ExecuteInput {
+  if (p instanceof Uint8Array) return { kind: 'params', params: p };
+  if (typeof p !== 'object' || p === null)
+    throw new HostRequestError('params must be bytes or PoV parts');
+  for (const k of ['parentHead', 'blockData', 'relayParentStorageRoot'] as const)
+    if (!(p[k] instanceof Uint8Array))
+      throw new HostRequestError(`params.${k} must be a Uint8Array`);
+  if (p.relayParentStorageRoot.length !== 32)
+    throw new HostRequestError('params.relayParentStorageRoot must have 32 bytes');
+  if (
+    !Number.isInteger(p.relayParentNumber) ||
+    p.relayParentNumber < 0 ||
+    p.relayParentNumber > 0xffffffff
+  )
+    throw new HostRequestError('params.relayParentNumber must be a u32');
+  return { kind: 'pov', ...p };
+}
+
+function unexpected(kind: string, timing: { durationMs: number; attempts: number }) {
+  return {
+    kind: 'internal-error' as const,
+    message: `worker answered '${kind}' to the wrong request kind`,
+    ...timing,
+  };
+}
