@@ -27,15 +27,6 @@ export class HostClosedError extends Error {
   override name = 'HostClosedError';
 }
 
-/**
- * Workers could not be sealed here (the sandbox's seccomp network filter is unavailable, or a
- * spawned worker failed the outside check) and the caller did not opt out with
- * `insecureNoSandbox`.
- */
-export class SandboxUnavailableError extends Error {
-  override name = 'SandboxUnavailableError';
-}
-
 /** No worker could be started (spawn, handshake or verification failed). */
 export class WorkerStartError extends Error {
   override name = 'WorkerStartError';

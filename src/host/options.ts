@@ -2,6 +2,7 @@
 // maps its flags onto this same type. Defaults follow polkadot-sdk unless a comment says why.
 import { availableParallelism } from 'node:os';
 import type { ExecutorParams } from '../../runtime/engine/types.js';
+import { resolveSandboxOptions, type SandboxOptions } from '../sandbox/index.js';
 import { HostOptionError } from './errors.js';
 
 export interface HostLogger {
@@ -52,12 +53,11 @@ export interface HostOptions {
    */
   readonly spawnTimeoutMs: number;
   /**
-   * Run untrusted code in workers that are NOT sealed (no seccomp, Landlock or namespaces).
-   * Only for development on machines without the sandbox; logged loudly.
+   * How workers are sealed (src/sandbox): every layer the machine offers by default. Running
+   * untrusted code needs at least the seccomp network filter; where it is unavailable the host
+   * refuses to start unless `sandbox.insecureNoSandbox` is set (logged loudly).
    */
-  readonly insecureNoSandbox: boolean;
-  /** Refuse to start unless every sandbox layer (not only the seccomp filter) is available. */
-  readonly requireAllLayers: boolean;
+  readonly sandbox: Partial<SandboxOptions>;
   /** The worker bundle; defaults to `dist/worker.js` beside the package's entry point. */
   readonly workerScript: string | undefined;
   readonly logger: HostLogger;
@@ -77,8 +77,7 @@ export const DEFAULT_HOST_OPTIONS: HostOptions = Object.freeze({
   codeCacheEntries: 64,
   workerMemoryLimitBytes: 2 * 1024 ** 3,
   spawnTimeoutMs: 10_000,
-  insecureNoSandbox: false,
-  requireAllLayers: false,
+  sandbox: {},
   workerScript: undefined,
   logger: { warn: (m: string) => process.stderr.write(`pvf: ${m}\n`) },
 });
@@ -124,12 +123,11 @@ export function resolveHostOptions(given: Partial<HostOptions> = {}): HostOption
     throw new HostOptionError(
       `option 'precheckTimeoutMs' must not exceed 'lenientPrepareTimeoutMs'`,
     );
-  for (const key of ['insecureNoSandbox', 'requireAllLayers'] as const)
-    if (typeof o[key] !== 'boolean') throw new HostOptionError(`option '${key}' must be a boolean`);
-  if (o.insecureNoSandbox && o.requireAllLayers)
-    throw new HostOptionError(
-      `options 'insecureNoSandbox' and 'requireAllLayers' contradict each other`,
-    );
+  try {
+    resolveSandboxOptions(o.sandbox);
+  } catch (e) {
+    throw new HostOptionError(`option ${(e as Error).message}`);
+  }
   if (o.workerScript !== undefined && typeof o.workerScript !== 'string')
     throw new HostOptionError(`option 'workerScript' must be a path`);
   if (typeof o.logger?.warn !== 'function')

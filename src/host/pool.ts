@@ -139,7 +139,16 @@ export class WorkerPool {
     slot.respawn = undefined;
     slot.ready = false;
     slot.modules = new LruCache<true>(this.opts.moduleCacheEntries);
-    const child = this.spawner.spawn(this.script);
+    let child;
+    try {
+      child = this.spawner.spawn(this.script);
+    } catch (e) {
+      // Policy refusals (SandboxUnavailableError) and bad options: not worth retrying.
+      slot.failures = GIVE_UP_AFTER;
+      this.lastStartError = e instanceof Error ? e.message : String(e);
+      this.giveUpIfHopeless();
+      throw e;
+    }
     const worker = new WorkerProcess(child, {
       cacheEntries: this.opts.moduleCacheEntries,
       spawnTimeoutMs: this.opts.spawnTimeoutMs,
@@ -150,7 +159,7 @@ export class WorkerPool {
     slot.worker = worker;
     try {
       await worker.ready;
-      await this.spawner.verify(worker.pid);
+      await this.spawner.verify(worker.pid, this.script);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.lastStartError = message;
@@ -184,6 +193,16 @@ export class WorkerPool {
       });
     }, delay);
     slot.respawn.unref();
+  }
+
+  /** When every slot is down after repeated failed starts, queued jobs end now. */
+  private giveUpIfHopeless(): void {
+    if (this.slots.some((s) => s.worker !== undefined || s.failures < GIVE_UP_AFTER)) return;
+    for (const t of this.queue.drain())
+      this.finish(t, {
+        kind: 'no-worker',
+        message: `no worker could be started: ${this.lastStartError}`,
+      });
   }
 
   /** Hands queued jobs to workers with free pipeline slots, least loaded first. */

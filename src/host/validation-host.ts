@@ -30,8 +30,7 @@ import {
 } from './outcome.js';
 import { type AttemptResult, WorkerPool } from './pool.js';
 import { PRIORITIES, type Priority } from './scheduler.js';
-import { chooseSpawner } from './sandbox.js';
-import { defaultWorkerScript } from './spawner.js';
+import { defaultWorkerScript, sealedSpawner, type WorkerSpawner } from './spawner.js';
 
 /** The reference's node-side `PvfExecKind`: decides timeout, priority and retries. */
 export type ExecKind = Priority;
@@ -92,18 +91,34 @@ export class ValidationHost {
    * Validates the options, checks the sandbox, starts the workers and waits until each has
    * passed its handshake and the outside check.
    * @throws {HostOptionError} for a bad option.
-   * @throws {SandboxUnavailableError} when workers cannot be sealed and `insecureNoSandbox` is off.
+   * @throws {SandboxUnavailableError} when workers cannot be sealed and `sandbox.insecureNoSandbox` is off.
    * @throws {WorkerStartError} when no worker could be started.
    */
   static async create(options: Partial<HostOptions> = {}): Promise<ValidationHost> {
+    return ValidationHost.createWith(options, undefined);
+  }
+
+  /** `create` with a given spawner (tests wrap the sealed one to inject faults). @internal */
+  static async createWith(
+    options: Partial<HostOptions>,
+    spawner: WorkerSpawner | undefined,
+  ): Promise<ValidationHost> {
     const opts = resolveHostOptions(options);
     try {
       checkExecutorParams(opts.executorParams);
     } catch (e) {
       throw new HostOptionError(`option 'executorParams': ${(e as Error).message}`);
     }
-    const spawner = await chooseSpawner(opts);
-    const pool = new WorkerPool(opts, spawner, opts.workerScript ?? defaultWorkerScript());
+    if (opts.sandbox.insecureNoSandbox)
+      opts.logger.warn(
+        'WARNING: sandbox.insecureNoSandbox is set: where the seccomp network filter is ' +
+          'unavailable, untrusted PVF code will run in UNSEALED workers. Never on a validator.',
+      );
+    const pool = new WorkerPool(
+      opts,
+      spawner ?? sealedSpawner(opts.sandbox),
+      opts.workerScript ?? defaultWorkerScript(),
+    );
     await pool.start();
     return new ValidationHost(opts, pool);
   }

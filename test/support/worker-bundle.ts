@@ -1,33 +1,63 @@
-// Builds the worker bundle (runtime/worker.ts → worker.js) into a private temporary folder, with
-// the same esbuild settings as scripts/build.mjs, so host tests run the current source and do
-// not depend on (or race with) a shared dist/ folder.
+// Builds the worker bundle (runtime/worker.ts) and the sandbox launcher (native/launcher.ts)
+// into a private folder with the same esbuild settings as scripts/build.mjs, so host tests run
+// the current source and neither depend on nor race with a shared dist/ folder. The folder is
+// under node_modules/.cache: the launcher resolves koffi from there, and it is readable by the
+// unprivileged uid sealed workers drop to.
 import { build } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-let built: Promise<string> | undefined;
+const ROOT = resolve(import.meta.dirname, '../..');
+const BANNER =
+  "import { createRequire as __pvfCreateRequire } from 'node:module';\nconst require = __pvfCreateRequire(import.meta.url);";
 
-/** Path of a freshly built worker bundle (built once per test process). */
-export function workerBundle(): Promise<string> {
+export interface Bundles {
+  readonly worker: string;
+  readonly launcher: string;
+  readonly dir: string;
+}
+
+let built: Promise<Bundles> | undefined;
+
+async function bundle(entry: string, outfile: string): Promise<void> {
+  await build({
+    entryPoints: [join(ROOT, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external: ['koffi'],
+    packages: 'bundle',
+    banner: { js: BANNER },
+    logLevel: 'warning',
+  });
+  chmodSync(outfile, 0o644);
+}
+
+/** Paths of freshly built worker and launcher bundles (built once per test process). */
+export function testBundles(): Promise<Bundles> {
   built ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pvf-worker-'));
-    const outfile = join(dir, 'worker.js');
-    await build({
-      entryPoints: [resolve(import.meta.dirname, '../../runtime/worker.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      external: ['koffi'],
-      packages: 'bundle',
-      banner: {
-        js: "import { createRequire as __pvfCreateRequire } from 'node:module';\nconst require = __pvfCreateRequire(import.meta.url);",
-      },
-      logLevel: 'warning',
-    });
-    return outfile;
+    const cache = join(ROOT, 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true });
+    const dir = mkdtempSync(join(cache, 'pvf-test-'));
+    chmodSync(dir, 0o755);
+    const worker = join(dir, 'worker.js');
+    const launcher = join(dir, 'launcher.js');
+    await Promise.all([
+      bundle('runtime/worker.ts', worker),
+      bundle('native/launcher.ts', launcher),
+    ]);
+    return { worker, launcher, dir };
   })();
   return built;
+}
+
+/** Builds an extra test-only worker script (e.g. a misbehaving one) into the same folder. */
+export async function testScript(name: string, source: string): Promise<string> {
+  const { dir } = await testBundles();
+  const { writeFileSync } = await import('node:fs');
+  const path = join(dir, name);
+  writeFileSync(path, source, { mode: 0o644 });
+  return path;
 }
