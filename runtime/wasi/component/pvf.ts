@@ -1,0 +1,134 @@
+// ABI 2, `component`: a WebAssembly component of the WIT world `pvf` (examples/wit/pvf.wit):
+//   export validate-block: func(params: list<u8>) -> result<list<u8>, string>;
+// `ok` carries SCALE `ValidationResult` bytes (decoded strictly, like a Substrate PVF's);
+// `err(message)` makes the candidate invalid with that message. Imports may be any of the
+// capability-free WASI 0.2 interfaces of ../preview2/host.ts — never wasi:sockets or wasi:http.
+// Prepare reads the import names from the binary and refuses, then transpiles with jco (once
+// per code hash, cached by the caller). Each execution instantiates afresh with a fresh host.
+import { decodeValidationResult } from '../../codec/validation.js';
+import { classify } from '../../engine/traps.js';
+import type { EngineOutcome, ExecutorParams, InvalidReason } from '../../engine/types.js';
+import { DeterministicRandom } from '../deterministic.js';
+import { checkComponentImports } from '../policy.js';
+import {
+  ComponentExit,
+  ComponentLinkError,
+  PREVIEW2_PROVIDED,
+  preview2Imports,
+} from '../preview2/host.js';
+import { StdioLog } from '../stdio-log.js';
+import { ComponentFormatError, componentImportNames } from './imports.js';
+import { type ComponentGlue, TranspileError, transpileComponent } from './transpile.js';
+
+/** The export the `pvf` world requires, as jco's glue names it (`validate-block`). */
+export const COMPONENT_ENTRY = 'validateBlock';
+
+/** A `component` PVF ready for any number of executions. */
+export interface PreparedComponent {
+  readonly abi: 'component';
+  readonly glue: ComponentGlue;
+  readonly params: ExecutorParams;
+}
+
+export type ComponentPrepareOutcome =
+  | { readonly kind: 'prepared'; readonly prepared: PreparedComponent }
+  | {
+      readonly kind: 'prepare-error';
+      readonly reason: 'invalid-wasm' | 'bad-import';
+      readonly message: string;
+    };
+
+/**
+ * Checks a component's imports against the host's map, then transpiles and compiles it.
+ * Rejects only on a host fault (e.g. the bindgen failing to load).
+ */
+export async function prepareComponent(
+  component: Uint8Array,
+  params: ExecutorParams,
+): Promise<ComponentPrepareOutcome> {
+  let names: string[];
+  try {
+    names = componentImportNames(component);
+  } catch (err) {
+    if (err instanceof ComponentFormatError)
+      return { kind: 'prepare-error', reason: 'invalid-wasm', message: err.message };
+    throw err;
+  }
+  const refused = checkComponentImports(names, PREVIEW2_PROVIDED);
+  if (refused) return { kind: 'prepare-error', reason: 'bad-import', message: refused.message };
+  let glue: ComponentGlue;
+  try {
+    glue = await transpileComponent(component);
+  } catch (err) {
+    if (err instanceof TranspileError)
+      return { kind: 'prepare-error', reason: 'invalid-wasm', message: err.message };
+    throw err;
+  }
+  if (!glue.exports.includes(COMPONENT_ENTRY))
+    return {
+      kind: 'prepare-error',
+      reason: 'invalid-wasm',
+      message: 'the component does not export validate-block (world pvf)',
+    };
+  return { kind: 'prepared', prepared: { abi: 'component', glue, params } };
+}
+
+/** Runs `validate-block` on SCALE `ValidationParams` bytes in a fresh instance. */
+export function validateBlockComponent(
+  prepared: PreparedComponent,
+  input: Uint8Array,
+): EngineOutcome {
+  const log = new StdioLog(prepared.params.maxLogBytes);
+  const invalid = (reason: InvalidReason, message: string): EngineOutcome => {
+    const { logs, logsDropped } = log.finish();
+    return { kind: 'invalid', reason, message, logs, logsDropped };
+  };
+  let output: Uint8Array;
+  try {
+    const instance = prepared.glue.instantiate(
+      preview2Imports(log, new DeterministicRandom(input)),
+    );
+    const entry = instance.validateBlock;
+    if (typeof entry !== 'function') return invalid('bad-entry-point', 'no validate-block export');
+    output = entry(input);
+  } catch (err) {
+    // With error wrapping off, jco's glue throws an `err(message)` result as the bare string.
+    if (typeof err === 'string') return invalid('panic', err);
+    if (err instanceof ComponentExit)
+      return err.code === 0
+        ? invalid('bad-result', 'the PVF exited with code 0 without returning a result')
+        : invalid('panic', lastStderr(log) ?? err.message);
+    if (err instanceof ComponentLinkError) return { kind: 'internal-error', message: err.message };
+    const c = classify(v8TrapOf(err));
+    if (c.kind === 'internal-error') return c;
+    return invalid(c.reason, (c.reason === 'unreachable' && lastStderr(log)) || c.message);
+  }
+  if (!(output instanceof Uint8Array))
+    return invalid('bad-result', 'validate-block returned something other than bytes');
+  try {
+    decodeValidationResult(output);
+  } catch (err) {
+    return invalid('bad-result', `the result is not a ValidationResult: ${(err as Error).message}`);
+  }
+  const { logs, logsDropped } = log.finish();
+  return { kind: 'valid', result: output, logs, logsDropped };
+}
+
+function lastStderr(log: StdioLog): string | undefined {
+  return log.finish().logs.findLast((r) => r.target === 'stderr' && r.message.length > 0)?.message;
+}
+
+// jco's glue rewrites V8's trap messages into wasmtime's wording (`_normalizeCoreTrap`, jco
+// 1.x); the engine's one classifier reads V8's, so turn them back.
+const JCO_TRAP_MESSAGES = new Map([
+  ['wasm trap: wasm `unreachable` instruction executed', 'unreachable'],
+  ['wasm trap: out of bounds memory access', 'memory access out of bounds'],
+]);
+
+function v8TrapOf(err: unknown): unknown {
+  if (err instanceof WebAssembly.RuntimeError) {
+    const v8 = JCO_TRAP_MESSAGES.get(err.message);
+    if (v8 !== undefined) err.message = v8;
+  }
+  return err;
+}

@@ -1,0 +1,132 @@
+// ABI 1, `wasi-p1`: a core wasm module that imports only `wasi_snapshot_preview1` functions the
+// host provides and exports
+//   memory                                   its linear memory,
+//   pvf_alloc(len: i32) -> i32               where the host may write `len` bytes of params,
+//   validate_block(ptr: i32, len: i32) -> i64   the result as `ptr | len << 32`,
+//   _initialize()                            optional (a wasi-libc reactor), run once first,
+// returning SCALE `ValidationResult` bytes: the same packing and result as a Substrate PVF's
+// `validate_block` (sp-runtime-interface `pack_ptr_and_len`). Each execution runs in a fresh
+// instance with a fresh host, so nothing of one candidate reaches the next.
+import { decodeValidationResult } from '../../codec/validation.js';
+import { GuestMemory, unpackPtrLen } from '../../engine/memory.js';
+import { classify, HostTrap } from '../../engine/traps.js';
+import type { EngineOutcome, ExecutorParams, InvalidReason } from '../../engine/types.js';
+import { DeterministicRandom } from '../deterministic.js';
+import { checkPreview1Imports } from '../policy.js';
+import { StdioLog } from '../stdio-log.js';
+import { PREVIEW1_PROVIDED, Preview1Host, ProcExit } from './host.js';
+
+/** The export names of ABI 1. */
+export const WASI_P1_EXPORTS = {
+  memory: 'memory',
+  alloc: 'pvf_alloc',
+  entry: 'validate_block',
+  initialize: '_initialize',
+} as const;
+
+/** A `wasi-p1` PVF ready for any number of executions. */
+export interface PreparedWasiP1 {
+  readonly abi: 'wasi-p1';
+  readonly module: WebAssembly.Module;
+  readonly params: ExecutorParams;
+}
+
+export type WasiP1PrepareOutcome =
+  | { readonly kind: 'prepared'; readonly prepared: PreparedWasiP1 }
+  | {
+      readonly kind: 'prepare-error';
+      readonly reason: 'bad-import' | 'no-memory';
+      readonly message: string;
+    };
+
+/**
+ * Checks a compiled module against ABI 1: every import must be a preview1 function the host
+ * provides (networking never is), and it must export a memory.
+ */
+export function prepareWasiP1(
+  module: WebAssembly.Module,
+  params: ExecutorParams,
+): WasiP1PrepareOutcome {
+  const refused = checkPreview1Imports(WebAssembly.Module.imports(module), PREVIEW1_PROVIDED);
+  if (refused) return { kind: 'prepare-error', reason: 'bad-import', message: refused.message };
+  const memory = WebAssembly.Module.exports(module).find((e) => e.name === WASI_P1_EXPORTS.memory);
+  if (memory?.kind !== 'memory')
+    return {
+      kind: 'prepare-error',
+      reason: 'no-memory',
+      message: `a wasi-p1 PVF must export its linear memory as "${WASI_P1_EXPORTS.memory}"`,
+    };
+  return { kind: 'prepared', prepared: { abi: 'wasi-p1', module, params } };
+}
+
+const badEntry = (what: string) =>
+  new HostTrap(
+    'bad-entry-point',
+    `${what} (ABI wasi-p1: ${WASI_P1_EXPORTS.alloc}(i32) -> i32, ${WASI_P1_EXPORTS.entry}(i32, i32) -> i64)`,
+  );
+
+/** Runs `validate_block` on SCALE `ValidationParams` bytes in a fresh instance. */
+export function validateBlockWasiP1(prepared: PreparedWasiP1, input: Uint8Array): EngineOutcome {
+  const log = new StdioLog(prepared.params.maxLogBytes);
+  const host = new Preview1Host(log, new DeterministicRandom(input));
+  const invalid = (reason: InvalidReason, message: string): EngineOutcome => {
+    const { logs, logsDropped } = log.finish();
+    return { kind: 'invalid', reason, message, logs, logsDropped };
+  };
+  let output: Uint8Array;
+  try {
+    const instance = new WebAssembly.Instance(prepared.module, host.imports());
+    const { memory, initialize, alloc, entry } = exportsOf(instance);
+    host.bind(memory);
+    const mem = new GuestMemory(memory);
+    initialize?.();
+    const ptr: unknown = alloc(input.length);
+    if (typeof ptr !== 'number') throw badEntry(`${WASI_P1_EXPORTS.alloc} did not return an i32`);
+    mem.write(ptr, input, 'params buffer from pvf_alloc');
+    const packed: unknown = entry(ptr, input.length);
+    if (typeof packed !== 'bigint')
+      throw badEntry(`${WASI_P1_EXPORTS.entry} did not return an i64`);
+    const [rp, rl] = unpackPtrLen(packed);
+    if (rp + rl > mem.size)
+      return invalid(
+        'bad-result',
+        `returned range [${rp}, ${rp + rl}) lies outside memory (${mem.size} bytes)`,
+      );
+    output = mem.read(rp, rl);
+  } catch (err) {
+    if (err instanceof ProcExit)
+      return err.code === 0
+        ? invalid('bad-result', 'the PVF called proc_exit(0) without returning a result')
+        : invalid('panic', lastStderr(log) ?? err.message);
+    const c = classify(err);
+    if (c.kind === 'internal-error') return c;
+    return invalid(c.reason, (c.reason === 'unreachable' && lastStderr(log)) || c.message);
+  }
+  try {
+    decodeValidationResult(output);
+  } catch (err) {
+    return invalid('bad-result', `the result is not a ValidationResult: ${(err as Error).message}`);
+  }
+  const { logs, logsDropped } = log.finish();
+  return { kind: 'valid', result: output, logs, logsDropped };
+}
+
+/** The last stderr line the guest wrote (how a wasi-libc or Rust panic explains itself). */
+function lastStderr(log: StdioLog): string | undefined {
+  const { logs } = log.finish();
+  return logs.findLast((r) => r.target === 'stderr' && r.message.length > 0)?.message;
+}
+
+type Fn = (...args: number[]) => unknown;
+
+function exportsOf(instance: WebAssembly.Instance) {
+  const e = instance.exports;
+  const memory = e[WASI_P1_EXPORTS.memory];
+  if (!(memory instanceof WebAssembly.Memory)) throw badEntry('no exported memory');
+  const fn = (name: string) => (typeof e[name] === 'function' ? (e[name] as Fn) : undefined);
+  const alloc = fn(WASI_P1_EXPORTS.alloc);
+  const entry = fn(WASI_P1_EXPORTS.entry);
+  if (!alloc) throw badEntry(`missing export ${WASI_P1_EXPORTS.alloc}`);
+  if (!entry) throw badEntry(`missing export ${WASI_P1_EXPORTS.entry}`);
+  return { memory, alloc, entry, initialize: fn(WASI_P1_EXPORTS.initialize) };
+}
