@@ -8,6 +8,9 @@ const entries = [
   { in: 'src/cli/main.ts', out: 'cli', bundleDeps: false, shebang: true },
   { in: 'runtime/worker.ts', out: 'worker', bundleDeps: true },
   { in: 'native/launcher.ts', out: 'launcher', bundleDeps: true },
+  // Sealed scripts of `pvf sandbox self-test`, found beside the launcher.
+  { in: 'native/self-test/js-attacks.ts', out: 'sandbox/js-attacks', bundleDeps: true },
+  { in: 'native/self-test/native-attacks.ts', out: 'sandbox/native-attacks', bundleDeps: true },
 ];
 
 rmSync('dist', { recursive: true, force: true });

@@ -1,0 +1,204 @@
+// Self-test battery, native level: koffi here stands in for an attacker who escaped V8 or the
+// wasm engine and can make any system call. Runs sealed (with koffi's folder readable):
+//   node native-attacks.js '<AttackTargets JSON>' batch        survivable attacks, one process
+//   node native-attacks.js '<AttackTargets JSON>' <FatalAttack> one attack the filter kills
+// The attacks follow sandbox.md §7 (ABI tricks, io_uring, borrowing the parent's network or
+// memory). Each reports whether it got through; the host gathers its own evidence.
+import { loadLibc } from '../linux/libc.js';
+import { SYS, SYS_I386, X32_SYSCALL_BIT } from '../linux/syscalls.js';
+import {
+  FATAL_ATTACKS,
+  reportAndWait,
+  type AttackTargets,
+  type AttemptResult,
+  type FatalAttack,
+} from './protocol.js';
+
+const targets = JSON.parse(process.argv[2] ?? '{}') as AttackTargets;
+const mode = process.argv[3] ?? 'batch';
+const libc = await loadLibc();
+const { koffi } = libc;
+const lib = koffi.load('libc.so.6');
+const write = lib.func('long write(int fd, const void *buf, size_t n)');
+const pwrite = lib.func('long pwrite(int fd, const void *buf, size_t n, int64_t offset)');
+const mmap = lib.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)');
+const memcpy = lib.func('void *memcpy(void *dst, const void *src, size_t n)');
+const malloc = lib.func('void *malloc(size_t n)');
+
+const ppid = process.ppid;
+const secret = Buffer.from(targets.secretHex ?? '', 'hex');
+const ERRNO_NAMES: Record<number, string> = { 1: 'EPERM', 3: 'ESRCH', 13: 'EACCES', 38: 'ENOSYS' };
+const fail = (step: string): Omit<AttemptResult, 'id'> => ({
+  succeeded: false,
+  detail: `${step}: errno ${libc.errno()}${ERRNO_NAMES[libc.errno()] ? ` ${ERRNO_NAMES[libc.errno()]}` : ''}`,
+});
+
+function ioUringSetup(): Omit<AttemptResult, 'id'> {
+  const params = Buffer.alloc(120); // struct io_uring_params, zeroed
+  const fd = libc.syscall(SYS.io_uring_setup, 'uint32_t', 8, 'void *', params);
+  return fd >= 0 ? { succeeded: true, detail: `ring fd ${fd}` } : fail('io_uring_setup');
+}
+
+function stealParentSocket(): Omit<AttemptResult, 'id'> {
+  const pidfd = libc.syscall(SYS.pidfd_open, 'int', ppid, 'unsigned int', 0);
+  if (pidfd < 0) return fail('pidfd_open');
+  const fd = libc.syscall(
+    SYS.pidfd_getfd,
+    'int',
+    pidfd,
+    'int',
+    targets.parentSocketFd,
+    'unsigned int',
+    0,
+  );
+  if (fd < 0) return fail('pidfd_getfd');
+  const msg = Buffer.from('STOLEN-parent-socket');
+  return write(fd, msg, msg.length) === msg.length
+    ? { succeeded: true, detail: `wrote through stolen fd ${fd}` }
+    : fail('write');
+}
+
+function ptraceParent(): Omit<AttemptResult, 'id'> {
+  const PTRACE_SEIZE = 0x4206;
+  const rc = libc.syscall(SYS.ptrace, 'long', PTRACE_SEIZE, 'long', ppid, 'long', 0, 'long', 0);
+  return rc === 0 ? { succeeded: true, detail: 'parent seized' } : fail('ptrace(PTRACE_SEIZE)');
+}
+
+function writeParentMemory(): Omit<AttemptResult, 'id'> {
+  const O_RDWR = 2;
+  const fd = libc.open(`/proc/${ppid}/mem`, O_RDWR);
+  if (fd < 0) return fail(`open(/proc/${ppid}/mem)`);
+  const marker = Buffer.from('PWNED-by-sandbox');
+  const n = pwrite(fd, marker, marker.length, BigInt(targets.parentSecretAddress));
+  return n === marker.length
+    ? { succeeded: true, detail: 'overwrote parent memory' }
+    : fail('pwrite');
+}
+
+function readParentMemory(): Omit<AttemptResult, 'id'> {
+  const iovec = koffi.struct({ base: 'uint64_t', len: 'size_t' });
+  const local = malloc(secret.length);
+  const n = libc.syscall(
+    SYS.process_vm_readv,
+    'int',
+    ppid,
+    koffi.pointer(iovec),
+    { base: koffi.address(local), len: secret.length },
+    'unsigned long',
+    1,
+    koffi.pointer(iovec),
+    { base: BigInt(targets.parentSecretAddress), len: secret.length },
+    'unsigned long',
+    1,
+    'unsigned long',
+    0,
+  );
+  if (n < 0) return fail('process_vm_readv');
+  const got = Buffer.from(koffi.decode(local, koffi.array('uint8_t', secret.length)) as Uint8Array);
+  return {
+    succeeded: true,
+    detail: got.equals(secret) ? 'read the parent secret' : `read ${n} bytes`,
+  };
+}
+
+function signalParent(): Omit<AttemptResult, 'id'> {
+  const rc = libc.syscall(SYS.kill, 'int', ppid, 'int', 0);
+  return rc === 0 ? { succeeded: true, detail: 'may signal the parent' } : fail('kill(ppid, 0)');
+}
+
+/** Runs `int 0x80` with the i386 number and 32-bit args; returns eax. The code page is
+ *  mapped below 4 GiB (MAP_32BIT) so 32-bit pointers into it are valid. */
+function makeI386(): {
+  call: (nr: number, a?: number, b?: number, c?: number) => number;
+  base: number;
+  put: (offset: number, data: Buffer) => void;
+} {
+  const PROT_RWX = 7;
+  const MAP_PRIVATE_ANON_32BIT = 0x02 | 0x20 | 0x40;
+  const page = mmap(null, 4096, PROT_RWX, MAP_PRIVATE_ANON_32BIT, -1, 0);
+  const base = Number(koffi.address(page));
+  const copyAt = lib.func('void *memcpy(uint64_t dst, const void *src, size_t n)');
+  const put = (offset: number, data: Buffer) => copyAt(base + offset, data, data.length);
+  const stub = koffi.proto('int pvf_i386_stub(void)');
+  const imm = (v: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v >>> 0);
+    return [...b];
+  };
+  const call = (nr: number, a = 0, b = 0, c = 0): number => {
+    // push rbx; mov eax,nr; mov ebx,a; mov ecx,b; mov edx,c; int 0x80; pop rbx; ret
+    const code = Buffer.from([
+      0x53,
+      0xb8,
+      ...imm(nr),
+      0xbb,
+      ...imm(a),
+      0xb9,
+      ...imm(b),
+      0xba,
+      ...imm(c),
+      0xcd,
+      0x80,
+      0x5b,
+      0xc3,
+    ]);
+    memcpy(page, code, code.length);
+    return koffi.call(page, stub) as number;
+  };
+  return { call, base, put };
+}
+
+function fatal(attack: FatalAttack): Omit<AttemptResult, 'id'> {
+  const AF_INET = 2;
+  const SOCK_STREAM = 1;
+  if (attack === 'x32-socket') {
+    const fd = libc.syscall(
+      X32_SYSCALL_BIT | SYS.socket,
+      'int',
+      AF_INET,
+      'int',
+      SOCK_STREAM,
+      'int',
+      0,
+    );
+    return fd >= 0 ? { succeeded: true, detail: `x32 socket fd ${fd}` } : fail('x32 socket');
+  }
+  const i386 = makeI386();
+  if (attack === 'i386-socketcall') {
+    const args = Buffer.alloc(12);
+    args.writeUInt32LE(AF_INET, 0);
+    args.writeUInt32LE(SOCK_STREAM, 4);
+    i386.put(0x300, args);
+    const fd = i386.call(SYS_I386.socketcall, 1 /* SYS_SOCKET */, i386.base + 0x300);
+    return fd >= 0
+      ? { succeeded: true, detail: `socketcall fd ${fd}` }
+      : { succeeded: false, detail: `socketcall ${fd}` };
+  }
+  const fd = i386.call(SYS_I386.socket, AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return { succeeded: false, detail: `i386 socket ${fd}` };
+  const addr = Buffer.alloc(16);
+  addr.writeUInt16LE(AF_INET, 0);
+  addr.writeUInt16BE(targets.tcp['i386-socket-connect'] ?? 0, 2);
+  addr.set([127, 0, 0, 1], 4);
+  i386.put(0x100, addr);
+  const rc = i386.call(SYS_I386.connect, fd, i386.base + 0x100, 16);
+  if (rc < 0) return { succeeded: false, detail: `i386 connect ${rc}` };
+  const msg = Buffer.from('PWNED-via-i386-ABI');
+  i386.put(0x200, msg);
+  const n = i386.call(4 /* i386 write */, fd, i386.base + 0x200, msg.length);
+  return { succeeded: n === msg.length, detail: `i386 socket+connect+write ${n}` };
+}
+
+if ((FATAL_ATTACKS as readonly string[]).includes(mode)) {
+  reportAndWait([{ id: mode, ...fatal(mode as FatalAttack) }]);
+} else {
+  const batch: Record<string, () => Omit<AttemptResult, 'id'>> = {
+    io_uring_setup: ioUringSetup,
+    'pidfd_getfd (parent socket)': stealParentSocket,
+    'ptrace (parent)': ptraceParent,
+    '/proc/<ppid>/mem write': writeParentMemory,
+    'process_vm_readv (parent)': readParentMemory,
+    'kill(parent, 0)': signalParent,
+  };
+  reportAndWait(Object.entries(batch).map(([id, attack]) => ({ id, ...attack() })));
+}

@@ -1,0 +1,212 @@
+// `pvf sandbox status | run | self-test`: let anyone see and check the sandbox workers get.
+import { constants } from 'node:os';
+import { Option, type Command } from 'commander';
+import { action } from '../action.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import {
+  DEFAULT_SANDBOX_OPTIONS,
+  SandboxUnavailableError,
+  type SandboxOptions,
+} from '../../sandbox/options.js';
+import { probeSandbox } from '../../sandbox/probe.js';
+import { planCommand } from '../../sandbox/run-command.js';
+import { runSelfTest } from '../../sandbox/self-test/run.js';
+import { startPlan } from '../../sandbox/spawn.js';
+
+interface SandboxFlags {
+  networkAction: 'errno' | 'kill';
+  landlock: boolean;
+  networkNamespace: boolean;
+  uid: string;
+  gid: string;
+  keepRoot?: boolean;
+  requireAllLayers?: boolean;
+  insecureNoSandbox?: boolean;
+  allowRead?: string[];
+  json?: boolean;
+}
+
+const SIGSYS_STATUS = 128 + constants.signals.SIGSYS;
+
+/** The flags every sandbox subcommand shares, mapped onto SandboxOptions by toOptions(). */
+function withSandboxFlags(cmd: Command): Command {
+  const { uid, gid } = DEFAULT_SANDBOX_OPTIONS.dropIdentity!;
+  return cmd
+    .addOption(
+      new Option('--network-action <action>', 'what a denied network syscall does')
+        .choices(['errno', 'kill'])
+        .default(DEFAULT_SANDBOX_OPTIONS.network),
+    )
+    .option('--no-landlock', 'do not restrict the filesystem with Landlock')
+    .option('--no-network-namespace', 'do not give sealed processes a new network namespace')
+    .option('--uid <uid>', 'uid sealed processes drop to when running as root', String(uid))
+    .option('--gid <gid>', 'gid sealed processes drop to when running as root', String(gid))
+    .option('--keep-root', 'do not drop root in sealed processes (not recommended)')
+    .option('--require-all-layers', 'refuse to run when any enabled layer is unavailable')
+    .option(
+      '--insecure-no-sandbox',
+      'run even where the seccomp network filter is unavailable (unsafe, logged)',
+    );
+}
+
+function toOptions(f: SandboxFlags): Partial<SandboxOptions> {
+  return {
+    network: f.networkAction,
+    landlock: f.landlock,
+    networkNamespace: f.networkNamespace,
+    dropIdentity: f.keepRoot ? null : { uid: Number(f.uid), gid: Number(f.gid) },
+    requireAllLayers: f.requireAllLayers === true,
+    insecureNoSandbox: f.insecureNoSandbox === true,
+    allowRead: f.allowRead ?? [],
+  };
+}
+
+/** Plain-text table with a header row. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return (
+    [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
+  );
+}
+
+const yes = (b: boolean) => (b ? 'yes' : 'no');
+
+export function registerSandboxCommand(program: Command): void {
+  const sandbox = program
+    .command('sandbox')
+    .description('inspect and exercise the OS sandbox that seals worker processes');
+
+  withSandboxFlags(
+    sandbox
+      .command('status')
+      .description('report each sandbox layer: available here? applied to workers?'),
+  )
+    .option('--json', 'machine-readable output')
+    .action(
+      action(async (flags: SandboxFlags) => {
+        const status = await probeSandbox(toOptions(flags));
+        if (flags.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+        else {
+          process.stdout.write(`${status.platform}\n\n`);
+          process.stdout.write(
+            table(
+              ['layer', 'available', 'workers get it', 'detail'],
+              status.layers.map((l) => [l.layer, yes(l.available), yes(l.applied), l.detail]),
+            ),
+          );
+          const v = status.verdict;
+          process.stdout.write(
+            `\n${
+              v.kind === 'secure'
+                ? 'secure: every enabled layer is applied'
+                : v.kind === 'degraded'
+                  ? `secure (network filter applied); missing optional layers: ${v.missing.join(', ')}`
+                  : v.kind === 'insecure'
+                    ? `INSECURE (explicit opt-out): ${v.reason}`
+                    : `refused: ${v.reason}`
+            }\n`,
+          );
+        }
+        if (status.verdict.kind === 'refused') return ExitCode.SandboxUnavailable;
+        if (flags.requireAllLayers && status.verdict.kind === 'degraded')
+          return ExitCode.SandboxUnavailable;
+        return ExitCode.Ok;
+      }),
+    );
+
+  withSandboxFlags(
+    sandbox
+      .command('run')
+      .description('run COMMAND under exactly the layers a worker gets; exits with its status')
+      .usage('[options] -- COMMAND [ARGS...]')
+      .argument('<command>', 'program to run sealed')
+      .argument('[args...]', 'its arguments'),
+  )
+    .option(
+      '--allow-read <path>',
+      'also allow reading PATH (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .action(
+      action(async (command: string, args: string[], flags: SandboxFlags) => {
+        const plan = wrapUnavailable(() => planCommand(command, args, toOptions(flags)));
+        const child = startPlan(plan, ['inherit', 'inherit', 'inherit']);
+        // The sealed process has its own session: terminal signals reach only us. Pass them on.
+        const forward = (sig: NodeJS.Signals) => child.kill(sig);
+        for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, forward);
+        const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+          (resolve, reject) => {
+            child.on('error', reject);
+            child.on('exit', (c, s) => resolve([c, s]));
+          },
+        );
+        if (signal === 'SIGSYS') {
+          process.stderr.write('killed by the sandbox: forbidden system call\n');
+          return SIGSYS_STATUS;
+        }
+        if (signal) return 128 + (constants.signals[signal] ?? 0);
+        return code ?? 1;
+      }),
+    );
+
+  withSandboxFlags(
+    sandbox
+      .command('self-test')
+      .description('attack from inside sealed processes and show that every attempt is blocked'),
+  )
+    .option('--json', 'machine-readable output')
+    .action(
+      action(async (flags: SandboxFlags) => {
+        const report = await wrapUnavailableAsync(() => runSelfTest(toOptions(flags)));
+        if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+        else {
+          process.stdout.write(
+            table(
+              ['level', 'attempt', 'expected', 'actual', 'server/outside evidence', 'result'],
+              report.rows.map((r) => [
+                r.level,
+                r.attempt,
+                r.expected,
+                r.actual,
+                r.evidence,
+                r.blocked ? 'blocked' : 'BYPASS',
+              ]),
+            ),
+          );
+          const bypasses = report.rows.filter((r) => !r.blocked).length;
+          process.stdout.write(
+            bypasses === 0
+              ? `\nall ${report.rows.length} attempts blocked\n`
+              : `\n${bypasses} of ${report.rows.length} attempts NOT blocked\n`,
+          );
+        }
+        return report.allBlocked ? ExitCode.Ok : ExitCode.Invalid;
+      }),
+    );
+}
+
+function wrapUnavailable<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof SandboxUnavailableError)
+      throw new CliError(err.message, ExitCode.SandboxUnavailable);
+    throw err;
+  }
+}
+
+async function wrapUnavailableAsync<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof SandboxUnavailableError)
+      throw new CliError(err.message, ExitCode.SandboxUnavailable);
+    throw err;
+  }
+}
