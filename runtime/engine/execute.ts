@@ -9,6 +9,7 @@ import { LogSink } from '../host/log-sink.js';
 import { FreeingBumpAllocator } from './freeing-bump.js';
 import type { HostSlot } from './link.js';
 import { GuestMemory, unpackPtrLen } from './memory.js';
+import { readRuntimeVersion } from './runtime-version.js';
 import { classify, type Classified } from './traps.js';
 import type {
   CallOutcome,
@@ -77,7 +78,14 @@ export function callExport(prepared: PreparedModule, fn: string, input: Uint8Arr
 
   const memory = new GuestMemory(exports.memory as WebAssembly.Memory);
   const allocator = new FreeingBumpAllocator(base, prepared.params.maxMemoryPages);
-  const ctx: HostContext = { memory, allocator, logs, maxLogLevel: prepared.params.maxLogLevel };
+  const ctx: HostContext = {
+    memory,
+    allocator,
+    logs,
+    maxLogLevel: prepared.params.maxLogLevel,
+    batchVerify: undefined,
+    readRuntimeVersion,
+  };
   const slot = prepared.slot as HostSlot;
   const outer = slot.ctx;
   slot.ctx = ctx;

@@ -12,6 +12,18 @@ export interface HostContext {
   readonly logs: LogSink;
   /** sp-core `LogLevelFilter` reported to the guest (0 off … 5 trace). */
   readonly maxLogLevel: number;
+  /**
+   * sp-io's `VerificationExtDeprecated`: registered by `start_batch_verify`, it ANDs the result
+   * of every `*_batch_verify` until `finish_batch_verify`. One per execution, like the
+   * reference's externalities.
+   */
+  batchVerify: boolean | undefined;
+  /**
+   * sp-core `ReadRuntimeVersion` as Polkadot's PVF host implements it: the SCALE-encoded
+   * `RuntimeVersion` embedded in the given (possibly compressed) code, or undefined when it
+   * cannot be read. Supplied by the engine so host code does not depend on it.
+   */
+  readonly readRuntimeVersion: (code: Uint8Array) => Uint8Array | undefined;
 }
 
 /** A wasm value type of the PVF ABI (MVP, no floats cross the host boundary). */
