@@ -1,0 +1,291 @@
+// The stack cost of every function, exactly as the reference's stack limiter computes it.
+//
+// Reference: sc-executor-wasmtime's `prepare_blob_for_compilation` calls
+// `RuntimeBlob::inject_stack_depth_metering(logical_max)` (paritytech/polkadot-sdk,
+// substrate/client/executor/wasmtime/src/runtime.rs @032b47f2), which is
+// `wasm_instrument::inject_stack_limiter` of wasm-instrument 0.4.0 (the version pinned by
+// polkadot-sdk's workspace Cargo.toml @0032e11e: `wasm-instrument = { version = "0.4" }`).
+// Its cost function (paritytech/wasm-instrument, src/stack_limiter/mod.rs @26835711 shape and
+// src/stack_limiter/max_height.rs @57da96fb):
+//
+//   cost(f) = Σ declared local counts (NOT the parameters)
+//           + max_height(f)
+//
+// where `max_height` walks the ORIGINAL body (before any instrumentation) with a value stack
+// whose height starts at ACTIVATION_FRAME_COST = 2 (the v0.1.1 "activation frame" fix) and
+// whose outermost control frame has start_height 0. Before each instruction, if the height
+// exceeds the maximum seen and the innermost frame is not polymorphic (after `unreachable`,
+// `br`, `br_table`, `return`), the maximum is raised. Every body ends with `end`, so every
+// defined function costs at least 2; imported functions cost 0.
+//
+// Stack effects are wasm-instrument's, not the validator's; the quirks below are deliberate:
+// - `pop_values(n)`: no-op for n = 0; if the height equals the innermost frame's start height
+//   it succeeds only in a polymorphic frame (else "trying to pop more values than pushed");
+//   otherwise it subtracts with underflow checking ("stack underflow") and does NOT stop at
+//   the frame's start. Because the function frame starts at 0 while the height starts at 2,
+//   valid code such as `unreachable` followed by a call taking 3 arguments fails with "stack
+//   underflow" — the reference then refuses the module at preparation, and so do we.
+// - `select` pops 2 and then 1 (two separate pops), `if` pops its condition before the frame
+//   is pushed, `else` changes nothing (the then-branch's height carries over), `end` truncates
+//   to the frame's start and pushes its arity (block types are at most one value here).
+// - `br_table` requires all targets to have the default target's arity ("Arity of all
+//   jump-targets must be equal"), `call_indirect` looks its type up in the type section.
+// Errors are returned as the reference's message strings; the reference reports them as
+// `cannot inject the stack limiter: "<message>"` (a deterministic preparation error).
+import { readLocals } from '../wasm/body.js';
+import { InstructionCursor } from '../wasm/instructions.js';
+import type { FuncType, WasmModule } from '../wasm/types.js';
+
+/** wasm-instrument's `ACTIVATION_FRAME_COST`: the height a function's value stack starts at. */
+export const ACTIVATION_FRAME_COST = 2;
+
+export type StackCosts =
+  | {
+      readonly kind: 'costs';
+      /** Cost per function index (imports first, each 0). */
+      readonly costs: Uint32Array;
+      /** Number of imported functions. */
+      readonly importedFuncs: number;
+    }
+  | { readonly kind: 'error'; readonly message: string; readonly funcIndex: number };
+
+// Stack effects of the MVP instructions without special handling: pop count then push count
+// (one `pop_values` call each); -1 marks instructions handled in the switch below.
+const POP = new Int8Array(256).fill(-1);
+const PUSH = new Int8Array(256).fill(-1);
+function effect(first: number, last: number, pop: number, push: number): void {
+  for (let op = first; op <= last; op++) {
+    POP[op] = pop;
+    PUSH[op] = push;
+  }
+}
+effect(0x01, 0x01, 0, 0); // nop
+effect(0x1a, 0x1a, 1, 0); // drop
+effect(0x20, 0x20, 0, 1); // local.get
+effect(0x21, 0x21, 1, 0); // local.set
+effect(0x22, 0x22, 1, 1); // local.tee
+effect(0x23, 0x23, 0, 1); // global.get
+effect(0x24, 0x24, 1, 0); // global.set
+effect(0x28, 0x35, 1, 1); // loads
+effect(0x36, 0x3e, 2, 0); // stores
+effect(0x3f, 0x3f, 0, 1); // memory.size
+effect(0x40, 0x40, 1, 1); // memory.grow
+effect(0x41, 0x44, 0, 1); // constants
+effect(0x45, 0x45, 1, 1); // i32.eqz
+effect(0x46, 0x4f, 2, 1); // i32 comparisons
+effect(0x50, 0x50, 1, 1); // i64.eqz
+effect(0x51, 0x66, 2, 1); // i64, f32, f64 comparisons
+effect(0x67, 0x69, 1, 1); // i32 clz ctz popcnt
+effect(0x6a, 0x78, 2, 1); // i32 binary
+effect(0x79, 0x7b, 1, 1); // i64 clz ctz popcnt
+effect(0x7c, 0x8a, 2, 1); // i64 binary
+effect(0x8b, 0x91, 1, 1); // f32 unary
+effect(0x92, 0x98, 2, 1); // f32 binary
+effect(0x99, 0x9f, 1, 1); // f64 unary
+effect(0xa0, 0xa6, 2, 1); // f64 binary
+effect(0xa7, 0xbf, 1, 1); // conversions and reinterpretations
+
+class CostError extends Error {}
+
+/** The control and value stacks of wasm-instrument's `max_height::Stack`. */
+class Stack {
+  height = ACTIVATION_FRAME_COST;
+  depth = 0;
+  start = new Uint32Array(64);
+  endArity = new Uint8Array(64);
+  branchArity = new Uint8Array(64);
+  polymorphic = new Uint8Array(64);
+
+  pushFrame(endArity: number, branchArity: number): void {
+    if (this.depth === this.start.length) this.grow();
+    const k = this.depth++;
+    this.start[k] = this.height;
+    this.endArity[k] = endArity;
+    this.branchArity[k] = branchArity;
+    this.polymorphic[k] = 0;
+  }
+
+  /** Index of the frame `rel` levels out from the innermost. */
+  frame(rel: number): number {
+    if (this.depth === 0) throw new CostError('control stack is empty');
+    if (rel > this.depth - 1) throw new CostError('control stack out-of-bounds');
+    return this.depth - 1 - rel;
+  }
+
+  markUnreachable(): void {
+    if (this.depth === 0) throw new CostError('stack must be non-empty');
+    this.polymorphic[this.depth - 1] = 1;
+  }
+
+  push(n: number): void {
+    this.height += n; // cannot overflow u32: bodies are far smaller than 2^32 instructions
+  }
+
+  pop(n: number): void {
+    if (n === 0) return;
+    const top = this.frame(0);
+    if (this.height === this.start[top]) {
+      if (this.polymorphic[top]) return;
+      throw new CostError('trying to pop more values than pushed');
+    }
+    if (n > this.height) throw new CostError('stack underflow');
+    this.height -= n;
+  }
+
+  private grow(): void {
+    const size = this.start.length * 2;
+    const copy = <T extends Uint8Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.start = copy(this.start, (n) => new Uint32Array(n));
+    this.endArity = copy(this.endArity, (n) => new Uint8Array(n));
+    this.branchArity = copy(this.branchArity, (n) => new Uint8Array(n));
+    this.polymorphic = copy(this.polymorphic, (n) => new Uint8Array(n));
+  }
+}
+
+/** The type index of every function in the function index space (imports first). */
+export function functionTypeIndices(m: WasmModule): Uint32Array {
+  const imported = m.imports.filter((i) => i.kind === 'func');
+  const out = new Uint32Array(imported.length + m.functions.length);
+  imported.forEach((i, k) => (out[k] = i.kind === 'func' ? i.type : 0));
+  out.set(m.functions, imported.length);
+  return out;
+}
+
+/**
+ * Computes every function's stack cost the way wasm-instrument 0.4.0 does. Expects a module
+ * that passed feature gating (MVP instructions only, single-byte block types).
+ */
+export function computeStackCosts(m: WasmModule): StackCosts {
+  const typeOf = functionTypeIndices(m);
+  const importedFuncs = typeOf.length - m.functions.length;
+  const costs = new Uint32Array(typeOf.length);
+  const cursor = new InstructionCursor(m.bytes);
+  for (let k = 0; k < m.code.length; k++) {
+    const funcIndex = importedFuncs + k;
+    try {
+      costs[funcIndex] = defined(m, k, typeOf, cursor);
+    } catch (err) {
+      if (err instanceof CostError) return { kind: 'error', message: err.message, funcIndex };
+      throw err;
+    }
+  }
+  return { kind: 'costs', costs, importedFuncs };
+}
+
+function signature(m: WasmModule, typeOf: Uint32Array, funcIndex: number): FuncType {
+  // resolve_func_type's errors (wasm-instrument src/stack_limiter/mod.rs)
+  const t = typeOf[funcIndex];
+  if (t === undefined) throw new CostError('Function at the specified index is not defined');
+  const type = m.types[t];
+  if (type === undefined)
+    throw new CostError("The signature as specified by a function isn't defined");
+  return type;
+}
+
+function defined(m: WasmModule, k: number, typeOf: Uint32Array, cursor: InstructionCursor): number {
+  const body = m.code[k]!;
+  const own = m.types[m.functions[k]!];
+  if (own === undefined) throw new CostError('Function is not found in func section');
+  const { codeStart, localCount } = readLocals(m.bytes, body);
+
+  const stack = new Stack();
+  let max = 0;
+  const funcArity = own.results.length;
+  stack.pushFrame(funcArity, funcArity);
+  // The function frame starts at 0 although the height starts at ACTIVATION_FRAME_COST.
+  stack.start[0] = 0;
+
+  cursor.reset(codeStart, body.end);
+  while (cursor.next()) {
+    if (stack.height > max && !stack.polymorphic[stack.frame(0)]) max = stack.height;
+    const op = cursor.op;
+    const pop = POP[op] ?? -1;
+    if (pop >= 0) {
+      stack.pop(pop);
+      stack.push(PUSH[op]!);
+      continue;
+    }
+    switch (op) {
+      case 0x00: // unreachable
+        stack.markUnreachable();
+        break;
+      case 0x02: // block
+      case 0x03: // loop
+      case 0x04: {
+        // if
+        const endArity = cursor.a === -64 ? 0 : 1;
+        if (op === 0x04) stack.pop(1);
+        stack.pushFrame(endArity, op === 0x03 ? 0 : endArity);
+        break;
+      }
+      case 0x05: // else: the frame pushed by `if` stays as it is
+        break;
+      case 0x0b: {
+        // end
+        if (stack.depth === 0) throw new CostError('stack must be non-empty');
+        const f = --stack.depth;
+        stack.height = stack.start[f]!;
+        stack.push(stack.endArity[f]!);
+        break;
+      }
+      case 0x0c: // br
+        stack.pop(stack.branchArity[stack.frame(cursor.a)]!);
+        stack.markUnreachable();
+        break;
+      case 0x0d: {
+        // br_if
+        const arity = stack.branchArity[stack.frame(cursor.a)]!;
+        stack.pop(arity);
+        stack.pop(1);
+        stack.push(arity);
+        break;
+      }
+      case 0x0e: {
+        // br_table
+        const targets = cursor.brTableTargets();
+        const arity = stack.branchArity[stack.frame(targets[targets.length - 1]!)]!;
+        for (let t = 0; t < targets.length - 1; t++)
+          if (stack.branchArity[stack.frame(targets[t]!)] !== arity)
+            throw new CostError('Arity of all jump-targets must be equal');
+        stack.pop(arity);
+        stack.markUnreachable();
+        break;
+      }
+      case 0x0f: // return
+        stack.pop(funcArity);
+        stack.markUnreachable();
+        break;
+      case 0x10: {
+        // call
+        const ty = signature(m, typeOf, cursor.a);
+        stack.pop(ty.params.length);
+        stack.push(ty.results.length);
+        break;
+      }
+      case 0x11: {
+        // call_indirect
+        const ty = m.types[cursor.a];
+        if (ty === undefined) throw new CostError('Type not found');
+        stack.pop(1);
+        stack.pop(ty.params.length);
+        stack.push(ty.results.length);
+        break;
+      }
+      case 0x1b: // select
+        stack.pop(2);
+        stack.pop(1);
+        stack.push(1);
+        break;
+      default:
+        throw new CostError(`unsupported instruction 0x${op.toString(16)}`);
+    }
+  }
+  const total = localCount + max;
+  if (total > 0xffffffff)
+    throw new CostError('Overflow in adding locals_count and max_stack_height');
+  return total;
+}
