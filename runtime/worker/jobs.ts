@@ -20,7 +20,7 @@ import { decompressCode, decompressPov, encodeParams } from './inputs.js';
 import { LruCache, moduleKey } from './module-cache.js';
 
 export class Jobs {
-  private readonly modules: LruCache<PreparedModule>;
+  private readonly modules: LruCache<{ prepared: PreparedModule; codeBytes: number }>;
 
   constructor(cacheEntries: number) {
     this.modules = new LruCache(cacheEntries);
@@ -67,7 +67,13 @@ export class Jobs {
     | { kind: 'outcome'; outcome: JobOutcome } {
     const key = moduleKey(code.codeHash, code.params);
     const cached = this.modules.get(key);
-    if (cached !== undefined) return { kind: 'module', prepared: cached, codeBytes: 0 };
+    if (cached !== undefined) {
+      if (kind === 'precheck') {
+        const refused = constructionError(cached.prepared);
+        if (refused !== undefined) return { kind: 'outcome', outcome: refused };
+      }
+      return { kind: 'module', ...cached };
+    }
     if (code.code === undefined) return { kind: 'outcome', outcome: { kind: 'code-missing' } };
     const wasm = decompressCode(code.code);
     if (wasm.kind === 'error')
@@ -89,15 +95,22 @@ export class Jobs {
         ),
       };
     if (kind === 'precheck') {
-      // `runtime_construction_check`: instantiate without running anything.
-      try {
-        new WebAssembly.Instance(outcome.prepared.module, outcome.prepared.imports);
-      } catch (e) {
-        return { kind: 'outcome', outcome: prepError('runtime-construction', errorText(e)) };
-      }
+      const refused = constructionError(outcome.prepared);
+      if (refused !== undefined) return { kind: 'outcome', outcome: refused };
     }
-    this.modules.set(key, outcome.prepared);
-    return { kind: 'module', prepared: outcome.prepared, codeBytes: wasm.bytes.length };
+    const entry = { prepared: outcome.prepared, codeBytes: wasm.bytes.length };
+    this.modules.set(key, entry);
+    return { kind: 'module', ...entry };
+  }
+}
+
+/** `runtime_construction_check` of prechecking: instantiate without running anything. */
+function constructionError(prepared: PreparedModule): JobOutcome | undefined {
+  try {
+    new WebAssembly.Instance(prepared.module, prepared.imports);
+    return undefined;
+  } catch (e) {
+    return prepError('runtime-construction', errorText(e));
   }
 }
 

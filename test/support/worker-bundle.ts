@@ -53,11 +53,23 @@ export function testBundles(): Promise<Bundles> {
   return built;
 }
 
-/** Builds an extra test-only worker script (e.g. a misbehaving one) into the same folder. */
+/**
+ * Bundles a test-only worker script from TypeScript `source` (imports resolve from the project
+ * root, e.g. './runtime/protocol/messages.js') into the same folder; returns its path.
+ */
 export async function testScript(name: string, source: string): Promise<string> {
   const { dir } = await testBundles();
-  const { writeFileSync } = await import('node:fs');
-  const path = join(dir, name);
-  writeFileSync(path, source, { mode: 0o644 });
-  return path;
+  const outfile = join(dir, name);
+  await build({
+    stdin: { contents: source, resolveDir: ROOT, loader: 'ts', sourcefile: name },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    banner: { js: BANNER },
+    logLevel: 'warning',
+  });
+  chmodSync(outfile, 0o644);
+  return outfile;
 }
