@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostClosedError, QueueFullError, UnknownCodeError } from '../../../src/host/errors.js';
 import { ValidationHost } from '../../../src/host/validation-host.js';
-import type { ValidationOutcome } from '../../../src/host/outcome.js';
+import type { CallOutcome, ValidationOutcome } from '../../../src/host/outcome.js';
 import { fixture, FIXTURES_DIR, HAVE_FIXTURES, hex, unhex } from '../../support/fixtures.js';
 import { hostileResultPvf, memoryBombPvf } from '../../support/hostile-pvfs.js';
 import { testBundles } from '../../support/worker-bundle.js';
@@ -111,7 +111,7 @@ describe.runIf(linux && HAVE_FIXTURES)('ValidationHost on the adder', () => {
     const truncated = params.subarray(0, 10);
     type Case = {
       kind: 'valid' | 'truncated' | 'hostile' | 'call';
-      run(): Promise<ValidationOutcome | { kind: string }>;
+      run(): Promise<ValidationOutcome | CallOutcome>;
     };
     const cases: Case[] = Array.from({ length: 1000 }, (_, i) => {
       const k = (['valid', 'truncated', 'hostile', 'call'] as const)[i % 4]!;
@@ -141,11 +141,11 @@ describe.runIf(linux && HAVE_FIXTURES)('ValidationHost on the adder', () => {
     results.forEach((o, i) => {
       const c = cases[i]!;
       if (c.kind === 'valid')
-        expect(o.kind === 'valid' && hex(o.resultBytes)).toBe(vector.expectedResult);
+        expect(o.kind === 'valid' && 'resultBytes' in o && hex(o.resultBytes)).toBe(vector.expectedResult);
       if (c.kind === 'truncated') expect(o).toMatchObject({ kind: 'invalid', trap: 'unreachable' });
       if (c.kind === 'hostile') expect(o).toMatchObject({ kind: 'invalid', trap: 'bad-result' });
       if (c.kind === 'call')
-        expect(o.kind === 'returned' && hex(o.output)).toBe(vector.expectedResult);
+        expect(o.kind === 'returned' && 'output' in o && hex(o.output)).toBe(vector.expectedResult);
     });
     // Every worker did part of the work.
     host.workerPids.forEach((pid, i) => expect(cpuTicks(pid)).toBeGreaterThan(cpuBefore[i]!));
