@@ -5,7 +5,6 @@
 // allocate: the host writes the parameters at `__heap_base`), `abort` routed to the PVFs' own
 // panic, and every post-MVP feature the compiler enables by default turned off, because
 // Polkadot's executor accepts only MVP wasm (plus nothing it does not configure).
-import asc from 'assemblyscript/asc';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,9 +12,23 @@ import { EXAMPLE_PVFS, type ExamplePvf, exampleCodePath } from '../src/examples/
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** The part of the compiler's API used here (assemblyscript/asc `main`). */
+interface Asc {
+  main(
+    argv: string[],
+    options: { writeFile(file: string, contents: Uint8Array | string, baseDir: string): void },
+  ): Promise<{ error: Error | null; stderr: { toString(): string } }>;
+}
+
+// Loaded through a computed specifier so that TypeScript does not read the compiler's own
+// declarations: they declare a global `console` namespace that would shadow Node's.
+const ASC_MODULE = 'assemblyscript/asc';
+const loadAsc = async (): Promise<Asc> => ((await import(ASC_MODULE)) as { default: Asc }).default;
+
 /** Compiles one example PVF from source. Throws with the compiler's diagnostics on failure. */
 export async function compileExamplePvf(name: ExamplePvf): Promise<Uint8Array> {
   let code: Uint8Array | undefined;
+  const asc = await loadAsc();
   const { error, stderr } = await asc.main(
     [
       `examples/assembly/${name}.ts`,
