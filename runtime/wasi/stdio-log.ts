@@ -79,3 +79,17 @@ export class StdioLog {
     p.overflow = false;
   }
 }
+
+/**
+ * Everything the guest wrote to stderr, lines joined with "\n", or undefined if nothing: how a
+ * wasi-libc or Rust guest explains a panic before it traps or exits, so it becomes the
+ * invalid outcome's message. Flushes the log (see {@link StdioLog.finish}).
+ */
+export function stderrText(log: StdioLog): string | undefined {
+  const lines = log
+    .finish()
+    .logs.filter((r) => r.target === 'stderr')
+    .map((r) => r.message);
+  const text = lines.join('\n');
+  return text.length > 0 ? text : undefined;
+}

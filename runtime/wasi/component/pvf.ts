@@ -16,7 +16,7 @@ import {
   PREVIEW2_PROVIDED,
   preview2Imports,
 } from '../preview2/host.js';
-import { StdioLog } from '../stdio-log.js';
+import { StdioLog, stderrText } from '../stdio-log.js';
 import { ComponentFormatError, componentImportNames } from './imports.js';
 import { type ComponentGlue, TranspileError, transpileComponent } from './transpile.js';
 
@@ -97,11 +97,11 @@ export function validateBlockComponent(
     if (err instanceof ComponentExit)
       return err.code === 0
         ? invalid('bad-result', 'the PVF exited with code 0 without returning a result')
-        : invalid('panic', lastStderr(log) ?? err.message);
+        : invalid('panic', stderrText(log) ?? err.message);
     if (err instanceof ComponentLinkError) return { kind: 'internal-error', message: err.message };
     const c = classify(v8TrapOf(err));
     if (c.kind === 'internal-error') return c;
-    return invalid(c.reason, (c.reason === 'unreachable' && lastStderr(log)) || c.message);
+    return invalid(c.reason, (c.reason === 'unreachable' && stderrText(log)) || c.message);
   }
   if (!(output instanceof Uint8Array))
     return invalid('bad-result', 'validate-block returned something other than bytes');
@@ -112,10 +112,6 @@ export function validateBlockComponent(
   }
   const { logs, logsDropped } = log.finish();
   return { kind: 'valid', result: output, logs, logsDropped };
-}
-
-function lastStderr(log: StdioLog): string | undefined {
-  return log.finish().logs.findLast((r) => r.target === 'stderr' && r.message.length > 0)?.message;
 }
 
 // jco's glue rewrites V8's trap messages into wasmtime's wording (`_normalizeCoreTrap`, jco

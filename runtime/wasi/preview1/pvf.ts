@@ -13,7 +13,7 @@ import { classify, HostTrap } from '../../engine/traps.js';
 import type { EngineOutcome, ExecutorParams, InvalidReason } from '../../engine/types.js';
 import { DeterministicRandom } from '../deterministic.js';
 import { checkPreview1Imports } from '../policy.js';
-import { StdioLog } from '../stdio-log.js';
+import { StdioLog, stderrText } from '../stdio-log.js';
 import { PREVIEW1_PROVIDED, Preview1Host, ProcExit } from './host.js';
 
 /** The export names of ABI 1. */
@@ -97,10 +97,10 @@ export function validateBlockWasiP1(prepared: PreparedWasiP1, input: Uint8Array)
     if (err instanceof ProcExit)
       return err.code === 0
         ? invalid('bad-result', 'the PVF called proc_exit(0) without returning a result')
-        : invalid('panic', lastStderr(log) ?? err.message);
+        : invalid('panic', stderrText(log) ?? err.message);
     const c = classify(err);
     if (c.kind === 'internal-error') return c;
-    return invalid(c.reason, (c.reason === 'unreachable' && lastStderr(log)) || c.message);
+    return invalid(c.reason, (c.reason === 'unreachable' && stderrText(log)) || c.message);
   }
   try {
     decodeValidationResult(output);
@@ -109,12 +109,6 @@ export function validateBlockWasiP1(prepared: PreparedWasiP1, input: Uint8Array)
   }
   const { logs, logsDropped } = log.finish();
   return { kind: 'valid', result: output, logs, logsDropped };
-}
-
-/** The last stderr line the guest wrote (how a wasi-libc or Rust panic explains itself). */
-function lastStderr(log: StdioLog): string | undefined {
-  const { logs } = log.finish();
-  return logs.findLast((r) => r.target === 'stderr' && r.message.length > 0)?.message;
 }
 
 type Fn = (...args: number[]) => unknown;
