@@ -2,4 +2,4 @@
 // by the launcher and never loads koffi or anything from native/ or src/.
 import { runWorker } from './worker/loop.js';
 
-runWorker();
+await runWorker();

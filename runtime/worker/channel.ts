@@ -12,22 +12,30 @@ const OUT_FD = 1;
 const scratch = Buffer.allocUnsafe(256 * 1024);
 
 /**
- * Reads frames until the host closes the channel (EOF); `onFrame` runs synchronously for each.
+ * Reads frames until the host closes the channel (EOF) and hands each to `onFrame`, one at a
+ * time: the next read happens only after the previous frame's handler has settled, so a frame
+ * may be a view into the reused read buffer.
  * @throws {ProtocolError} when the stream does not parse (the worker should then exit).
  */
-export function readFrames(onFrame: (f: Frame) => void): void {
+export async function readFrames(onFrame: (f: Frame) => void | Promise<void>): Promise<void> {
   const reader = new FrameReader();
+  const ready: Frame[] = [];
+  const collect = (f: Frame) => void ready.push(f);
   for (;;) {
+    for (let f = ready.shift(); f !== undefined; f = ready.shift()) {
+      const pending = onFrame(f);
+      if (pending !== undefined) await pending;
+    }
     const target = reader.pendingTarget();
     if (target !== undefined) {
       const n = readSync(IN_FD, target, 0, target.length, null);
       if (n === 0) return;
-      reader.filled(n, onFrame);
+      reader.filled(n, collect);
       continue;
     }
     const n = readSync(IN_FD, scratch, 0, scratch.length, null);
     if (n === 0) return;
-    reader.feed(scratch.subarray(0, n), onFrame);
+    reader.feed(scratch.subarray(0, n), collect);
   }
 }
 

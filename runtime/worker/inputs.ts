@@ -1,5 +1,11 @@
 // Untrusted bytes the worker turns into engine inputs: code blobs and PoVs are decompressed
 // here (inside the sandbox, never in the host), with the reference's bomb limits.
+import {
+  blobType,
+  type BlobResult,
+  decompressAs,
+  decompressCode as decompress,
+} from '../blob/code-blob.js';
 import { validationParams } from '../codec/validation.js';
 import type { ExecuteInput } from '../protocol/messages.js';
 
@@ -7,18 +13,38 @@ export type Decompressed =
   | { readonly kind: 'ok'; readonly bytes: Uint8Array }
   | { readonly kind: 'error'; readonly message: string };
 
-const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
-
-/** The code as the engine wants it (plain wasm). */
-export function decompressCode(blob: Uint8Array): Decompressed {
-  // Provisional until runtime/blob/code-blob.ts lands: plain wasm only.
-  if (WASM_MAGIC.every((b, i) => blob[i] === b)) return { kind: 'ok', bytes: blob };
-  return { kind: 'error', message: 'compressed code blobs are not supported yet' };
+function result(r: BlobResult): Decompressed {
+  switch (r.kind) {
+    case 'ok':
+      return { kind: 'ok', bytes: r.bytes };
+    case 'possible-bomb':
+      return {
+        kind: 'error',
+        message: `Possible compression bomb encountered (limit ${r.limit} bytes)`,
+      };
+    case 'unsupported-type':
+      return { kind: 'error', message: `a ${r.found} blob where ${r.expected} was expected` };
+    case 'invalid':
+      return { kind: 'error', message: r.reason };
+  }
 }
 
-/** A PoV's block data, decompressed if it carries the PoV (or legacy) blob prefix. */
-export function decompressPov(blockData: Uint8Array): Decompressed {
-  return { kind: 'ok', bytes: blockData };
+/**
+ * The code as the engine wants it (plain wasm): the prepare worker's
+ * `sp_maybe_compressed_blob::decompress(code, validation_code_bomb_limit)`.
+ */
+export async function decompressCode(blob: Uint8Array): Promise<Decompressed> {
+  return result(await decompress(blob));
+}
+
+/**
+ * A PoV's block data: decompressed (limit `POV_BOMB_LIMIT`) when it carries a compressed-blob
+ * prefix, passed through as it is otherwise, like the reference's
+ * `sp_maybe_compressed_blob::decompress(&pov.block_data.0, POV_BOMB_LIMIT)`.
+ */
+export async function decompressPov(blockData: Uint8Array): Promise<Decompressed> {
+  if (blobType(blockData)?.compressed !== true) return { kind: 'ok', bytes: blockData };
+  return result(await decompressAs('pov', blockData));
 }
 
 /** SCALE `ValidationParams` from the persisted validation data and the block data. */

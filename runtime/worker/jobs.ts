@@ -26,9 +26,9 @@ export class Jobs {
     this.modules = new LruCache(cacheEntries);
   }
 
-  prepare(code: CodeRef, kind: PrepareKind): JobOutcome {
+  async prepare(code: CodeRef, kind: PrepareKind): Promise<JobOutcome> {
     const started = process.hrtime.bigint();
-    const got = this.module(code, kind);
+    const got = await this.module(code, kind);
     if (got.kind !== 'module') return got.outcome;
     return {
       kind: 'prepared',
@@ -37,15 +37,15 @@ export class Jobs {
     };
   }
 
-  execute(code: CodeRef, input: ExecuteInput): JobOutcome {
-    const got = this.module(code, 'compile');
+  async execute(code: CodeRef, input: ExecuteInput): Promise<JobOutcome> {
+    const got = await this.module(code, 'compile');
     if (got.kind !== 'module') return got.outcome;
     let params: Uint8Array;
     if (input.kind === 'params') params = input.params;
     else {
       // sp_maybe_compressed_blob::decompress_as(Pov, block_data, POV_BOMB_LIMIT), as the
       // reference's execute worker does before building ValidationParams.
-      const blockData = decompressPov(input.blockData);
+      const blockData = await decompressPov(input.blockData);
       if (blockData.kind === 'error')
         return { kind: 'pov-decompression-failure', message: blockData.message };
       params = encodeParams(input, blockData.bytes);
@@ -53,18 +53,19 @@ export class Jobs {
     return fromEngine(guard(() => validateBlockOf(got.prepared, params)));
   }
 
-  call(code: CodeRef, fn: string, input: Uint8Array): JobOutcome {
-    const got = this.module(code, 'compile');
+  async call(code: CodeRef, fn: string, input: Uint8Array): Promise<JobOutcome> {
+    const got = await this.module(code, 'compile');
     if (got.kind !== 'module') return got.outcome;
     return fromEngine(guard(() => callExportOf(got.prepared, fn, input)));
   }
 
-  private module(
+  private async module(
     code: CodeRef,
     kind: PrepareKind,
-  ):
+  ): Promise<
     | { kind: 'module'; prepared: PreparedModule; codeBytes: number }
-    | { kind: 'outcome'; outcome: JobOutcome } {
+    | { kind: 'outcome'; outcome: JobOutcome }
+  > {
     const key = moduleKey(code.codeHash, code.params);
     const cached = this.modules.get(key);
     if (cached !== undefined) {
@@ -75,7 +76,7 @@ export class Jobs {
       return { kind: 'module', ...cached };
     }
     if (code.code === undefined) return { kind: 'outcome', outcome: { kind: 'code-missing' } };
-    const wasm = decompressCode(code.code);
+    const wasm = await decompressCode(code.code);
     if (wasm.kind === 'error')
       return { kind: 'outcome', outcome: prepError('decompression', wasm.message) };
     let outcome;

@@ -15,10 +15,10 @@ import { sandboxView } from './sandbox-view.js';
 /** Exit statuses of a worker that stops on its own. */
 export const WorkerExit = { Eof: 0, Protocol: 65, Version: 66 } as const;
 
-export function runWorker(): never {
+export async function runWorker(): Promise<never> {
   let jobs: Jobs | undefined;
   try {
-    readFrames((f) => {
+    await readFrames(async (f) => {
       const m = decodeHostMessage(f.tag, f.id, f.body);
       if (m.tag === 'hello') {
         if (jobs !== undefined) throw new ProtocolError('a second hello');
@@ -37,7 +37,7 @@ export function runWorker(): never {
       }
       if (jobs === undefined) throw new ProtocolError('a request before hello');
       const before = process.cpuUsage();
-      const outcome = serve(jobs, m);
+      const outcome = await serve(jobs, m);
       const used = process.cpuUsage(before);
       writeFrame(
         encodeWorkerMessage({
@@ -58,7 +58,7 @@ export function runWorker(): never {
   process.exit(WorkerExit.Eof);
 }
 
-function serve(jobs: Jobs, m: Exclude<HostMessage, { tag: 'hello' }>): JobOutcome {
+function serve(jobs: Jobs, m: Exclude<HostMessage, { tag: 'hello' }>): Promise<JobOutcome> {
   switch (m.tag) {
     case 'prepare':
       return jobs.prepare(m.code, m.prepKind);

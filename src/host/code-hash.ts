@@ -2,7 +2,7 @@
 // `ValidationCodeHash`, polkadot/primitives: `BlakeTwo256::hash(&code)` of the on-chain,
 // possibly compressed, code). Hashing a large runtime takes milliseconds, so the hash of a
 // given Uint8Array object is remembered (callers that resubmit the same bytes pay it once).
-import { blake2b } from '@noble/hashes/blake2.js';
+import { codeHash } from '../../runtime/blob/code-hash.js';
 import { HostRequestError } from './errors.js';
 
 const known = new WeakMap<Uint8Array, Uint8Array>();
@@ -11,7 +11,7 @@ const known = new WeakMap<Uint8Array, Uint8Array>();
 export function codeHashOf(code: Uint8Array): Uint8Array {
   let h = known.get(code);
   if (h === undefined) {
-    h = blake2b(code, { dkLen: 32 });
+    h = codeHash(code);
     known.set(code, h);
   }
   return h;

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostClosedError, QueueFullError, UnknownCodeError } from '../../../src/host/errors.js';
 import { ValidationHost } from '../../../src/host/validation-host.js';
 import type { CallOutcome, ValidationOutcome } from '../../../src/host/outcome.js';
-import { fixture, FIXTURES_DIR, HAVE_FIXTURES, hex, unhex } from '../../support/fixtures.js';
+import {
+  CUMULUS_RUNTIMES,
+  fixture,
+  FIXTURES_DIR,
+  HAVE_FIXTURES,
+  hex,
+  unhex,
+} from '../../support/fixtures.js';
 import { hostileResultPvf, memoryBombPvf } from '../../support/hostile-pvfs.js';
 import { testBundles } from '../../support/worker-bundle.js';
 
@@ -141,7 +148,9 @@ describe.runIf(linux && HAVE_FIXTURES)('ValidationHost on the adder', () => {
     results.forEach((o, i) => {
       const c = cases[i]!;
       if (c.kind === 'valid')
-        expect(o.kind === 'valid' && 'resultBytes' in o && hex(o.resultBytes)).toBe(vector.expectedResult);
+        expect(o.kind === 'valid' && 'resultBytes' in o && hex(o.resultBytes)).toBe(
+          vector.expectedResult,
+        );
       if (c.kind === 'truncated') expect(o).toMatchObject({ kind: 'invalid', trap: 'unreachable' });
       if (c.kind === 'hostile') expect(o).toMatchObject({ kind: 'invalid', trap: 'bad-result' });
       if (c.kind === 'call')
@@ -195,16 +204,33 @@ describe.runIf(linux && HAVE_FIXTURES)('ValidationHost on Cumulus runtimes', () 
   });
   afterAll(() => host?.close());
 
-  it('calls Core_version of the template parachain (compressed code)', async () => {
-    const out = await host.call({
-      code: fixture('pvf/template-parachain.compact.compressed.wasm'),
-      fn: 'Core_version',
+  it.each(CUMULUS_RUNTIMES)(
+    'calls Core_version of $file (compressed code)',
+    async ({ file, specName }) => {
+      const out = await host.call({ code: fixture(file), fn: 'Core_version' });
+      expect(out.kind).toBe('returned');
+      if (out.kind !== 'returned') return;
+      // RuntimeVersion starts with spec_name: a SCALE string (compact length, UTF-8).
+      const len = out.output[0]! >> 2;
+      expect(Buffer.from(out.output.subarray(1, 1 + len)).toString()).toBe(specName);
+    },
+  );
+
+  it('validate_block with made-up params is a clean invalid outcome with a panic message', async () => {
+    const { validationParams } = await import('../../../runtime/codec/validation.js');
+    const params = validationParams.enc({
+      parentHead: new Uint8Array(8),
+      blockData: new Uint8Array(16),
+      relayParentNumber: 1,
+      relayParentStorageRoot: new Uint8Array(32),
     });
-    expect(out.kind).toBe('returned');
-    if (out.kind !== 'returned') return;
-    // RuntimeVersion starts with spec_name: SCALE string (compact length, UTF-8).
-    const len = out.output[0]! >> 2;
-    expect(Buffer.from(out.output.subarray(1, 1 + len)).toString()).toBe('template-parachain');
+    const out = await host.validate({
+      code: fixture(CUMULUS_RUNTIMES[0].file),
+      params,
+      kind: 'approval',
+    });
+    expect(out).toMatchObject({ kind: 'invalid', reason: 'worker-reported' });
+    if (out.kind === 'invalid') expect(out.message.length).toBeGreaterThan(0);
   });
 });
 
