@@ -9,8 +9,20 @@
 // the decoder is never asked for more than `limit + 1` bytes, and getting them means a
 // possible bomb. Memory stays bounded by the frame window plus `limit + 1`.
 //
-// Chosen by measurement (bench/zstd.ts; Moonbase 2,092,880 → 13,544,397 bytes, 128 MiB
-// window; a 1 GiB-of-zeros bomb, 33 KB): see the table in that file's header.
+// Chosen by measurement on this machine (Node 20.20, one process per run, wall time and peak
+// RSS; Moonbase: 2,092,880 → 13,544,397 bytes with a 128 MiB window; bomb: 1 GiB of zeros,
+// 33,679 bytes from `zstd -3`; a bare Node process peaks at 39 MiB):
+//   implementation                     Moonbase            1 GiB bomb (limit 30 MiB)
+//   zstddec/stream, own bounded loop   40-110 ms, 105 MiB  11-44 ms, 94 MiB: possible-bomb
+//   @bokuweb/zstd-wasm (one-shot)      50-64 ms, 87 MiB    29 ms: fails at the output cap,
+//                                                          but its loader reads a .wasm file
+//                                                          via __dirname (not bundleable)
+//   fzstd 0.1.1 (pure JS, streaming)   2.1-3.2 s, 225 MiB  79 ms (stops in the block callback)
+//   fzstd one-shot                     2.1-2.5 s           6.6 s, 2.1 GiB: inflates it all
+//   zstd-codec (emscripten, streaming) out of memory       6.1 s, 3.1 GiB: inflates it all
+//   zstd-napi (native)                 not installable here: prebuild-install downloads a
+//                                      binary, else node-gyp compiles
+// Re-run with `npm run bench -- blob` (bench/blob.ts) for this implementation.
 import { ZSTDDecoder } from 'zstddec/stream';
 
 /** Exports of the libzstd wasm build inside zstddec/stream. */
