@@ -53,6 +53,15 @@ export class StdioLog {
     return { logs: this.records, logsDropped: this.dropped };
   }
 
+  /** The records so far, then a fresh start (for a log that outlives one execution). */
+  drain(): LogRecord[] {
+    const out = [...this.finish().logs];
+    this.records.length = 0;
+    this.dropped = 0;
+    this.#used = 0;
+    return out;
+  }
+
   #append(stream: StdioStream, part: Uint8Array): void {
     const p = this.#pending[stream];
     if (p.overflow || part.length === 0) return;

@@ -40,12 +40,13 @@ export type ComponentPrepareOutcome =
 
 /**
  * Checks a component's imports against the host's map, then transpiles and compiles it.
- * Rejects only on a host fault (e.g. the bindgen failing to load).
+ * Synchronous (a sealed worker's loop never yields), so callers cache the result per code hash.
+ * @throws {BindgenLoadError} only on a host fault: jco's bindgen cannot be loaded.
  */
-export async function prepareComponent(
+export function prepareComponent(
   component: Uint8Array,
   params: ExecutorParams,
-): Promise<ComponentPrepareOutcome> {
+): ComponentPrepareOutcome {
   let names: string[];
   try {
     names = componentImportNames(component);
@@ -58,7 +59,7 @@ export async function prepareComponent(
   if (refused) return { kind: 'prepare-error', reason: 'bad-import', message: refused.message };
   let glue: ComponentGlue;
   try {
-    glue = await transpileComponent(component);
+    glue = transpileComponent(component, params.maxMemoryPages);
   } catch (err) {
     if (err instanceof TranspileError)
       return { kind: 'prepare-error', reason: 'invalid-wasm', message: err.message };

@@ -1,14 +1,13 @@
-// Turns a component PVF into something V8 can run: jco's bindgen (the pinned
-// `@bytecodealliance/jco-transpile`, itself a wasm component) writes JavaScript glue for the
-// canonical ABI plus the component's core modules. The glue is generated in `instantiation:
-// 'sync'` mode, so it has no `import` statements and no `import.meta` and is loaded with
-// `new Function` — no temp files, no module cache growing with every PVF, nothing to write in a
-// sealed worker. The bindgen is imported on first use only: a worker that never sees a
-// component never loads it.
-import type * as BindgenModule from '@bytecodealliance/jco-transpile/component';
+// Turns a component PVF into something V8 can run: jco's bindgen (./bindgen.ts) writes
+// JavaScript glue for the canonical ABI plus the component's core modules. The glue is
+// generated in `instantiation: 'sync'` mode, so it has no `import` statements and no
+// `import.meta` and is loaded with `new Function` — no temp files, no module cache growing with
+// every PVF, nothing to write in a sealed worker. The bindgen is loaded on first use only: a
+// worker that never sees a component never reads it.
 import type { GenerateOptions } from '@bytecodealliance/jco-transpile/component';
-
-type Bindgen = typeof BindgenModule;
+import { setupMemory } from '../../engine/memory-setup.js';
+import { parseModule } from '../../wasm/sections.js';
+import { loadBindgen } from './bindgen.js';
 
 /** What the generated glue's `instantiate` returns for the `pvf` world. */
 export interface PvfComponentExports {
@@ -30,17 +29,6 @@ export class TranspileError extends Error {
   override name = 'TranspileError';
 }
 
-let bindgen: Promise<Bindgen> | undefined;
-
-/** Loads and initialises jco's bindgen once per process. */
-function loadBindgen(): Promise<Bindgen> {
-  bindgen ??= import('@bytecodealliance/jco-transpile/component').then(async (m) => {
-    await m.$init;
-    return m;
-  });
-  return bindgen;
-}
-
 const OPTIONS: GenerateOptions = {
   name: 'pvf',
   instantiation: { tag: 'sync' },
@@ -54,27 +42,30 @@ const OPTIONS: GenerateOptions = {
 };
 
 /**
- * Transpiles and compiles a component.
+ * Transpiles and compiles a component; every memory it defines is capped at `maxMemoryPages`,
+ * as the engine caps a Substrate PVF's.
  * @throws {TranspileError} when the bindgen refuses it or a core module does not compile.
+ * @throws {BindgenLoadError} when the bindgen itself cannot be loaded (a host fault).
  */
-export async function transpileComponent(component: Uint8Array): Promise<ComponentGlue> {
-  const { generate } = await loadBindgen();
-  let generated: ReturnType<Bindgen['generate']>;
+export function transpileComponent(component: Uint8Array, maxMemoryPages: number): ComponentGlue {
+  const bindgen = loadBindgen();
+  let generated: ReturnType<typeof bindgen.generate>;
   try {
-    generated = generate(component, OPTIONS);
+    generated = bindgen.generate(component, OPTIONS);
   } catch (err) {
-    throw new TranspileError(`jco could not transpile the component: ${describe(err)}`);
+    const said = bindgen.log
+      .drain()
+      .map((r) => r.message)
+      .join('; ');
+    throw new TranspileError(
+      `jco could not transpile the component: ${describe(err)}${said ? ` (${said})` : ''}`,
+    );
   }
   const cores = new Map<string, WebAssembly.Module>();
   let js: string | undefined;
   for (const [name, bytes] of generated.files) {
-    if (name.endsWith('.wasm')) {
-      try {
-        cores.set(name, new WebAssembly.Module(bytes));
-      } catch (err) {
-        throw new TranspileError(`core module ${name} does not compile: ${describe(err)}`);
-      }
-    } else if (name.endsWith('.js')) js = new TextDecoder().decode(bytes);
+    if (name.endsWith('.wasm')) cores.set(name, compileCore(name, bytes, maxMemoryPages));
+    else if (name.endsWith('.js')) js = new TextDecoder().decode(bytes);
   }
   if (js === undefined) throw new TranspileError('jco produced no glue');
   const instantiate = loadGlue(js);
@@ -88,6 +79,27 @@ export async function transpileComponent(component: Uint8Array): Promise<Compone
     imports: generated.imports,
     exports: generated.exports.map(([name]) => name),
   };
+}
+
+/**
+ * Compiles one core module. One that defines its own memory (the guest's) gets the engine's
+ * memory rewrite, capping it like a Substrate PVF's; jco's small shim modules define none.
+ */
+function compileCore(name: string, bytes: Uint8Array, maxMemoryPages: number): WebAssembly.Module {
+  let code = bytes;
+  try {
+    const m = parseModule(bytes);
+    if (m.memories.length > 0 && !m.imports.some((i) => i.kind === 'memory')) {
+      const capped = setupMemory(m, maxMemoryPages);
+      if (capped.kind === 'error')
+        throw new TranspileError(`core module ${name}: ${capped.message}`);
+      code = capped.bytes;
+    }
+    return new WebAssembly.Module(code);
+  } catch (err) {
+    if (err instanceof TranspileError) throw err;
+    throw new TranspileError(`core module ${name} does not compile: ${describe(err)}`);
+  }
 }
 
 type Instantiate = (

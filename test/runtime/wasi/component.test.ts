@@ -175,7 +175,7 @@ describe('component networking denial', () => {
         message: `imports ${iface}@${V}, which this host does not provide: PVFs may not use the network`,
       });
       // Second line of defence: skip prepare's check and link the glue against the host map.
-      const glue = await transpileComponent(bytes);
+      const glue = transpileComponent(bytes, DEFAULT_EXECUTOR_PARAMS.maxMemoryPages);
       const host = () =>
         preview2Imports(new StdioLog(0), new DeterministicRandom(new Uint8Array()));
       expect(() => glue.instantiate(host())).toThrow(ComponentLinkError);
