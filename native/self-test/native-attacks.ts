@@ -2,10 +2,12 @@
 // wasm engine and can make any system call. Runs sealed (with koffi's folder readable):
 //   node native-attacks.js '<AttackTargets JSON>' batch        survivable attacks, one process
 //   node native-attacks.js '<AttackTargets JSON>' <FatalAttack> one attack the filter kills
+//   node native-attacks.js '<AttackTargets JSON>' sibling PID   attacks on another process
 // The attacks follow sandbox.md §7 (ABI tricks, io_uring, borrowing the parent's network or
 // memory). Each reports whether it got through; the host gathers its own evidence.
 import { loadLibc } from '../linux/libc.js';
-import { SYS, SYS_I386, X32_SYSCALL_BIT } from '../linux/syscalls.js';
+import { installSeccompFilter } from '../linux/seccomp.js';
+import { CLONE_NEWNET, CLONE_NEWUSER, SYS, SYS_I386, X32_SYSCALL_BIT } from '../linux/syscalls.js';
 import {
   FATAL_ATTACKS,
   reportAndWait,
@@ -58,12 +60,6 @@ function stealParentSocket(): Omit<AttemptResult, 'id'> {
     : fail('write');
 }
 
-function ptraceParent(): Omit<AttemptResult, 'id'> {
-  const PTRACE_SEIZE = 0x4206;
-  const rc = libc.syscall(SYS.ptrace, 'long', PTRACE_SEIZE, 'long', ppid, 'long', 0, 'long', 0);
-  return rc === 0 ? { succeeded: true, detail: 'parent seized' } : fail('ptrace(PTRACE_SEIZE)');
-}
-
 function writeParentMemory(): Omit<AttemptResult, 'id'> {
   const O_RDWR = 2;
   const fd = libc.open(`/proc/${ppid}/mem`, O_RDWR);
@@ -101,9 +97,45 @@ function readParentMemory(): Omit<AttemptResult, 'id'> {
   };
 }
 
-function signalParent(): Omit<AttemptResult, 'id'> {
-  const rc = libc.syscall(SYS.kill, 'int', ppid, 'int', 0);
-  return rc === 0 ? { succeeded: true, detail: 'may signal the parent' } : fail('kill(ppid, 0)');
+function signal(pid: number): Omit<AttemptResult, 'id'> {
+  const rc = libc.syscall(SYS.kill, 'int', pid, 'int', 0);
+  return rc === 0 ? { succeeded: true, detail: `may signal ${pid}` } : fail(`kill(${pid}, 0)`);
+}
+
+function openMemory(pid: number): Omit<AttemptResult, 'id'> {
+  const fd = libc.open(`/proc/${pid}/mem`, 2 /* O_RDWR */);
+  return fd >= 0
+    ? { succeeded: true, detail: `opened /proc/${pid}/mem` }
+    : fail(`open(/proc/${pid}/mem)`);
+}
+
+function ptrace(pid: number): Omit<AttemptResult, 'id'> {
+  const PTRACE_SEIZE = 0x4206;
+  const rc = libc.syscall(SYS.ptrace, 'long', PTRACE_SEIZE, 'long', pid, 'long', 0, 'long', 0);
+  return rc === 0 ? { succeeded: true, detail: `seized ${pid}` } : fail('ptrace(PTRACE_SEIZE)');
+}
+
+function newNamespaces(): Omit<AttemptResult, 'id'> {
+  const rc = libc.syscall(SYS.unshare, 'int', CLONE_NEWUSER | CLONE_NEWNET);
+  return rc === 0 ? { succeeded: true, detail: 'in new user+net namespaces' } : fail('unshare');
+}
+
+function enterHostNetns(): Omit<AttemptResult, 'id'> {
+  const fd = libc.open('/proc/1/ns/net', 0 /* O_RDONLY */);
+  if (fd < 0) return fail('open(/proc/1/ns/net)');
+  const rc = libc.syscall(SYS.setns, 'int', fd, 'int', CLONE_NEWNET);
+  return rc === 0 ? { succeeded: true, detail: 'joined the host netns' } : fail('setns');
+}
+
+/** Filters stack and the strictest answer wins: an attacker's allow-all filter changes nothing. */
+function ownFilterThenSocket(): Omit<AttemptResult, 'id'> {
+  try {
+    installSeccompFilter(libc, [{ code: 0x06, jt: 0, jf: 0, k: 0x7fff0000 }], { tsync: false });
+  } catch (e) {
+    return { succeeded: false, detail: String(e) };
+  }
+  const fd = libc.syscall(SYS.socket, 'int', 2, 'int', 1, 'int', 0);
+  return fd >= 0 ? { succeeded: true, detail: `socket fd ${fd}` } : fail('socket after own filter');
 }
 
 /** Runs `int 0x80` with the i386 number and 32-bit args; returns eax. The code page is
@@ -191,14 +223,26 @@ function fatal(attack: FatalAttack): Omit<AttemptResult, 'id'> {
 
 if ((FATAL_ATTACKS as readonly string[]).includes(mode)) {
   reportAndWait([{ id: mode, ...fatal(mode as FatalAttack) }]);
+} else if (mode === 'sibling') {
+  const victim = Number(process.argv[4]);
+  reportAndWait([
+    { id: 'ptrace (sibling)', ...ptrace(victim) },
+    { id: '/proc/<sibling>/mem open', ...openMemory(victim) },
+    { id: 'kill(sibling, 0)', ...signal(victim) },
+  ]);
 } else {
   const batch: Record<string, () => Omit<AttemptResult, 'id'>> = {
     io_uring_setup: ioUringSetup,
     'pidfd_getfd (parent socket)': stealParentSocket,
-    'ptrace (parent)': ptraceParent,
-    '/proc/<ppid>/mem write': writeParentMemory,
+    'ptrace (parent)': () => ptrace(ppid),
+    // read before the write below changes the bait
     'process_vm_readv (parent)': readParentMemory,
-    'kill(parent, 0)': signalParent,
+    '/proc/<ppid>/mem write': writeParentMemory,
+    'kill(parent, 0)': () => signal(ppid),
+    'unshare(user+net namespaces)': newNamespaces,
+    'setns(host netns)': enterHostNetns,
+    // last: it adds a filter to this process
+    'own allow-all filter, then socket()': ownFilterThenSocket,
   };
   reportAndWait(Object.entries(batch).map(([id, attack]) => ({ id, ...attack() })));
 }

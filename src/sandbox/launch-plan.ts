@@ -11,8 +11,9 @@ import {
   type LayerMode,
 } from '../../native/launch-config.js';
 import { workerSeccompProgram } from '../../native/linux/policy.js';
-import { isRoot, netnsRoute, seccompSupport } from './host-support.js';
+import { isRoot, netnsRoute, seccompSupport, type Support } from './host-support.js';
 import { SandboxOptionsError, SandboxUnavailableError, type SandboxOptions } from './options.js';
+import { unreadableReason } from './access.js';
 import { programFiles } from './program-files.js';
 import type { SealExpectations } from './verify.js';
 
@@ -63,6 +64,30 @@ export function nodeRuntimeFiles(): string[] {
   ];
 }
 
+export type SecureModeDecision =
+  | { readonly kind: 'sealed' }
+  | { readonly kind: 'insecure'; readonly reason: string }
+  | { readonly kind: 'refuse'; readonly reason: string };
+
+/**
+ * The secure-mode policy, like Polkadot's (polkadot/node/core/pvf/src/security.rs: a missing
+ * seccomp is never allowed in secure validator mode): running untrusted code needs at least
+ * the seccomp network filter; without it, only the explicit insecure opt-out runs anything.
+ */
+export function secureModeDecision(
+  seccomp: Support,
+  options: Pick<SandboxOptions, 'insecureNoSandbox'>,
+): SecureModeDecision {
+  if (seccomp.ok) return { kind: 'sealed' };
+  if (options.insecureNoSandbox) return { kind: 'insecure', reason: seccomp.reason };
+  return {
+    kind: 'refuse',
+    reason:
+      `cannot seal processes here: ${seccomp.reason}. Running untrusted code needs at least the ` +
+      'seccomp network filter; pass --insecure-no-sandbox (insecureNoSandbox) to run anyway',
+  };
+}
+
 function realReadPath(path: string): string {
   try {
     return realpathSync(path);
@@ -82,12 +107,9 @@ export function planLaunch(
 ): LaunchPlan {
   const seccomp = seccompSupport();
   const allowedSocketFds = [0, 1, 2, ...keepFds];
-  if (!seccomp.ok && !options.insecureNoSandbox)
-    throw new SandboxUnavailableError(
-      `cannot seal processes here: ${seccomp.reason}. Running untrusted code needs at least the ` +
-        'seccomp network filter; pass --insecure-no-sandbox (insecureNoSandbox) to run anyway',
-    );
-  const insecure = seccomp.ok ? null : seccomp.reason;
+  const decision = secureModeDecision(seccomp, options);
+  if (decision.kind === 'refuse') throw new SandboxUnavailableError(decision.reason);
+  const insecure = decision.kind === 'insecure' ? decision.reason : null;
   if (process.platform !== 'linux')
     return {
       command: target.path,
@@ -108,6 +130,15 @@ export function planLaunch(
     ...target.readPaths,
     ...options.allowRead.map(realReadPath),
   ];
+  if (drop)
+    for (const path of [target.path, ...readPaths]) {
+      const why = unreadableReason(path, drop.uid, drop.gid);
+      if (why)
+        throw new SandboxOptionsError(
+          `sealed processes run as uid ${drop.uid}, gid ${drop.gid}, but ${why}: make it ` +
+            'world-readable, or choose another dropIdentity',
+        );
+    }
   const config: LaunchConfig = {
     version: LAUNCH_CONFIG_VERSION,
     exec: { path: realpathSync(target.path), argv: target.argv, env: target.env },

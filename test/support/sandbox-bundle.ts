@@ -5,7 +5,7 @@
 // package.json with "type": "module" (Node stops its package lookup at node_modules), and is
 // world-readable because sealed processes run as uid 65534.
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -13,6 +13,8 @@ const ENTRIES = [
   { in: 'native/launcher.ts', out: 'launcher.js' },
   { in: 'native/self-test/js-attacks.ts', out: 'sandbox/js-attacks.js' },
   { in: 'native/self-test/native-attacks.ts', out: 'sandbox/native-attacks.js' },
+  // test-only
+  { in: 'test/src/sandbox/scripts/unsynced-filter.ts', out: 'test/unsynced-filter.js' },
 ];
 
 export interface SandboxBundle {
@@ -20,6 +22,7 @@ export interface SandboxBundle {
   readonly launcher: string;
   readonly jsAttacks: string;
   readonly nativeAttacks: string;
+  readonly unsyncedFilter: string;
 }
 
 let built: Promise<SandboxBundle> | undefined;
@@ -32,6 +35,8 @@ export function sandboxBundle(): Promise<SandboxBundle> {
     const dir = mkdtempSync(join(cache, 'pvf-sandbox-'));
     chmodSync(dir, 0o755);
     mkdirSync(join(dir, 'sandbox'), { mode: 0o755 });
+    mkdirSync(join(dir, 'test'), { mode: 0o755 });
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n', { mode: 0o644 });
     await Promise.all(
       ENTRIES.map((e) =>
@@ -52,6 +57,7 @@ export function sandboxBundle(): Promise<SandboxBundle> {
       launcher: join(dir, 'launcher.js'),
       jsAttacks: join(dir, 'sandbox/js-attacks.js'),
       nativeAttacks: join(dir, 'sandbox/native-attacks.js'),
+      unsyncedFilter: join(dir, 'test/unsynced-filter.js'),
     };
   })();
   return built;

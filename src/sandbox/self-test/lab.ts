@@ -53,11 +53,29 @@ function countingServer(counter: Counter, accepted: Set<net.Socket>): net.Server
   });
 }
 
-async function udpCounter(counter: Counter): Promise<{ socket: dgram.Socket; port: number }> {
+/** A DNS answer to `query` (its first question) with one A record, 127.0.0.1: lets an
+ *  unsealed resolver succeed, so a negative control can tell "blocked" from "no answer". */
+function dnsAnswer(query: Buffer): Buffer | null {
+  if (query.length < 17) return null;
+  let end = 12;
+  while (end < query.length && query[end] !== 0) end += query[end]! + 1;
+  const question = query.subarray(12, end + 5);
+  const header = Buffer.from([0, 0, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0]);
+  query.copy(header, 0, 0, 2);
+  const answer = Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1]);
+  return Buffer.concat([header, question, answer]);
+}
+
+async function udpCounter(
+  counter: Counter,
+  reply?: (m: Buffer) => Buffer | null,
+): Promise<{ socket: dgram.Socket; port: number }> {
   const socket = dgram.createSocket('udp4');
-  socket.on('message', (m) => {
+  socket.on('message', (m, from) => {
     counter.connections++;
     counter.bytes += m.length;
+    const answer = reply?.(m);
+    if (answer) socket.send(answer, from.port, from.address);
   });
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
   return { socket, port: socket.address().port };
@@ -98,7 +116,7 @@ export async function startLab(): Promise<Lab> {
     httpPorts[id] = await listening(s, { host: '127.0.0.1', port: 0 });
   }
   const udp = await udpCounter(counter('dgram.send'));
-  const dns = await udpCounter(counter('dns.resolve4 (c-ares)'));
+  const dns = await udpCounter(counter('dns.resolve4 (c-ares)'), dnsAnswer);
   // World-accessible, so that only the sandbox (not file permissions) stops a connect.
   const dir = mkdtempSync(join(tmpdir(), 'pvf-self-test-'));
   chmodSync(dir, 0o755);

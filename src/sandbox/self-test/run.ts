@@ -45,6 +45,9 @@ const EXPECTED: Record<string, string> = {
   '/proc/<ppid>/mem write': 'EACCES',
   'process_vm_readv (parent)': 'EPERM',
   'kill(parent, 0)': 'EPERM',
+  'unshare(user+net namespaces)': 'EPERM',
+  'setns(host netns)': 'EACCES or EPERM',
+  'own allow-all filter, then socket()': 'EACCES (filters stack)',
 };
 
 /** Folders koffi needs to load: the sealed native battery is the only sealed code that may. */

@@ -1,0 +1,92 @@
+// Launching scripts sealed in tests, with a way to take layers away for negative controls:
+// `mutate` edits the launcher's configuration after the host planned it, which production
+// code cannot do (it has no option to drop the seccomp filter where seccomp works).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  decodeLaunchConfig,
+  encodeLaunchConfig,
+  type LaunchConfig,
+} from '../../native/launch-config.js';
+import { buildSeccompProgram } from '../../native/linux/bpf.js';
+import { workerSyscallRules } from '../../native/linux/policy.js';
+import type { SandboxOptions } from '../../src/sandbox/options.js';
+import { runBattery, type BatteryRun } from '../../src/sandbox/self-test/battery.js';
+import { planWorker, type SealedStdio } from '../../src/sandbox/spawn.js';
+import type { SealExpectations } from '../../src/sandbox/verify.js';
+import { sandboxBundle } from './sandbox-bundle.js';
+
+export const SCRIPTS = join(import.meta.dirname, '..', 'src', 'sandbox', 'scripts');
+
+export interface LaunchOptions {
+  readonly sandbox?: Partial<SandboxOptions>;
+  readonly mutate?: (config: LaunchConfig) => LaunchConfig;
+  readonly stdio?: readonly SealedStdio[];
+  /** Runs while the process is alive, after its report line. */
+  readonly whileAlive?: (pid: number, expect: SealExpectations) => unknown;
+}
+
+/** Runs `script args...` through the test launcher and collects its report. */
+export async function runSealed(
+  script: string,
+  args: readonly string[],
+  opts: LaunchOptions = {},
+): Promise<BatteryRun> {
+  const { launcher } = await sandboxBundle();
+  const stdio = opts.stdio ?? ['pipe', 'pipe', 'pipe'];
+  const plan = planWorker({ script, args, stdio, sandbox: { launcher, ...opts.sandbox } });
+  const args2 = [...plan.args];
+  if (opts.mutate) {
+    const config = opts.mutate(decodeLaunchConfig(args2.at(-1)));
+    args2[args2.length - 1] = encodeLaunchConfig(config);
+  }
+  const child = spawn(plan.command, args2, { stdio: [...stdio], env: { ...plan.env } });
+  return runBattery(child, (pid) => opts.whileAlive?.(pid, { ...plan.expect, script }), 30_000);
+}
+
+/** Config edits for negative controls. */
+export const without = {
+  seccomp: (c: LaunchConfig): LaunchConfig => ({ ...c, seccomp: { ...c.seccomp, mode: 'off' } }),
+  landlock: (c: LaunchConfig): LaunchConfig => ({ ...c, landlock: { ...c.landlock, mode: 'off' } }),
+  netns: (c: LaunchConfig): LaunchConfig => ({ ...c, netns: 'off' }),
+  identity: (c: LaunchConfig): LaunchConfig => ({ ...c, identity: { ...c.identity, mode: 'off' } }),
+  /** The same rules without the arch and x32 checks. */
+  archCheck: (c: LaunchConfig): LaunchConfig => ({
+    ...c,
+    seccomp: {
+      ...c.seccomp,
+      program: buildSeccompProgram({
+        rules: workerSyscallRules('errno'),
+        badArch: { kind: 'kill-process' },
+        archCheck: false,
+      }),
+    },
+  }),
+  /** Only Polkadot's network list (socket, socketpair, connect, io_uring): no hardening. */
+  hardening: (c: LaunchConfig): LaunchConfig => ({
+    ...c,
+    seccomp: {
+      ...c.seccomp,
+      program: buildSeccompProgram({
+        rules: workerSyscallRules('errno').filter((r) =>
+          [41, 42, 53, 425, 426, 427].includes(r.nr),
+        ),
+        badArch: { kind: 'kill-process' },
+        archCheck: true,
+      }),
+    },
+  }),
+};
+
+/** Applies several edits. */
+export const minus =
+  (...edits: ((c: LaunchConfig) => LaunchConfig)[]) =>
+  (c: LaunchConfig): LaunchConfig =>
+    edits.reduce((acc, e) => e(acc), c);
+
+/** Parsed report of a battery or report.mjs run. */
+export const reportOf = <T>(run: BatteryRun): T => {
+  if (run.report === null)
+    throw new Error(`no report (code ${run.code}, signal ${run.signal}): ${run.stderr}`);
+  return run.report as T;
+};
