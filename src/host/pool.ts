@@ -6,6 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import type { CodeRef, HostMessage, JobOutcome } from '../../runtime/protocol/messages.js';
 import { LruCache, moduleKey } from '../../runtime/worker/module-cache.js';
+import { SandboxOptionsError, SandboxUnavailableError } from '../sandbox/options.js';
+import { WorkerStartError } from './errors.js';
 import type { HostOptions } from './options.js';
 import { type Priority, Scheduler } from './scheduler.js';
 import type { WorkerSpawner } from './spawner.js';
@@ -97,7 +99,10 @@ export class WorkerPool {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) {
       await this.close();
-      throw failed.reason;
+      const e = failed.reason as Error;
+      // The sandbox's policy refusals keep their own type; anything else is a failed start.
+      if (e instanceof SandboxUnavailableError || e instanceof SandboxOptionsError) throw e;
+      throw new WorkerStartError(`a worker failed to start: ${e.message}`);
     }
   }
 

@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
+import { registerHostCommands } from './host.js';
+import { registerInspectCommand } from './inspect.js';
+import { registerExampleCommand } from './example.js';
 import { registerSandboxCommand } from './sandbox.js';
 
 /** Adds every `pvf` subcommand to the program. */
 export function registerCommands(program: Command): void {
+  registerInspectCommand(program);
   registerSandboxCommand(program);
+  registerExampleCommand(program);
+  registerHostCommands(program);
 }

@@ -1,0 +1,34 @@
+// The validation host: re-exports only.
+export { ValidationHost } from './validation-host.js';
+export type {
+  CallRequest,
+  CodeSource,
+  ExecKind,
+  PovParams,
+  PrepareRequestOptions,
+  ValidateRequest,
+} from './validation-host.js';
+export { DEFAULT_HOST_OPTIONS } from './options.js';
+export type { HostLogger, HostOptions } from './options.js';
+export {
+  HostClosedError,
+  HostOptionError,
+  HostRequestError,
+  QueueFullError,
+  UnknownCodeError,
+  WorkerStartError,
+} from './errors.js';
+export type {
+  CallOutcome,
+  FailureOutcome,
+  InternalErrorOutcome,
+  InvalidOutcome,
+  InvalidReason,
+  PossiblyInvalidOutcome,
+  PossiblyInvalidReason,
+  PreparationErrorOutcome,
+  PreparationErrorReason,
+  PrepareOutcome,
+  Timing,
+  ValidationOutcome,
+} from './outcome.js';
