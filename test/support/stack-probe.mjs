@@ -3,6 +3,7 @@
 // of outcomes ("ok:<value>", "trap:<message>" for a wasm trap, "range-error" when V8's own
 // stack ran out). Plain JavaScript so tests can run it under any V8 flags without a loader.
 // Usage: node [v8 flags] stack-probe.mjs <module.wasm> <export> <n,n,...> [--stack-mb N]
+/* global WebAssembly, URL */
 import { readFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
