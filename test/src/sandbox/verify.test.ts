@@ -1,0 +1,117 @@
+// verifySealed, the outside check: it must pass a sealed worker and catch every way a
+// process can fall short (no filter, a thread the filter missed, io_uring rings, root kept,
+// the host network namespace), and TSYNC is shown to be what covers pre-existing threads.
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBattery } from '../../../src/sandbox/self-test/battery.js';
+import { startLab, type Lab } from '../../../src/sandbox/self-test/lab.js';
+import { verifySealed } from '../../../src/sandbox/verify.js';
+import { sandboxBundle } from '../../support/sandbox-bundle.js';
+import { reportOf, runSealed, SCRIPTS, without } from '../../support/sealed.js';
+
+const ROOT = process.getuid?.() === 0;
+
+describe.runIf(process.platform === 'linux')('verifySealed', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab();
+  });
+  afterAll(() => lab.close());
+
+  const plain = (args: string[], env: Record<string, string> = {}) =>
+    spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+
+  it('passes a sealed worker: every thread filtered with NNP, channel sockets only', async () => {
+    const run = await runSealed(`${SCRIPTS}/report.mjs`, ['{}'], {
+      whileAlive: (pid, expect) => verifySealed(pid, expect),
+    });
+    expect(run.inspected).toMatchObject({ kind: 'sealed' });
+    expect((run.inspected as { threads: number }).threads).toBeGreaterThan(4);
+    const seen = reportOf<{ seccomp: string; noNewPrivs: string }>(run);
+    expect(seen).toMatchObject({ seccomp: '2', noNewPrivs: '1' });
+  });
+
+  it('catches a plain, unsealed process on every thread', async () => {
+    const run = await runBattery(plain([`${SCRIPTS}/report.mjs`, '{}']), (pid) =>
+      verifySealed(pid, { allowedSocketFds: [0, 1, 2] }),
+    );
+    const report = run.inspected as { kind: string; problems: string[] };
+    expect(report.kind).toBe('unsealed');
+    expect(report.problems.filter((p) => /Seccomp 0, not 2/.test(p)).length).toBeGreaterThan(4);
+    expect(report.problems.some((p) => /NoNewPrivs 0, not 1/.test(p))).toBe(true);
+  });
+
+  it('catches io_uring rings (Node 20 with UV_USE_IO_URING=1, no filter)', async () => {
+    const run = await runBattery(
+      plain([`${SCRIPTS}/report.mjs`, '{}'], { UV_USE_IO_URING: '1' }),
+      (pid) => verifySealed(pid, { allowedSocketFds: [0, 1, 2] }),
+    );
+    expect((run.inspected as { problems: string[] }).problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/is an io_uring ring/)]),
+    );
+  });
+
+  it('an in-process filter without TSYNC misses a thread: it connects, and the check sees it', async () => {
+    const { unsyncedFilter } = await sandboxBundle();
+    const port = String(lab.targets.tcp['worker thread']);
+    const counter = lab.counters.get('worker thread')!;
+    const before = counter.connections;
+    const unsynced = await runBattery(plain([unsyncedFilter, port, 'no-tsync']), (pid) =>
+      verifySealed(pid, { allowedSocketFds: [0, 1, 2] }),
+    );
+    expect(reportOf(unsynced)).toEqual({ main: 'EACCES', thread: 'ok' });
+    expect(counter.connections).toBe(before + 1);
+    const problems = (unsynced.inspected as { problems: string[] }).problems;
+    expect(problems.some((p) => /Seccomp 0, not 2/.test(p))).toBe(true);
+
+    const synced = await runBattery(plain([unsyncedFilter, port, 'tsync']), (pid) =>
+      verifySealed(pid, { allowedSocketFds: [0, 1, 2] }),
+    );
+    expect(reportOf(synced)).toEqual({ main: 'EACCES', thread: 'EACCES' });
+    expect(counter.connections).toBe(before + 1);
+    expect(synced.inspected).toMatchObject({ kind: 'sealed' });
+  });
+
+  it.runIf(ROOT)('sees the uid drop, and catches a worker that kept root', async () => {
+    const expectations = (pid: number, e: object) =>
+      verifySealed(pid, { ...(e as { allowedSocketFds: number[] }), uid: 65534, gid: 65534 });
+    const dropped = await runSealed(`${SCRIPTS}/report.mjs`, ['{}'], { whileAlive: expectations });
+    expect(dropped.inspected).toMatchObject({ kind: 'sealed' });
+    expect(reportOf<{ uid: string }>(dropped).uid).toBe('65534\t65534\t65534\t65534');
+    const root = await runSealed(`${SCRIPTS}/report.mjs`, ['{}'], {
+      mutate: without.identity,
+      whileAlive: expectations,
+    });
+    expect(root.inspected).toMatchObject({
+      kind: 'unsealed',
+      problems: expect.arrayContaining([expect.stringMatching(/Uid 0 0 0 0, not 65534/)]),
+    });
+  });
+
+  it.runIf(ROOT)('sees the new network namespace, and catches the host one', async () => {
+    const check = (pid: number, e: object) =>
+      verifySealed(pid, { ...(e as { allowedSocketFds: number[] }), newNetworkNamespace: true });
+    const sealed = await runSealed(`${SCRIPTS}/report.mjs`, ['{}'], { whileAlive: check });
+    expect(sealed.inspected).toMatchObject({ kind: 'sealed' });
+    const host = await runSealed(`${SCRIPTS}/report.mjs`, ['{}'], {
+      mutate: without.netns,
+      whileAlive: check,
+    });
+    expect(host.inspected).toEqual({
+      kind: 'unsealed',
+      problems: ['network namespace is the host one'],
+    });
+  });
+
+  it('catches a launcher that has not exec’d the worker yet (argv check), and a gone process', async () => {
+    const run = await runBattery(plain([`${SCRIPTS}/report.mjs`, '{}']), (pid) =>
+      verifySealed(pid, { allowedSocketFds: [0, 1, 2], script: '/elsewhere/worker.js' }),
+    );
+    expect((run.inspected as { problems: string[] }).problems[0]).toMatch(
+      /argv\[1\] is .*report\.mjs.*not the worker script/,
+    );
+    const child = plain(['-e', '0']);
+    await new Promise((r) => child.on('close', r));
+    expect(verifySealed(child.pid!, { allowedSocketFds: [] })).toEqual({ kind: 'gone' });
+  });
+});
