@@ -15,6 +15,7 @@ const ENTRIES = [
   { in: 'native/self-test/native-attacks.ts', out: 'sandbox/native-attacks.js' },
   // test-only
   { in: 'test/src/sandbox/scripts/unsynced-filter.ts', out: 'test/unsynced-filter.js' },
+  { in: 'test/src/sandbox/scripts/as-user.ts', out: 'test/as-user.js' },
 ];
 
 export interface SandboxBundle {
@@ -23,6 +24,7 @@ export interface SandboxBundle {
   readonly jsAttacks: string;
   readonly nativeAttacks: string;
   readonly unsyncedFilter: string;
+  readonly asUser: string;
 }
 
 let built: Promise<SandboxBundle> | undefined;
@@ -58,6 +60,7 @@ export function sandboxBundle(): Promise<SandboxBundle> {
       jsAttacks: join(dir, 'sandbox/js-attacks.js'),
       nativeAttacks: join(dir, 'sandbox/native-attacks.js'),
       unsyncedFilter: join(dir, 'test/unsynced-filter.js'),
+      asUser: join(dir, 'test/as-user.js'),
     };
   })();
   return built;
