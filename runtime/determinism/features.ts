@@ -239,50 +239,38 @@ function code(m: WasmModule, k: number, funcIndex: number, cursor: InstructionCu
 
 /** Refuses the cursor's current instruction if parity-wasm 0.45 without features cannot read it. */
 function instruction(c: InstructionCursor, funcIndex: number | undefined): void {
-  const bytes = c.r.bytes;
-  const opcode = opcodeName(c.op) ?? `0x${c.op.toString(16)}`;
-  const at = c.start;
-  const extra = { opcode, ...(funcIndex === undefined ? {} : { funcIndex }) };
-  if (c.feature !== Feature.Mvp)
-    refuse('prevalidation', FEATURE_NAMES[c.feature]!, at, `instruction ${opcode}`, extra);
-  switch (c.op) {
-    case 0x02:
-    case 0x03:
-    case 0x04: // block type: one VarInt7 byte (empty or a numeric value type)
-      if (c.pos - c.immStart !== 1)
-        refuse('prevalidation', 'malformed', at, `${opcode} with a multi-byte block type`, extra);
-      break;
-    case 0x11: {
-      // call_indirect: type index, then the reserved byte 0x00 (a table index since reference types)
-      const r = new Reader(bytes, c.immStart, c.pos);
-      r.u32();
-      if (r.pos !== c.pos - 1 || bytes[r.pos] !== 0)
-        refuse(
-          'prevalidation',
-          'reference-types',
-          at,
-          `${opcode} with a table index other than the byte 0x00`,
-          extra,
-        );
-      break;
-    }
-    case 0x3f:
-    case 0x40: // memory.size/grow: the reserved byte 0x00 (a memory index since multi-memory)
-      if (c.pos - c.immStart !== 1 || bytes[c.immStart] !== 0)
-        refuse(
-          'prevalidation',
-          'multi-memory',
-          at,
-          `${opcode} with a memory index other than the byte 0x00`,
-          extra,
-        );
-      break;
-    default:
-      if (c.op >= 0x28 && c.op <= 0x3e) {
-        // memarg: bit 6 of the alignment field announces a memory index (multi-memory)
-        const flags = new Reader(bytes, c.immStart, c.pos).u32();
-        if (flags & 0x40)
-          refuse('prevalidation', 'multi-memory', at, `${opcode} with a memory index`, extra);
-      }
+  // Hot path (millions of instructions): no allocation unless something is refused.
+  const op = c.op;
+  if (c.feature !== Feature.Mvp) refuseAt(c, funcIndex, FEATURE_NAMES[c.feature]!, 'instruction');
+  if (op >= 0x02 && op <= 0x04) {
+    // block type: one VarInt7 byte (empty or a numeric value type)
+    if (c.pos - c.immStart !== 1) refuseAt(c, funcIndex, 'malformed', 'multi-byte block type in');
+  } else if (op === 0x11) {
+    // call_indirect: type index, then the reserved byte 0x00 (a table index since reference types)
+    const r = new Reader(c.r.bytes, c.immStart, c.pos);
+    r.u32();
+    if (r.pos !== c.pos - 1 || c.r.bytes[r.pos] !== 0)
+      refuseAt(c, funcIndex, 'reference-types', 'table index other than the byte 0x00 in');
+  } else if (op === 0x3f || op === 0x40) {
+    // memory.size/grow: the reserved byte 0x00 (a memory index since multi-memory)
+    if (c.pos - c.immStart !== 1 || c.r.bytes[c.immStart] !== 0)
+      refuseAt(c, funcIndex, 'multi-memory', 'memory index other than the byte 0x00 in');
+  } else if (op >= 0x28 && op <= 0x3e && c.r.bytes[c.immStart]! & 0x40) {
+    // memarg: bit 6 of the alignment field announces a memory index (multi-memory). The
+    // alignment is a LEB128 whose first byte carries bit 6 (alignments are < 64 otherwise).
+    refuseAt(c, funcIndex, 'multi-memory', 'memory index in');
   }
+}
+
+function refuseAt(
+  c: InstructionCursor,
+  funcIndex: number | undefined,
+  feature: FeatureName | 'malformed',
+  what: string,
+): never {
+  const opcode = opcodeName(c.op) ?? `0x${c.op.toString(16)}`;
+  refuse('prevalidation', feature, c.start, `${what} ${opcode}`.trim(), {
+    opcode,
+    ...(funcIndex === undefined ? {} : { funcIndex }),
+  });
 }
