@@ -1,9 +1,10 @@
 // `npm run bench [-- [--json] [section ...]]`: runs the benchmark sections (all by default),
 // printing one table each, or with --json one object of rows per section.
+import { blob } from './blob.js';
 import { examples } from './examples.js';
 import type { Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [examples];
+const SECTIONS: readonly Section[] = [blob, examples];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
