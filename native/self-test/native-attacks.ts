@@ -3,11 +3,19 @@
 //   node native-attacks.js '<AttackTargets JSON>' batch        survivable attacks, one process
 //   node native-attacks.js '<AttackTargets JSON>' <FatalAttack> one attack the filter kills
 //   node native-attacks.js '<AttackTargets JSON>' sibling PID   attacks on another process
+//   node native-attacks.js '<AttackTargets JSON>' tiocsti FD    terminal input injection
 // The attacks follow sandbox.md §7 (ABI tricks, io_uring, borrowing the parent's network or
 // memory). Each reports whether it got through; the host gathers its own evidence.
 import { loadLibc } from '../linux/libc.js';
 import { installSeccompFilter } from '../linux/seccomp.js';
-import { CLONE_NEWNET, CLONE_NEWUSER, SYS, SYS_I386, X32_SYSCALL_BIT } from '../linux/syscalls.js';
+import {
+  CLONE_NEWNET,
+  CLONE_NEWUSER,
+  SYS,
+  SYS_I386,
+  TIOCSTI,
+  X32_SYSCALL_BIT,
+} from '../linux/syscalls.js';
 import {
   FATAL_ATTACKS,
   reportAndWait,
@@ -127,6 +135,21 @@ function enterHostNetns(): Omit<AttemptResult, 'id'> {
   return rc === 0 ? { succeeded: true, detail: 'joined the host netns' } : fail('setns');
 }
 
+/** Pushes "a\n" with TIOCSTI and "b\n" with TIOCSTI plus bit 32 set (the kernel truncates
+ *  the request to 32 bits, so a filter comparing all 64 bits would miss it). */
+function injectInput(fd: number): AttemptResult[] {
+  const ioctl = lib.func('int ioctl(int fd, unsigned long request, ...)');
+  const push = (request: number, text: string) => {
+    for (const ch of Buffer.from(text))
+      if (ioctl(fd, request, 'char *', Buffer.from([ch])) !== 0) return fail('ioctl');
+    return { succeeded: true, detail: `injected ${JSON.stringify(text)}` };
+  };
+  return [
+    { id: 'TIOCSTI', ...push(TIOCSTI, 'a\n') },
+    { id: 'TIOCSTI | 1<<32', ...push(TIOCSTI + 2 ** 32, 'b\n') },
+  ];
+}
+
 /** Filters stack and the strictest answer wins: an attacker's allow-all filter changes nothing. */
 function ownFilterThenSocket(): Omit<AttemptResult, 'id'> {
   try {
@@ -223,6 +246,8 @@ function fatal(attack: FatalAttack): Omit<AttemptResult, 'id'> {
 
 if ((FATAL_ATTACKS as readonly string[]).includes(mode)) {
   reportAndWait([{ id: mode, ...fatal(mode as FatalAttack) }]);
+} else if (mode === 'tiocsti') {
+  reportAndWait(injectInput(Number(process.argv[4])));
 } else if (mode === 'sibling') {
   const victim = Number(process.argv[4]);
   reportAndWait([
