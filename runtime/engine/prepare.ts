@@ -1,6 +1,7 @@
 // Preparation: from decompressed wasm to a compiled module plus its import object, once per
 // PVF. Mirrors sc-executor-wasmtime's `prepare_blob_for_compilation` + `prepare_imports`; every
 // refusal here is deterministic, so it says the code itself is unusable.
+import { makeDeterministic } from '../determinism/prepare.js';
 import { parseModule } from '../wasm/sections.js';
 import { WasmParseError } from '../wasm/reader.js';
 import type { WasmModule } from '../wasm/types.js';
@@ -20,6 +21,12 @@ import {
  */
 export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}): PrepareOutcome {
   const p = checkExecutorParams(params);
+  // The reference's prevalidation, feature set, stack limiter and NaN canonicalization
+  // (runtime/determinism): what V8 compiles is the instrumented module.
+  const det = makeDeterministic(code);
+  if (det.kind === 'refused')
+    return { kind: 'prepare-error', reason: 'invalid-wasm', message: det.message };
+  code = det.bytes;
   let m: WasmModule;
   try {
     m = parseModule(code);
