@@ -68,6 +68,7 @@ export type ConstValue =
   | { kind: 'i32.const'; value: number }
   | { kind: 'i64.const'; value: bigint }
   | { kind: 'f32.const' | 'f64.const'; value: number }
+  | { kind: 'v128.const'; bytes: Uint8Array }
   | { kind: 'global.get' | 'ref.func'; index: number }
   | { kind: 'ref.null' }
   | { kind: 'expression' };
@@ -182,6 +183,10 @@ export function constValue(bytes: Uint8Array, start: number, end: number): Const
       break;
     case 0xd2:
       value = { kind: 'ref.func', index: r.u32() };
+      break;
+    case 0xfd:
+      if (r.u32() !== 0x0c) return { kind: 'expression' };
+      value = { kind: 'v128.const', bytes: r.take(16) };
       break;
     case 0xd0:
       r.s33();
