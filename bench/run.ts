@@ -1,10 +1,12 @@
 // `npm run bench [-- [--json] [section ...]]`: runs the benchmark sections (all by default),
 // printing one table each, or with --json one object of rows per section.
+import { engine } from './engine.js';
 import { blob } from './blob.js';
 import { examples } from './examples.js';
+import { host } from './host.js';
 import type { Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [blob, examples];
+const SECTIONS: readonly Section[] = [blob, engine, examples, host];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
