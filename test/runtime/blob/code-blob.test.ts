@@ -200,6 +200,20 @@ describe.runIf(HAVE_FIXTURES)(`real blobs (${FIXTURES_DIR})`, () => {
     expect((await decompressCode(bytes)).kind).toBe('invalid');
   });
 
+  it('mutated blobs always give a tagged outcome, never an exception', async () => {
+    const base = fixture('pvf/template-parachain.compact.compressed.wasm');
+    const kinds = new Set<string>();
+    let seed = 12345;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    for (let k = 0; k < 24; k++) {
+      const b = base.slice();
+      for (let j = 0; j < 3; j++) b[8 + rand(b.length - 8)] = rand(256);
+      kinds.add((await decompressCode(b)).kind);
+    }
+    expect([...kinds].every((k) => ['ok', 'invalid', 'possible-bomb'].includes(k))).toBe(true);
+    expect(kinds.has('invalid')).toBe(true);
+  });
+
   it('a truncated blob is invalid', async () => {
     const bytes = fixture('pvf/template-parachain.compact.compressed.wasm');
     expect((await decompressCode(bytes.subarray(0, bytes.length >> 1))).kind).toBe('invalid');
