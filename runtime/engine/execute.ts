@@ -8,7 +8,7 @@ import type { HostContext } from '../host/context.js';
 import { LogSink } from '../host/log-sink.js';
 import { FreeingBumpAllocator } from './freeing-bump.js';
 import type { HostSlot } from './link.js';
-import { GuestMemory, unpackPtrLen } from './memory.js';
+import { GuestMemory, PAGE_SIZE, unpackPtrLen } from './memory.js';
 import { readRuntimeVersion } from './runtime-version.js';
 import { classify, type Classified } from './traps.js';
 import type {
@@ -52,6 +52,25 @@ export function callExport(prepared: PreparedModule, fn: string, input: Uint8Arr
       ? c
       : invalid(c.reason, panicText(c.reason, c.message, logs), logs.records, logs.dropped);
 
+  const wasmMemory = takeMemory(prepared);
+  try {
+    return run(prepared, fn, input, wasmMemory, logs, failed);
+  } finally {
+    releaseMemory(prepared, wasmMemory);
+  }
+}
+
+function run(
+  prepared: PreparedModule,
+  fn: string,
+  input: Uint8Array,
+  wasmMemory: WebAssembly.Memory,
+  logs: LogSink,
+  failed: (c: Classified) => CallOutcome,
+): CallOutcome {
+  const { module: where, name } = prepared.memoryImport;
+  (prepared.imports as Record<string, Record<string, WebAssembly.ImportValue>>)[where]![name] =
+    wasmMemory;
   let instance: WebAssembly.Instance;
   try {
     instance = new WebAssembly.Instance(prepared.module, prepared.imports);
@@ -76,7 +95,7 @@ export function callExport(prepared: PreparedModule, fn: string, input: Uint8Arr
     return invalid('bad-entry-point', `Exported function '${fn}' has invalid signature.`, [], 0);
   const entry = exports[fn] as (ptr: number, len: number) => bigint;
 
-  const memory = new GuestMemory(exports.memory as WebAssembly.Memory);
+  const memory = new GuestMemory(wasmMemory);
   const allocator = new FreeingBumpAllocator(base, prepared.params.maxMemoryPages);
   const ctx: HostContext = {
     memory,
@@ -112,6 +131,29 @@ export function callExport(prepared: PreparedModule, fn: string, input: Uint8Arr
   } finally {
     slot.ctx = outer;
   }
+}
+
+// Memory recycling. Every instance gets a memory of exactly `initial` pages, all zero, with
+// the cap as maximum; instantiation then writes the data segments. A memory that a finished
+// call did not grow is the same object with the same limits and size: zeroed, it is
+// indistinguishable from a new one, and reusing it saves V8's reservation and release of a
+// guarded memory (measured in bench/engine.ts: most of an adder validation). A grown memory
+// cannot shrink back, so it is dropped. Recycling happens only after the call has ended
+// (nested calls take a new memory), so an instance never shares memory with another.
+function takeMemory(prepared: PreparedModule): WebAssembly.Memory {
+  const spare = prepared.spare.memory;
+  prepared.spare.memory = undefined;
+  if (spare !== undefined) return spare;
+  const { initial, maximum } = prepared.memoryImport;
+  return new WebAssembly.Memory({ initial, maximum });
+}
+
+function releaseMemory(prepared: PreparedModule, memory: WebAssembly.Memory): void {
+  if (prepared.spare.memory !== undefined) return;
+  const bytes = new Uint8Array(memory.buffer);
+  if (bytes.byteLength !== prepared.memoryImport.initial * PAGE_SIZE) return;
+  bytes.fill(0);
+  prepared.spare.memory = memory;
 }
 
 /**

@@ -1,16 +1,29 @@
 // Gives a module the linear memory sc-executor gives it, by rewriting the binary before it is
-// compiled. Must match sc-executor-common's `RuntimeBlob::convert_memory_import_into_export`
-// and `setup_memory_according_to_heap_alloc_strategy` (substrate/client/executor/common/src/
-// runtime_blob/runtime_blob.rs) under `HeapAllocStrategy::Dynamic { maximum_pages }`:
-//  1. the first memory import (whatever its module) is removed and becomes a defined memory
-//     with the same limits, exported under the import's field name;
-//  2. every defined memory gets limits (min(initial, maximum_pages), maximum_pages): the
-//     module's own maximum is replaced, so exported memories are capped the same way;
-//  3. the instance's memory is its export named `memory` (sc-executor-wasmtime
-//     `get_linear_memory`).
-// With one memory shape the engine has one instantiation path: V8 creates the memory.
+// compiled. sc-executor-common's `RuntimeBlob::convert_memory_import_into_export` and
+// `setup_memory_according_to_heap_alloc_strategy` (substrate/client/executor/common/src/
+// runtime_blob/runtime_blob.rs), under `HeapAllocStrategy::Dynamic { maximum_pages }`, give
+// every instance one memory with limits (min(initial, maximum_pages), maximum_pages): the
+// module's own maximum is replaced, so exported memories are capped the same way, and the
+// first memory import (whatever its module) is accepted. The instance's memory must be
+// exported as `memory` (sc-executor-wasmtime `get_linear_memory`).
+//
+// We reach the same limits the other way round: the memory always becomes an *import* with
+// exactly those limits, and the engine supplies a `WebAssembly.Memory` created with them. A
+// defined memory is moved into the import section (same index 0, so every memory instruction
+// and export still refers to it); an imported one keeps its module and name. Supplying the
+// memory lets the engine recycle it between calls (see execute.ts), which V8 cannot do for a
+// memory it creates; the instance sees the same limits, size and contents either way.
 import { Reader } from '../wasm/reader.js';
 import { SectionId, type SectionRange, type WasmModule } from '../wasm/types.js';
+
+/** Where the rewritten module imports its memory from, and the memory's limits. */
+export interface MemoryImport {
+  readonly module: string;
+  readonly name: string;
+  /** min(declared initial, maxPages): the size of a fresh memory, in pages. */
+  readonly initial: number;
+  readonly maximum: number;
+}
 
 export type MemorySetup =
   | {
@@ -19,12 +32,16 @@ export type MemorySetup =
       /** How the original module got its memory, and its declared minimum. */
       readonly shape: 'imported' | 'exported';
       readonly initialPages: number;
+      readonly memory: MemoryImport;
     }
   | {
       readonly kind: 'error';
       readonly reason: 'no-memory' | 'invalid-wasm';
       readonly message: string;
     };
+
+/** Import name used for a memory the module defined itself (no `env` function can clash). */
+const DEFINED_MEMORY_IMPORT = { module: 'pvf-runtime', name: 'memory' } as const;
 
 // Where a new section goes: before the first section that must follow it.
 const RANK: Record<number, number> = {
@@ -53,6 +70,12 @@ export function setupMemory(m: WasmModule, maxPages: number): MemorySetup {
       reason: 'invalid-wasm',
       message: "can't convert a memory import into an export: the module also defines a memory",
     };
+  if (m.memories.length + m.imports.filter((i) => i.kind === 'memory').length > 1)
+    return {
+      kind: 'error',
+      reason: 'invalid-wasm',
+      message: 'multiple memories are not supported',
+    };
   const limits = imported?.kind === 'memory' ? [imported.limits] : m.memories;
   const first = limits[0];
   if (first === undefined)
@@ -70,27 +93,30 @@ export function setupMemory(m: WasmModule, maxPages: number): MemorySetup {
           : 'the `memory` export should have memory type',
     };
 
-  const memorySection = concat(
-    uleb(limits.length),
-    ...limits.map((l) => concat([1], uleb(Math.min(l.min, maxPages)), uleb(maxPages))),
-  );
-  const replace = new Map<number, Uint8Array>(); // section id → new content
-  replace.set(SectionId.Memory, memorySection);
+  const initial = Math.min(first.min, maxPages);
+  const limits2 = concat([1], uleb(initial), uleb(maxPages));
+  const replace = new Map<number, Uint8Array>(); // section id → new content (empty = drop)
+  const importSection = m.sections.find((s) => s.id === SectionId.Import);
+  let where: { module: string; name: string };
   if (imported) {
-    const importSection = m.sections.find((s) => s.id === SectionId.Import)!;
-    replace.set(SectionId.Import, withoutImport(m.bytes, importSection, importIndex));
-    const exportSection = m.sections.find((s) => s.id === SectionId.Export);
-    const entry = concat(name(imported.name), [2], uleb(0));
+    where = { module: imported.module, name: imported.name };
+    const entry = concat(name(imported.module), name(imported.name), [2], limits2);
+    replace.set(SectionId.Import, rewriteImports(m.bytes, importSection!, importIndex, entry));
+  } else {
+    where = DEFINED_MEMORY_IMPORT;
+    const entry = concat(name(where.module), name(where.name), [2], limits2);
     replace.set(
-      SectionId.Export,
-      exportSection ? withExtraEntry(m.bytes, exportSection, entry) : concat(uleb(1), entry),
+      SectionId.Import,
+      importSection ? rewriteImports(m.bytes, importSection, -1, entry) : concat(uleb(1), entry),
     );
+    replace.set(SectionId.Memory, new Uint8Array(0));
   }
   return {
     kind: 'ok',
     bytes: rebuild(m, replace),
     shape: imported ? 'imported' : 'exported',
     initialPages: first.min,
+    memory: { ...where, initial, maximum: maxPages },
   };
 }
 
@@ -110,7 +136,7 @@ function rebuild(m: WasmModule, replace: Map<number, Uint8Array>): Uint8Array {
     if (s.id !== SectionId.Custom) flushBefore(RANK[s.id]!);
     const content = pending.get(s.id);
     if (s.id !== SectionId.Custom && content !== undefined) {
-      parts.push(section(s.id, content));
+      if (content.length > 0) parts.push(section(s.id, content));
       pending.delete(s.id);
     } else {
       parts.push(m.bytes.subarray(s.start, s.end));
@@ -120,23 +146,26 @@ function rebuild(m: WasmModule, replace: Map<number, Uint8Array>): Uint8Array {
   return concat(...parts);
 }
 
-/** The import section's content without entry `index` (entries are copied byte for byte). */
-function withoutImport(bytes: Uint8Array, s: SectionRange, index: number): Uint8Array {
+/**
+ * The import section's content with entry `index` replaced by `entry`, or with `entry` appended
+ * when `index` is -1 (other entries are copied byte for byte).
+ */
+function rewriteImports(
+  bytes: Uint8Array,
+  s: SectionRange,
+  index: number,
+  entry: Uint8Array,
+): Uint8Array {
   const r = new Reader(bytes, s.contentStart, s.end);
   const count = r.u32();
-  const kept: Uint8Array[] = [uleb(count - 1)];
+  const out: Uint8Array[] = [uleb(index < 0 ? count + 1 : count)];
   for (let k = 0; k < count; k++) {
     const start = r.pos;
     skipImport(r);
-    if (k !== index) kept.push(bytes.subarray(start, r.pos));
+    out.push(k === index ? entry : bytes.subarray(start, r.pos));
   }
-  return concat(...kept);
-}
-
-function withExtraEntry(bytes: Uint8Array, s: SectionRange, entry: Uint8Array): Uint8Array {
-  const r = new Reader(bytes, s.contentStart, s.end);
-  const count = r.u32();
-  return concat(uleb(count + 1), bytes.subarray(r.pos, s.end), entry);
+  if (index < 0) out.push(entry);
+  return concat(...out);
 }
 
 function skipImport(r: Reader): void {

@@ -44,6 +44,10 @@ export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}):
   if (linked.kind === 'error')
     return { kind: 'prepare-error', reason: linked.reason, message: linked.message };
 
+  // The memory slot in the import object; execute.ts puts each instance's memory there.
+  const imports = linked.imports as Record<string, Record<string, WebAssembly.ImportValue>>;
+  imports[memory.memory.module] ??= {};
+
   const compiled = compile(memory.bytes);
   if (compiled instanceof Error)
     return {
@@ -62,6 +66,8 @@ export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}):
       entryPoints: entryPoints(m),
       heapBase: heapBase(m),
       imports: linked.imports,
+      memoryImport: memory.memory,
+      spare: { memory: undefined },
       slot,
     },
   };

@@ -131,8 +131,20 @@ export interface PreparedModule {
   readonly entryPoints: ReadonlyMap<string, EntryPointCheck>;
   /** Whether `__heap_base` is an exported i32 global (sc-executor's `extract_heap_base`). */
   readonly heapBase: 'ok' | 'missing' | 'not-a-global' | 'not-i32';
-  /** The import object shared by every instance of this module. */
+  /** The import object shared by every instance of this module (memory set per instance). */
   readonly imports: WebAssembly.Imports;
+  /** Where the memory is imported from and its limits (see memory-setup.ts). */
+  readonly memoryImport: {
+    readonly module: string;
+    readonly name: string;
+    readonly initial: number;
+    readonly maximum: number;
+  };
+  /**
+   * A memory of exactly `memoryImport.initial` pages left by a finished call, zeroed before it
+   * is handed to the next instance (see execute.ts); owned by the engine.
+   */
+  readonly spare: { memory: WebAssembly.Memory | undefined };
   /** The slot through which this module's host functions find the running execution. */
   readonly slot: { ctx: unknown };
 }

@@ -205,3 +205,37 @@ describe('preparation refuses what sc-executor refuses', () => {
     });
   });
 });
+
+describe('memory recycling leaves nothing of the previous call', () => {
+  // `probe` reports (byte at 100, byte at 2000 from a data segment, last byte of memory,
+  // memory.size), then dirties all three and optionally grows memory or traps.
+  const probe = `(module ${PACK} (memory (export "memory") 2)
+    (global (export "__heap_base") i32 (i32.const 4096))
+    (data (i32.const 2000) "\\2a")
+    (func (export "probe") (param $p i32) (param $l i32) (result i64) (local $last i32)
+      (local.set $last (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 1)))
+      (i32.store8 (i32.const 0) (i32.load8_u (i32.const 100)))
+      (i32.store8 (i32.const 1) (i32.load8_u (i32.const 2000)))
+      (i32.store8 (i32.const 2) (i32.load8_u (local.get $last)))
+      (i32.store8 (i32.const 3) (memory.size))
+      (i32.store8 (i32.const 100) (i32.const 0xff))
+      (i32.store8 (i32.const 2000) (i32.const 0xff))
+      (i32.store8 (local.get $last) (i32.const 0xff))
+      (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 1)) (then (drop (memory.grow (i32.const 1)))))
+      (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 2)) (then unreachable))
+      (call $pack (i32.const 0) (i32.const 4))))`;
+  const fresh = Uint8Array.of(0, 0x2a, 0, 2);
+
+  it('after a normal call, a trapping call and a growing call, the next call sees a fresh memory', async () => {
+    const m = await load(probe);
+    const call = (mode: number) => callExport(m, 'probe', Uint8Array.of(mode));
+    expect(call(0)).toMatchObject({ kind: 'returned', output: fresh });
+    expect(call(0)).toMatchObject({ kind: 'returned', output: fresh });
+    expect(call(2)).toMatchObject({ kind: 'invalid', reason: 'unreachable' });
+    expect(call(0)).toMatchObject({ kind: 'returned', output: fresh });
+    expect(call(1)).toMatchObject({ kind: 'returned', output: fresh }); // grows to 3 pages
+    expect(m.spare.memory).toBeUndefined(); // a grown memory is not reused
+    expect(call(0)).toMatchObject({ kind: 'returned', output: fresh });
+    expect(m.spare.memory?.buffer.byteLength).toBe(2 * 65536);
+  });
+});
