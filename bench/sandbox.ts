@@ -1,0 +1,145 @@
+// What sealing costs: spawn-to-ready of a sealed Node (launcher + every layer) against a plain
+// spawn of the same script; the in-process cost of each step the launcher takes; and the
+// filter's effect on a wasm loop (no syscalls) and on a syscall-heavy fs loop. Medians of
+// interleaved runs, each in a fresh process. Linux only.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { startPlan } from '../src/sandbox/spawn.js';
+import { planWorker } from '../src/sandbox/spawn.js';
+import type { SandboxOptions } from '../src/sandbox/options.js';
+import { sandboxBundle } from '../test/support/sandbox-bundle.js';
+import { percentiles, type Row, type Section } from './section.js';
+
+const SPAWN_RUNS = 15;
+const WORKLOAD_RUNS = 7;
+const WASM_ITERATIONS = 300_000_000;
+const FS_ITERATIONS = 50_000;
+
+type Launch = (args: string[]) => ChildProcess;
+
+async function childScript(): Promise<{ script: string; launcher: string }> {
+  const { dir, launcher } = await sandboxBundle();
+  const script = join(dir, 'bench-sandbox-child.js');
+  await build({
+    entryPoints: [join(import.meta.dirname, 'sandbox-child.ts')],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external: ['koffi'],
+    logLevel: 'warning',
+  });
+  chmodSync(script, 0o644);
+  return { script, launcher };
+}
+
+/** Milliseconds from spawn() to the child's first stdout line, and that line. */
+function firstLine(child: ChildProcess): Promise<{ ms: number; line: string }> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (!text.includes('\n')) return;
+      const ms = performance.now() - t0;
+      child.stdin!.end();
+      resolve({ ms, line: text.slice(0, text.indexOf('\n')) });
+    });
+    child.on('exit', (code, signal) => {
+      if (!text.includes('\n'))
+        reject(new Error(`child exited ${code ?? signal} before reporting`));
+    });
+  });
+}
+
+const median = (xs: number[]) => percentiles(xs).p50;
+const fixed = (x: number, d = 1) => Number(x.toFixed(d));
+
+export const sandbox: Section = {
+  name: 'sandbox',
+  description:
+    'spawn-to-ready of a sealed worker vs a plain spawn, per-step sealing cost, filter overhead on wasm and fs (medians)',
+  async run(): Promise<Row[]> {
+    if (process.platform !== 'linux') return [{ note: 'Linux only' }];
+    const { script, launcher } = await childScript();
+    const plain: Launch = (args) =>
+      spawn(process.execPath, [script, ...args], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+        env: { UV_USE_IO_URING: '0' },
+      });
+    const sealed =
+      (sandbox: Partial<SandboxOptions>): Launch =>
+      (args) =>
+        startPlan(
+          planWorker({
+            script,
+            args,
+            stdio: ['pipe', 'pipe', 'inherit'],
+            sandbox: { launcher, ...sandbox },
+          }),
+          ['pipe', 'pipe', 'inherit'],
+        );
+    const launches: [string, Launch][] = [
+      ['plain spawn', plain],
+      ['sealed, all layers', sealed({})],
+      ['sealed, no netns', sealed({ networkNamespace: false })],
+    ];
+
+    const rows: Row[] = [];
+    const spawnTimes = new Map<string, number[]>(launches.map(([n]) => [n, []]));
+    for (let i = 0; i < SPAWN_RUNS; i++)
+      for (const [name, launch] of launches)
+        spawnTimes.get(name)!.push((await firstLine(launch(['ready']))).ms);
+    const plainMs = median(spawnTimes.get('plain spawn')!);
+    for (const [name, times] of spawnTimes)
+      rows.push({
+        measure: 'spawn to ready (ms)',
+        variant: name,
+        median: fixed(median(times)),
+        ratio: fixed(median(times) / plainMs, 2),
+      });
+
+    const steps: Record<string, number[]> = {};
+    for (let i = 0; i < WORKLOAD_RUNS; i++) {
+      const r = JSON.parse((await firstLine(plain(['install']))).line) as Record<string, number>;
+      for (const [k, v] of Object.entries(r)) (steps[k] ??= []).push(v);
+    }
+    for (const [k, v] of Object.entries(steps))
+      rows.push({
+        measure: k === 'instructions' ? 'filter size (instructions)' : `in-process ${k}`,
+        variant: 'unsealed child',
+        median: fixed(median(v), 2),
+        ratio: '',
+      });
+
+    for (const [what, arg] of [
+      ['wasm loop', String(WASM_ITERATIONS)],
+      ['fs readFileSync+statSync', String(FS_ITERATIONS)],
+    ] as const) {
+      const variants: [string, Launch][] = [
+        ['plain', plain],
+        ['sealed, all layers', sealed({})],
+        ['sealed, no Landlock', sealed({ landlock: false })],
+      ];
+      const times = new Map<string, number[]>(variants.map(([n]) => [n, []]));
+      const mode = what === 'wasm loop' ? 'wasm' : 'fs';
+      for (let i = 0; i < WORKLOAD_RUNS; i++)
+        for (const [name, launch] of variants)
+          times
+            .get(name)!
+            .push((JSON.parse((await firstLine(launch([mode, arg]))).line) as { ms: number }).ms);
+      const base = median(times.get('plain')!);
+      for (const [name, t] of times)
+        rows.push({
+          measure: `${what} (ms)`,
+          variant: name,
+          median: fixed(median(t)),
+          ratio: fixed(median(t) / base, 3),
+        });
+    }
+    return rows;
+  },
+};
