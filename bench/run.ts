@@ -4,9 +4,10 @@ import { engine } from './engine.js';
 import { blob } from './blob.js';
 import { examples } from './examples.js';
 import { host } from './host.js';
+import { sandbox } from './sandbox.js';
 import type { Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [blob, engine, examples, host];
+const SECTIONS: readonly Section[] = [blob, engine, examples, host, sandbox];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
