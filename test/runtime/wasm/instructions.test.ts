@@ -1,3 +1,5 @@
+// The walker against hand-assembled modules, one per proposal, each checked with V8 where V8
+// reads it. Longer than most files: the case table lists every instruction each module holds.
 import { describe, expect, it } from 'vitest';
 import { walkCode } from '../../../runtime/wasm/body.js';
 import { Imm, FEATURE_NAMES, opcodeName } from '../../../runtime/wasm/opcodes.js';
