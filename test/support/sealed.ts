@@ -90,3 +90,20 @@ export const reportOf = <T>(run: BatteryRun): T => {
     throw new Error(`no report (code ${run.code}, signal ${run.signal}): ${run.stderr}`);
   return run.report as T;
 };
+
+/**
+ * Waits until `check()` holds (polling), for evidence still in flight to this process's
+ * listeners; returns whether it did. Blocked attempts never send anything, so a check for
+ * "nothing arrived" only needs the short grace period of `settle()`.
+ */
+export async function eventually(check: () => boolean, timeoutMs = 3000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+/** A short pause so that anything an attacker did send would have arrived. */
+export const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 100));

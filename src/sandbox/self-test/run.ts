@@ -138,6 +138,8 @@ export async function runSelfTest(partial: Partial<SandboxOptions> = {}): Promis
       launch(jsScript, [targets, 'tripwire'], { ...options, network: 'kill' }, null),
       ...FATAL_ATTACKS.map((a) => launch(nativeScript, [targets, a], nativeOptions, null)),
     ]);
+    // Anything an attacker did send is then surely in the listeners' counts.
+    await new Promise((r) => setTimeout(r, 100));
     const rows: SelfTestRow[] = [];
     const evidence = (id: string, r: AttemptResult): { text: string; clean: boolean } => {
       const c = lab.counters.get(id);

@@ -12,7 +12,15 @@ import { startLab, type Lab } from '../../../src/sandbox/self-test/lab.js';
 import { koffiReadPaths } from '../../../src/sandbox/self-test/run.js';
 import { verifySealed } from '../../../src/sandbox/verify.js';
 import { sandboxBundle } from '../../support/sandbox-bundle.js';
-import { minus, reportOf, runSealed, SCRIPTS, without } from '../../support/sealed.js';
+import {
+  eventually,
+  minus,
+  reportOf,
+  runSealed,
+  SCRIPTS,
+  settle,
+  without,
+} from '../../support/sealed.js';
 
 const CROSS = [
   'pidfd_getfd (parent socket)',
@@ -40,7 +48,10 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
       const byId = Object.fromEntries(
         reportOf<{ results: AttemptResult[] }>(run).results.map((r) => [r.id, r]),
       );
-      await new Promise((r) => setTimeout(r, 50)); // let the stolen-socket bytes arrive
+      // Evidence in flight: wait for the stolen write if the attack claims one, else settle.
+      if (byId['pidfd_getfd (parent socket)']?.succeeded)
+        await eventually(() => lab.counters.get('parent socket')!.bytes > stolenBefore);
+      else await settle();
       return {
         byId,
         stolen: lab.counters.get('parent socket')!.bytes - stolenBefore,
