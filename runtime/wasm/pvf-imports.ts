@@ -38,15 +38,13 @@ export const NETWORK_DENIAL =
  */
 export function deniedCoreImport(module: string, name: string): string | undefined {
   if (module === PREVIEW1_MODULE && isNetworkImport(name))
-    return `${module}.${name} is a socket function. ${NETWORK_DENIAL}`;
+    return `a WASI socket function. ${NETWORK_DENIAL}`;
   if (isNetworkInterface(module))
-    return `${module}.${name} comes from a networking interface. ${NETWORK_DENIAL}`;
+    return `from a networking interface (${module}). ${NETWORK_DENIAL}`;
   return undefined;
 }
 
 /** The reason a component import (`wasi:sockets/tcp@0.2.0`) is denied, or undefined. */
 export function deniedComponentImport(name: string): string | undefined {
-  return isNetworkInterface(name)
-    ? `${name} is a networking interface. ${NETWORK_DENIAL}`
-    : undefined;
+  return isNetworkInterface(name) ? `a networking interface. ${NETWORK_DENIAL}` : undefined;
 }
