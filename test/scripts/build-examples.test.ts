@@ -4,8 +4,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shapeProblems } from '../../scripts/build-examples.js';
 import { EXAMPLE_PVFS, exampleCode, exampleCodePath } from '../../src/examples/code.js';
-import { walkCode } from '../../runtime/wasm/body.js';
-import { FEATURE_NAMES, Feature } from '../../runtime/wasm/opcodes.js';
+import { inspectModule } from '../../runtime/wasm/inspect.js';
 import { parseModule } from '../../runtime/wasm/sections.js';
 import { exampleFromSource } from '../support/example-pvfs.js';
 import {
@@ -20,19 +19,26 @@ import {
   vec,
 } from '../support/wasm-bytes.js';
 
-/** Every use of a post-MVP feature: in instructions, globals, data segments and types. */
+/**
+ * Every post-MVP feature the module uses, as the shared inspector reports them (instructions,
+ * types, segments), plus an exported or imported mutable global, which the MVP forbids and
+ * which the inspector does not count as a proposal.
+ */
 function postMvpUses(code: Uint8Array): string[] {
+  const report = inspectModule(code);
+  if (report.format !== 'module') return ['component'];
+  const uses = report.features.map((f) => f.feature as string);
   const m = parseModule(code);
-  const uses = new Set<string>();
-  walkCode(m, (c) => {
-    if (c.feature !== Feature.Mvp) uses.add(FEATURE_NAMES[c.feature]);
-  });
-  if (m.types.some((t) => t.results.length > 1)) uses.add('multi-value');
-  if (m.data.some((d) => d.mode !== 'active') || m.dataCount !== undefined) uses.add('bulk-memory');
-  const exportedGlobals = m.exports.filter((e) => e.kind === 'global').map((e) => e.index);
-  if (exportedGlobals.some((i) => m.globals[i]?.mutable)) uses.add('mutable-globals');
-  if (m.imports.some((i) => i.kind === 'global' && i.global.mutable)) uses.add('mutable-globals');
-  return [...uses].sort();
+  const importedGlobals = m.imports.filter((i) => i.kind === 'global');
+  const exported = m.exports.filter((e) => e.kind === 'global').map((e) => e.index);
+  const mutableExport = exported.some((i) =>
+    i < importedGlobals.length
+      ? importedGlobals[i]!.kind === 'global' && importedGlobals[i]!.global.mutable
+      : m.globals[i - importedGlobals.length]?.mutable,
+  );
+  if (mutableExport || importedGlobals.some((i) => i.kind === 'global' && i.global.mutable))
+    uses.push('mutable-globals');
+  return uses.sort();
 }
 
 describe.each(EXAMPLE_PVFS)('%s.wasm', (pvf) => {
@@ -47,6 +53,12 @@ describe.each(EXAMPLE_PVFS)('%s.wasm', (pvf) => {
       ['__data_end', '__heap_base', 'memory', 'validate_block'].sort(),
     );
     expect(m.start).toBeUndefined();
+    expect(inspectModule(code)).toMatchObject({
+      abi: 'substrate',
+      stubbedImports: [],
+      deniedImports: [],
+      memory: { kind: 'exported', name: 'memory' },
+    });
   });
 
   it('is plain MVP wasm', async () => {
