@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildWasiExamples } from './build-wasi-examples.js';
 import { EXAMPLE_PVFS, type ExamplePvf, exampleCodePath } from '../src/examples/code.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,4 +74,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, await compileExamplePvf(name));
   }
+  await buildWasiExamples(); // the wasi-p1 and component examples, beside these
 }

@@ -147,10 +147,14 @@ export async function buildWasiExample(name: WasiExample): Promise<Uint8Array> {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** Builds every WASI example into dist/examples (called by scripts/build-examples.ts). */
+export async function buildWasiExamples(): Promise<void> {
   for (const name of Object.keys(WASI_EXAMPLES) as WasiExample[]) {
     const file = join(ROOT, wasiExamplePath(name));
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, await buildWasiExample(name));
   }
 }
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  await buildWasiExamples();

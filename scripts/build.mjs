@@ -1,7 +1,9 @@
 // Bundles each entry point into one file under dist/ so that a sealed worker reads few files
 // (its Landlock rules allow only the node binary, its libraries and the bundle).
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const entries = [
   { in: 'src/index.ts', out: 'index', bundleDeps: false },
@@ -36,3 +38,16 @@ for (const e of entries.filter((e) => existsSync(e.in))) {
     logLevel: 'warning',
   });
 }
+
+// Component PVFs: the worker loads jco's bindgen from dist/jco-bindgen/, beside its bundle,
+// because a sealed worker may read only its own folder (runtime/wasi/component/bindgen.ts).
+const bindgen = dirname(
+  createRequire(import.meta.url).resolve('@bytecodealliance/jco-transpile/component'),
+);
+mkdirSync('dist/jco-bindgen', { recursive: true });
+for (const f of [
+  'js-component-bindgen-component.js',
+  'js-component-bindgen-component.core.wasm',
+  'js-component-bindgen-component.core2.wasm',
+])
+  copyFileSync(join(bindgen, f), join('dist/jco-bindgen', f));

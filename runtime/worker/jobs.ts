@@ -4,6 +4,7 @@
 // `job-error` (the reference's `JobError`), never a dead worker.
 import {
   callExport as callExportOf,
+  checkExecutorParams,
   prepare as prepareModule,
   validateBlock as validateBlockOf,
 } from '../engine/index.js';
@@ -16,11 +17,21 @@ import type {
   WireLog,
   WirePrepareError,
 } from '../protocol/messages.js';
+import {
+  constructionErrorWasi,
+  isPreparedWasi,
+  prepareWasi,
+  type PreparedWasi,
+  validateBlockWasi,
+} from '../wasi/index.js';
 import { decompressCode, decompressPov, encodeParams } from './inputs.js';
 import { LruCache, moduleKey } from './module-cache.js';
 
 export class Jobs {
-  private readonly modules: LruCache<{ prepared: PreparedModule; codeBytes: number }>;
+  private readonly modules: LruCache<{
+    prepared: PreparedModule | PreparedWasi;
+    codeBytes: number;
+  }>;
 
   constructor(cacheEntries: number) {
     this.modules = new LruCache(cacheEntries);
@@ -50,20 +61,35 @@ export class Jobs {
         return { kind: 'pov-decompression-failure', message: blockData.message };
       params = encodeParams(input, blockData.bytes);
     }
-    return fromEngine(guard(() => validateBlockOf(got.prepared, params)));
+    const prepared = got.prepared;
+    return fromEngine(
+      guard(() =>
+        isPreparedWasi(prepared)
+          ? validateBlockWasi(prepared, params)
+          : validateBlockOf(prepared, params),
+      ),
+    );
   }
 
   async call(code: CodeRef, fn: string, input: Uint8Array): Promise<JobOutcome> {
     const got = await this.module(code, 'compile');
     if (got.kind !== 'module') return got.outcome;
-    return fromEngine(guard(() => callExportOf(got.prepared, fn, input)));
+    const prepared = got.prepared;
+    if (isPreparedWasi(prepared))
+      return {
+        kind: 'invalid',
+        reason: 'bad-entry-point',
+        message: `runtime calls need the Substrate ABI; this is a ${prepared.abi} PVF`,
+        logs: [],
+      };
+    return fromEngine(guard(() => callExportOf(prepared, fn, input)));
   }
 
   private async module(
     code: CodeRef,
     kind: PrepareKind,
   ): Promise<
-    | { kind: 'module'; prepared: PreparedModule; codeBytes: number }
+    | { kind: 'module'; prepared: PreparedModule | PreparedWasi; codeBytes: number }
     | { kind: 'outcome'; outcome: JobOutcome }
   > {
     const key = moduleKey(code.codeHash, code.params);
@@ -81,7 +107,10 @@ export class Jobs {
       return { kind: 'outcome', outcome: prepError('decompression', wasm.message) };
     let outcome;
     try {
-      outcome = prepareModule(wasm.bytes, code.params);
+      // WASI PVFs (a component, or a module importing wasi_snapshot_preview1) have their own hosts.
+      outcome =
+        prepareWasi(wasm.bytes, checkExecutorParams(code.params)) ??
+        prepareModule(wasm.bytes, code.params);
     } catch (e) {
       return { kind: 'outcome', outcome: { kind: 'job-error', message: errorText(e) } };
     }
@@ -106,7 +135,11 @@ export class Jobs {
 }
 
 /** `runtime_construction_check` of prechecking: instantiate without running anything. */
-function constructionError(prepared: PreparedModule): JobOutcome | undefined {
+function constructionError(prepared: PreparedModule | PreparedWasi): JobOutcome | undefined {
+  if (isPreparedWasi(prepared)) {
+    const refused = constructionErrorWasi(prepared);
+    return refused === undefined ? undefined : prepError('runtime-construction', refused);
+  }
   try {
     new WebAssembly.Instance(prepared.module, prepared.imports);
     return undefined;

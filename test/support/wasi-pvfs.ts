@@ -41,7 +41,7 @@ export async function componentFromWat(
 
 /** Prepares a `wasi-p1` module; the returned function validates in a fresh instance. */
 export function p1Validator(code: Uint8Array, params: ExecutorParams = DEFAULT_EXECUTOR_PARAMS) {
-  const p = prepareWasiP1(new WebAssembly.Module(code), params);
+  const p = prepareWasiP1(code, params);
   if (p.kind !== 'prepared') throw new Error(`prepare failed: ${p.message}`);
   return (input: Uint8Array): EngineOutcome => validateBlockWasiP1(p.prepared, input);
 }

@@ -4,8 +4,13 @@
 // under node_modules/.cache: the launcher resolves koffi from there, and it is readable by the
 // unprivileged uid sealed workers drop to.
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import {
+  BINDGEN_FILES,
+  BUNDLED_BINDGEN_DIR,
+  bindgenDir,
+} from '../../runtime/wasi/component/bindgen.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BANNER =
@@ -48,6 +53,10 @@ export function testBundles(): Promise<Bundles> {
       bundle('runtime/worker.ts', worker),
       bundle('native/launcher.ts', launcher),
     ]);
+    // jco's bindgen beside the worker, as scripts/build.mjs puts it (component PVFs).
+    mkdirSync(join(dir, BUNDLED_BINDGEN_DIR));
+    for (const f of BINDGEN_FILES)
+      copyFileSync(join(bindgenDir(), f), join(dir, BUNDLED_BINDGEN_DIR, f));
     return { worker, launcher, dir };
   })();
   return built;

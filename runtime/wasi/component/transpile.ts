@@ -5,9 +5,9 @@
 // every PVF, nothing to write in a sealed worker. The bindgen is loaded on first use only: a
 // worker that never sees a component never reads it.
 import type { GenerateOptions } from '@bytecodealliance/jco-transpile/component';
-import { setupMemory } from '../../engine/memory-setup.js';
 import { parseModule } from '../../wasm/sections.js';
 import { loadBindgen } from './bindgen.js';
+import { capDefinedMemory } from './memory-cap.js';
 
 /** What the generated glue's `instantiate` returns for the `pvf` world. */
 export interface PvfComponentExports {
@@ -82,22 +82,14 @@ export function transpileComponent(component: Uint8Array, maxMemoryPages: number
 }
 
 /**
- * Compiles one core module. One that defines its own memory (the guest's) gets the engine's
- * memory rewrite, capping it like a Substrate PVF's; jco's small shim modules define none.
+ * Compiles one core module. One that defines its own memory (the guest's) has it capped like a
+ * Substrate PVF's (./memory-cap.ts); jco's small shim modules define none.
  */
 function compileCore(name: string, bytes: Uint8Array, maxMemoryPages: number): WebAssembly.Module {
-  let code = bytes;
   try {
     const m = parseModule(bytes);
-    if (m.memories.length > 0 && !m.imports.some((i) => i.kind === 'memory')) {
-      const capped = setupMemory(m, maxMemoryPages);
-      if (capped.kind === 'error')
-        throw new TranspileError(`core module ${name}: ${capped.message}`);
-      code = capped.bytes;
-    }
-    return new WebAssembly.Module(code);
+    return new WebAssembly.Module(capDefinedMemory(m, maxMemoryPages) ?? bytes);
   } catch (err) {
-    if (err instanceof TranspileError) throw err;
     throw new TranspileError(`core module ${name} does not compile: ${describe(err)}`);
   }
 }

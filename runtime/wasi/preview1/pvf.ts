@@ -8,9 +8,13 @@
 // `validate_block` (sp-runtime-interface `pack_ptr_and_len`). Each execution runs in a fresh
 // instance with a fresh host, so nothing of one candidate reaches the next.
 import { decodeValidationResult } from '../../codec/validation.js';
+import { type MemoryImport, setupMemory } from '../../engine/memory-setup.js';
 import { GuestMemory, unpackPtrLen } from '../../engine/memory.js';
 import { classify, HostTrap } from '../../engine/traps.js';
 import type { EngineOutcome, ExecutorParams, InvalidReason } from '../../engine/types.js';
+import { WasmParseError } from '../../wasm/reader.js';
+import { parseModule } from '../../wasm/sections.js';
+import type { WasmModule } from '../../wasm/types.js';
 import { DeterministicRandom } from '../deterministic.js';
 import { checkPreview1Imports } from '../policy.js';
 import { StdioLog, stderrText } from '../stdio-log.js';
@@ -29,34 +33,74 @@ export interface PreparedWasiP1 {
   readonly abi: 'wasi-p1';
   readonly module: WebAssembly.Module;
   readonly params: ExecutorParams;
+  /** Where the rewritten module imports its (capped) memory from; see memory-setup.ts. */
+  readonly memory: MemoryImport;
 }
 
 export type WasiP1PrepareOutcome =
   | { readonly kind: 'prepared'; readonly prepared: PreparedWasiP1 }
   | {
       readonly kind: 'prepare-error';
-      readonly reason: 'bad-import' | 'no-memory';
+      readonly reason: 'invalid-wasm' | 'bad-import' | 'no-memory';
       readonly message: string;
     };
 
 /**
- * Checks a compiled module against ABI 1: every import must be a preview1 function the host
- * provides (networking never is), and it must export a memory.
+ * Checks a module against ABI 1 and compiles it: every import must be a preview1 function the
+ * host provides (networking never is), it must define and export its memory, and that memory
+ * is capped at `maxMemoryPages` by the engine's rewrite, as a Substrate PVF's is.
  */
-export function prepareWasiP1(
-  module: WebAssembly.Module,
-  params: ExecutorParams,
-): WasiP1PrepareOutcome {
-  const refused = checkPreview1Imports(WebAssembly.Module.imports(module), PREVIEW1_PROVIDED);
+export function prepareWasiP1(code: Uint8Array, params: ExecutorParams): WasiP1PrepareOutcome {
+  let m: WasmModule;
+  try {
+    m = parseModule(code);
+  } catch (err) {
+    if (err instanceof WasmParseError)
+      return { kind: 'prepare-error', reason: 'invalid-wasm', message: err.message };
+    throw err;
+  }
+  const imports = m.imports.map((i) => ({ ...i, kind: i.kind === 'func' ? 'function' : i.kind }));
+  const refused = checkPreview1Imports(imports, PREVIEW1_PROVIDED);
   if (refused) return { kind: 'prepare-error', reason: 'bad-import', message: refused.message };
-  const memory = WebAssembly.Module.exports(module).find((e) => e.name === WASI_P1_EXPORTS.memory);
-  if (memory?.kind !== 'memory')
+  const memory = m.exports.find((e) => e.name === WASI_P1_EXPORTS.memory);
+  if (memory?.kind !== 'memory' || m.memories.length === 0)
     return {
       kind: 'prepare-error',
       reason: 'no-memory',
-      message: `a wasi-p1 PVF must export its linear memory as "${WASI_P1_EXPORTS.memory}"`,
+      message: `a wasi-p1 PVF must define its linear memory and export it as "${WASI_P1_EXPORTS.memory}"`,
     };
-  return { kind: 'prepared', prepared: { abi: 'wasi-p1', module, params } };
+  const capped = setupMemory(m, params.maxMemoryPages);
+  if (capped.kind === 'error')
+    return { kind: 'prepare-error', reason: capped.reason, message: capped.message };
+  try {
+    const module = new WebAssembly.Module(capped.bytes);
+    return {
+      kind: 'prepared',
+      prepared: { abi: 'wasi-p1', module, params, memory: capped.memory },
+    };
+  } catch (err) {
+    if (err instanceof WebAssembly.CompileError)
+      return {
+        kind: 'prepare-error',
+        reason: 'invalid-wasm',
+        message: `cannot create module: ${err.message}`,
+      };
+    throw err;
+  }
+}
+
+/**
+ * `runtime_construction_check` for ABI 1: instantiates with a fresh host without running
+ * anything; returns the error text if that fails.
+ */
+export function constructionErrorWasiP1(prepared: PreparedWasiP1): string | undefined {
+  const host = new Preview1Host(new StdioLog(0), new DeterministicRandom(new Uint8Array(0)));
+  try {
+    new WebAssembly.Instance(prepared.module, importsWithMemory(prepared, host));
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }
 
 const badEntry = (what: string) =>
@@ -75,7 +119,7 @@ export function validateBlockWasiP1(prepared: PreparedWasiP1, input: Uint8Array)
   };
   let output: Uint8Array;
   try {
-    const instance = new WebAssembly.Instance(prepared.module, host.imports());
+    const instance = new WebAssembly.Instance(prepared.module, importsWithMemory(prepared, host));
     const { memory, initialize, alloc, entry } = exportsOf(instance);
     host.bind(memory);
     const mem = new GuestMemory(memory);
@@ -109,6 +153,16 @@ export function validateBlockWasiP1(prepared: PreparedWasiP1, input: Uint8Array)
   }
   const { logs, logsDropped } = log.finish();
   return { kind: 'valid', result: output, logs, logsDropped };
+}
+
+/**
+ * The host's functions plus a fresh memory with the prepared limits: the engine's memory
+ * rewrite turned the module's own memory into this import (same index, still exported).
+ */
+function importsWithMemory(prepared: PreparedWasiP1, host: Preview1Host): WebAssembly.Imports {
+  const { module, name, initial, maximum } = prepared.memory;
+  const memory = new WebAssembly.Memory({ initial, maximum });
+  return { ...host.imports(), [module]: { [name]: memory } };
 }
 
 type Fn = (...args: number[]) => unknown;

@@ -204,8 +204,9 @@ describe('preview1 networking denial', () => {
 
   for (const name of PREVIEW1_SOCKET_FUNCTIONS) {
     it(`refuses ${name} at prepare and at link time`, async () => {
-      const module = new WebAssembly.Module(await importing(name));
-      expect(prepareWasiP1(module, DEFAULT_EXECUTOR_PARAMS)).toEqual({
+      const code = await importing(name);
+      const module = new WebAssembly.Module(code);
+      expect(prepareWasiP1(code, DEFAULT_EXECUTOR_PARAMS)).toEqual({
         kind: 'prepare-error',
         reason: 'bad-import',
         message: `imports wasi_snapshot_preview1.${name}, which this host does not provide: PVFs may not use the network`,
@@ -225,12 +226,10 @@ describe('preview1 networking denial', () => {
   }
 
   it('refuses any other unknown import without calling it networking', async () => {
-    const module = new WebAssembly.Module(
-      await wat(
-        '(module (import "env" "ext_misc_print_num_version_1" (func)) (memory (export "memory") 1))',
-      ),
+    const code = await wat(
+      '(module (import "env" "ext_misc_print_num_version_1" (func)) (memory (export "memory") 1))',
     );
-    expect(prepareWasiP1(module, DEFAULT_EXECUTOR_PARAMS)).toEqual({
+    expect(prepareWasiP1(code, DEFAULT_EXECUTOR_PARAMS)).toEqual({
       kind: 'prepare-error',
       reason: 'bad-import',
       message: 'imports env.ext_misc_print_num_version_1, which this host does not provide',
@@ -240,11 +239,27 @@ describe('preview1 networking denial', () => {
 
 describe('ABI 1 (wasi-p1)', () => {
   it('refuses a module without an exported memory', async () => {
-    const module = new WebAssembly.Module(await wat('(module (memory 1))'));
-    expect(prepareWasiP1(module, DEFAULT_EXECUTOR_PARAMS)).toMatchObject({
+    expect(prepareWasiP1(await wat('(module (memory 1))'), DEFAULT_EXECUTOR_PARAMS)).toMatchObject({
       kind: 'prepare-error',
       reason: 'no-memory',
     });
+  });
+
+  it('caps memory at maxMemoryPages like a Substrate PVF: growing past it fails', async () => {
+    const grow = (pages: number) =>
+      headOf('', returnI32(`(memory.grow (i32.const ${pages}))`)).then(headI32);
+    expect(await grow(100)).toBe(1); // the old size: memory grew
+    const code = await wat(
+      guest(
+        '',
+        `${returnI32('(memory.grow (i32.const 100))')}
+      (i32.store8 (i32.const 8300) (i32.const 0x10))
+      (i32.store (i32.const 8301) (i32.load (i32.const 4096)))
+      (local.set $rp (i32.const 8300)) (local.set $rl (i32.const 16))`,
+      ),
+    );
+    const capped = p1Validator(code, { ...DEFAULT_EXECUTOR_PARAMS, maxMemoryPages: 10 });
+    expect(headI32(capped(new Uint8Array()))).toBe(-1);
   });
 
   it('makes a missing pvf_alloc or validate_block a bad entry point', async () => {
