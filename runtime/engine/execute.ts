@@ -68,11 +68,9 @@ function run(
   logs: LogSink,
   failed: (c: Classified) => CallOutcome,
 ): CallOutcome {
-  const { module: where, name } = prepared.memoryImport;
-  (prepared.imports as Record<string, Record<string, WebAssembly.ImportValue>>)[where]![name] =
-    wasmMemory;
   let instance: WebAssembly.Instance;
   try {
+    prepared.memoryState.next = wasmMemory;
     instance = new WebAssembly.Instance(prepared.module, prepared.imports);
   } catch (err) {
     // A trap while initialising (data segment out of range, start function) is the code's
@@ -81,6 +79,8 @@ function run(
     return failed(
       c.kind === 'invalid' ? { ...c, message: `failed to instantiate: ${c.message}` } : c,
     );
+  } finally {
+    prepared.memoryState.next = undefined;
   }
   const exports = instance.exports;
   if (prepared.heapBase !== 'ok')
@@ -141,19 +141,19 @@ function run(
 // cannot shrink back, so it is dropped. Recycling happens only after the call has ended
 // (nested calls take a new memory), so an instance never shares memory with another.
 function takeMemory(prepared: PreparedModule): WebAssembly.Memory {
-  const spare = prepared.spare.memory;
-  prepared.spare.memory = undefined;
+  const spare = prepared.memoryState.spare;
+  prepared.memoryState.spare = undefined;
   if (spare !== undefined) return spare;
   const { initial, maximum } = prepared.memoryImport;
   return new WebAssembly.Memory({ initial, maximum });
 }
 
 function releaseMemory(prepared: PreparedModule, memory: WebAssembly.Memory): void {
-  if (prepared.spare.memory !== undefined) return;
+  if (prepared.memoryState.spare !== undefined) return;
   const bytes = new Uint8Array(memory.buffer);
   if (bytes.byteLength !== prepared.memoryImport.initial * PAGE_SIZE) return;
   bytes.fill(0);
-  prepared.spare.memory = memory;
+  prepared.memoryState.spare = memory;
 }
 
 /**

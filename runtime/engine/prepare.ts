@@ -44,9 +44,19 @@ export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}):
   if (linked.kind === 'error')
     return { kind: 'prepare-error', reason: linked.reason, message: linked.message };
 
-  // The memory slot in the import object; execute.ts puts each instance's memory there.
+  // The memory import is a getter: it hands over the memory execute.ts chose for this
+  // instance, or a new one for anybody else instantiating the module (never a shared one).
+  const memoryState: PreparedModule['memoryState'] = { spare: undefined, next: undefined };
+  const { module: where, name, initial, maximum } = memory.memory;
   const imports = linked.imports as Record<string, Record<string, WebAssembly.ImportValue>>;
-  imports[memory.memory.module] ??= {};
+  Object.defineProperty((imports[where] ??= {}), name, {
+    enumerable: true,
+    get(): WebAssembly.Memory {
+      const m = memoryState.next;
+      memoryState.next = undefined;
+      return m ?? new WebAssembly.Memory({ initial, maximum });
+    },
+  });
 
   const compiled = compile(memory.bytes);
   if (compiled instanceof Error)
@@ -67,7 +77,7 @@ export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}):
       heapBase: heapBase(m),
       imports: linked.imports,
       memoryImport: memory.memory,
-      spare: { memory: undefined },
+      memoryState,
       slot,
     },
   };

@@ -141,10 +141,15 @@ export interface PreparedModule {
     readonly maximum: number;
   };
   /**
-   * A memory of exactly `memoryImport.initial` pages left by a finished call, zeroed before it
-   * is handed to the next instance (see execute.ts); owned by the engine.
+   * Engine-owned memory hand-over (see execute.ts): `spare` is a zeroed memory of exactly
+   * `memoryImport.initial` pages left by a finished call; `next` is the memory the import
+   * object gives the instance being created. Instantiating `module` with `imports` directly
+   * (e.g. a construction check) gets a new memory of the right limits each time.
    */
-  readonly spare: { memory: WebAssembly.Memory | undefined };
+  readonly memoryState: {
+    spare: WebAssembly.Memory | undefined;
+    next: WebAssembly.Memory | undefined;
+  };
   /** The slot through which this module's host functions find the running execution. */
   readonly slot: { ctx: unknown };
 }
