@@ -35,6 +35,10 @@ export interface PreparedWasiP1 {
   readonly params: ExecutorParams;
   /** Where the rewritten module imports its (capped) memory from; see memory-setup.ts. */
   readonly memory: MemoryImport;
+  /** The host functions, shared by this module's executions (one at a time). */
+  readonly host: Preview1Host;
+  /** A zeroed, never-grown memory left by the last execution, for the next one. */
+  readonly spare: { memory: WebAssembly.Memory | undefined };
 }
 
 export type WasiP1PrepareOutcome =
@@ -74,9 +78,11 @@ export function prepareWasiP1(code: Uint8Array, params: ExecutorParams): WasiP1P
     return { kind: 'prepare-error', reason: capped.reason, message: capped.message };
   try {
     const module = new WebAssembly.Module(capped.bytes);
+    const host = new Preview1Host(new StdioLog(0), new DeterministicRandom(new Uint8Array(0)));
+    const spare = { memory: undefined };
     return {
       kind: 'prepared',
-      prepared: { abi: 'wasi-p1', module, params, memory: capped.memory },
+      prepared: { abi: 'wasi-p1', module, params, memory: capped.memory, host, spare },
     };
   } catch (err) {
     if (err instanceof WebAssembly.CompileError)
@@ -96,7 +102,7 @@ export function prepareWasiP1(code: Uint8Array, params: ExecutorParams): WasiP1P
 export function constructionErrorWasiP1(prepared: PreparedWasiP1): string | undefined {
   const host = new Preview1Host(new StdioLog(0), new DeterministicRandom(new Uint8Array(0)));
   try {
-    new WebAssembly.Instance(prepared.module, importsWithMemory(prepared, host));
+    new WebAssembly.Instance(prepared.module, importsWith(host, freshMemory(prepared), prepared));
     return undefined;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
@@ -109,17 +115,22 @@ const badEntry = (what: string) =>
     `${what} (ABI wasi-p1: ${WASI_P1_EXPORTS.alloc}(i32) -> i32, ${WASI_P1_EXPORTS.entry}(i32, i32) -> i64)`,
   );
 
-/** Runs `validate_block` on SCALE `ValidationParams` bytes in a fresh instance. */
+/** Runs `validate_block` on SCALE `ValidationParams` bytes in a fresh instance (one at a time). */
 export function validateBlockWasiP1(prepared: PreparedWasiP1, input: Uint8Array): EngineOutcome {
   const log = new StdioLog(prepared.params.maxLogBytes);
-  const host = new Preview1Host(log, new DeterministicRandom(input));
+  const host = prepared.host;
+  host.begin(log, new DeterministicRandom(input));
+  const wasmMemory = takeMemory(prepared);
   const invalid = (reason: InvalidReason, message: string): EngineOutcome => {
     const { logs, logsDropped } = log.finish();
     return { kind: 'invalid', reason, message, logs, logsDropped };
   };
   let output: Uint8Array;
   try {
-    const instance = new WebAssembly.Instance(prepared.module, importsWithMemory(prepared, host));
+    const instance = new WebAssembly.Instance(
+      prepared.module,
+      importsWith(host, wasmMemory, prepared),
+    );
     const { memory, initialize, alloc, entry } = exportsOf(instance);
     host.bind(memory);
     const mem = new GuestMemory(memory);
@@ -145,6 +156,8 @@ export function validateBlockWasiP1(prepared: PreparedWasiP1, input: Uint8Array)
     const c = classify(err);
     if (c.kind === 'internal-error') return c;
     return invalid(c.reason, (c.reason === 'unreachable' && stderrText(log)) || c.message);
+  } finally {
+    releaseMemory(prepared, wasmMemory); // the result was copied out; the instance is dropped
   }
   try {
     decodeValidationResult(output);
@@ -156,13 +169,39 @@ export function validateBlockWasiP1(prepared: PreparedWasiP1, input: Uint8Array)
 }
 
 /**
- * The host's functions plus a fresh memory with the prepared limits: the engine's memory
- * rewrite turned the module's own memory into this import (same index, still exported).
+ * The host's functions plus the instance's memory: the engine's memory rewrite turned the
+ * module's own memory into this import (same index, still exported), with the prepared limits.
  */
-function importsWithMemory(prepared: PreparedWasiP1, host: Preview1Host): WebAssembly.Imports {
-  const { module, name, initial, maximum } = prepared.memory;
-  const memory = new WebAssembly.Memory({ initial, maximum });
-  return { ...host.imports(), [module]: { [name]: memory } };
+function importsWith(
+  host: Preview1Host,
+  memory: WebAssembly.Memory,
+  prepared: PreparedWasiP1,
+): WebAssembly.Imports {
+  return { ...host.imports(), [prepared.memory.module]: { [prepared.memory.name]: memory } };
+}
+
+function freshMemory(prepared: PreparedWasiP1): WebAssembly.Memory {
+  return new WebAssembly.Memory({
+    initial: prepared.memory.initial,
+    maximum: prepared.memory.maximum,
+  });
+}
+
+// Memory recycling, as the engine does for Substrate PVFs (runtime/engine/execute.ts): a
+// memory the last instance did not grow is zeroed and handed to the next one, which then sees
+// exactly what a fresh memory gives it (all zero, then its data segments). Creating a guarded
+// memory and instance per validation was most of a small validation's cost (bench/wasi.ts).
+function takeMemory(prepared: PreparedWasiP1): WebAssembly.Memory {
+  const spare = prepared.spare.memory;
+  prepared.spare.memory = undefined;
+  return spare ?? freshMemory(prepared);
+}
+
+function releaseMemory(prepared: PreparedWasiP1, memory: WebAssembly.Memory): void {
+  const bytes = new Uint8Array(memory.buffer);
+  if (bytes.length !== prepared.memory.initial * 65536) return; // grown: let it go
+  bytes.fill(0);
+  prepared.spare.memory = memory;
 }
 
 type Fn = (...args: number[]) => unknown;

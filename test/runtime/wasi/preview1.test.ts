@@ -262,6 +262,24 @@ describe('ABI 1 (wasi-p1)', () => {
     expect(headI32(capped(new Uint8Array()))).toBe(-1);
   });
 
+  it('gives every execution a clean memory, recycled or not', async () => {
+    // Returns what it finds at 5000 (then writes 42 there); grows memory when params[0] is 1.
+    const code = await wat(
+      guest(
+        '',
+        `${returnI32('(i32.load (i32.const 5000))')}
+         (i32.store (i32.const 5000) (i32.const 42))
+         (if (i32.eq (i32.load8_u (local.get $ptr)) (i32.const 1)) (then (drop (memory.grow (i32.const 1)))))
+         (i32.store8 (i32.const 8300) (i32.const 0x10))
+         (i32.store (i32.const 8301) (i32.load (i32.const 4096)))
+         (local.set $rp (i32.const 8300)) (local.set $rl (i32.const 16))`,
+      ),
+    );
+    const run = p1Validator(code);
+    const seen = [0, 1, 0, 0].map((b) => headI32(run(new Uint8Array([b]))));
+    expect(seen).toEqual([0, 0, 0, 0]);
+  });
+
   it('makes a missing pvf_alloc or validate_block a bad entry point', async () => {
     const run = p1Validator(await wat('(module (memory (export "memory") 1))'));
     expect(run(new Uint8Array())).toMatchObject({ kind: 'invalid', reason: 'bad-entry-point' });
