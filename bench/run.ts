@@ -5,9 +5,10 @@ import { blob } from './blob.js';
 import { examples } from './examples.js';
 import { host } from './host.js';
 import { sandbox } from './sandbox.js';
+import { wasi } from './wasi.js';
 import type { Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [blob, engine, examples, host, sandbox];
+const SECTIONS: readonly Section[] = [blob, engine, examples, host, sandbox, wasi];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

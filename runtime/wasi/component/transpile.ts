@@ -5,6 +5,7 @@
 // every PVF, nothing to write in a sealed worker. The bindgen is loaded on first use only: a
 // worker that never sees a component never reads it.
 import type { GenerateOptions } from '@bytecodealliance/jco-transpile/component';
+import { makeDeterministic } from '../../determinism/prepare.js';
 import { parseModule } from '../../wasm/sections.js';
 import { loadBindgen } from './bindgen.js';
 import { capDefinedMemory } from './memory-cap.js';
@@ -82,13 +83,18 @@ export function transpileComponent(component: Uint8Array, maxMemoryPages: number
 }
 
 /**
- * Compiles one core module. One that defines its own memory (the guest's) has it capped like a
- * Substrate PVF's (./memory-cap.ts); jco's small shim modules define none.
+ * Compiles one core module, made deterministic like a Substrate PVF. One that defines its own
+ * memory (the guest's) has it capped like a Substrate PVF's (./memory-cap.ts); jco's small
+ * shim modules define none.
  */
 function compileCore(name: string, bytes: Uint8Array, maxMemoryPages: number): WebAssembly.Module {
+  // The engine's determinism step first (feature set, stack limiter, NaN canonicalization),
+  // so a component behaves the same on every validator, as a Substrate PVF does.
+  const det = makeDeterministic(bytes);
+  if (det.kind === 'refused') throw new TranspileError(`core module ${name}: ${det.message}`);
   try {
-    const m = parseModule(bytes);
-    return new WebAssembly.Module(capDefinedMemory(m, maxMemoryPages) ?? bytes);
+    const m = parseModule(det.bytes);
+    return new WebAssembly.Module(capDefinedMemory(m, maxMemoryPages) ?? det.bytes);
   } catch (err) {
     throw new TranspileError(`core module ${name} does not compile: ${describe(err)}`);
   }

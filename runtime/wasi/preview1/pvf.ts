@@ -8,6 +8,7 @@
 // `validate_block` (sp-runtime-interface `pack_ptr_and_len`). Each execution runs in a fresh
 // instance with a fresh host, so nothing of one candidate reaches the next.
 import { decodeValidationResult } from '../../codec/validation.js';
+import { makeDeterministic } from '../../determinism/prepare.js';
 import { type MemoryImport, setupMemory } from '../../engine/memory-setup.js';
 import { GuestMemory, unpackPtrLen } from '../../engine/memory.js';
 import { classify, HostTrap } from '../../engine/traps.js';
@@ -50,14 +51,20 @@ export type WasiP1PrepareOutcome =
     };
 
 /**
- * Checks a module against ABI 1 and compiles it: every import must be a preview1 function the
- * host provides (networking never is), it must define and export its memory, and that memory
- * is capped at `maxMemoryPages` by the engine's rewrite, as a Substrate PVF's is.
+ * Checks a module against ABI 1 and compiles it: made deterministic like a Substrate PVF, every
+ * import must be a preview1 function the host provides (networking never is), it must define
+ * and export its memory, and that memory is capped at `maxMemoryPages` by the engine's rewrite,
+ * as a Substrate PVF's is.
  */
 export function prepareWasiP1(code: Uint8Array, params: ExecutorParams): WasiP1PrepareOutcome {
+  // The engine's determinism step (feature set, stack limiter, NaN canonicalization): V8
+  // compiles the instrumented module, so a wasi-p1 PVF behaves the same on every validator.
+  const det = makeDeterministic(code);
+  if (det.kind === 'refused')
+    return { kind: 'prepare-error', reason: 'invalid-wasm', message: det.message };
   let m: WasmModule;
   try {
-    m = parseModule(code);
+    m = parseModule(det.bytes);
   } catch (err) {
     if (err instanceof WasmParseError)
       return { kind: 'prepare-error', reason: 'invalid-wasm', message: err.message };

@@ -280,6 +280,26 @@ describe('ABI 1 (wasi-p1)', () => {
     expect(seen).toEqual([0, 0, 0, 0]);
   });
 
+  it('is made deterministic like a Substrate PVF: stack limiter and feature set', async () => {
+    // Unbounded recursion stops at the logical stack limit (the limiter's `unreachable`),
+    // not at wherever V8's native stack happens to end.
+    const recursive = p1Validator(
+      await wat(`(module (memory (export "memory") 1)
+        (func $r (param i32) (result i32) (call $r (i32.add (local.get 0) (i32.const 1))))
+        (func (export "pvf_alloc") (param i32) (result i32) (i32.const 0))
+        (func (export "validate_block") (param i32 i32) (result i64) (drop (call $r (i32.const 0))) (i64.const 0)))`),
+    );
+    expect(recursive(new Uint8Array())).toMatchObject({ kind: 'invalid', reason: 'unreachable' });
+    const simd = await wat(
+      '(module (memory (export "memory") 1) (func (export "f") (result v128) (v128.const i32x4 0 0 0 0)))',
+    );
+    expect(prepareWasiP1(simd, DEFAULT_EXECUTOR_PARAMS)).toMatchObject({
+      kind: 'prepare-error',
+      reason: 'invalid-wasm',
+      message: expect.stringContaining('simd'),
+    });
+  });
+
   it('makes a missing pvf_alloc or validate_block a bad entry point', async () => {
     const run = p1Validator(await wat('(module (memory (export "memory") 1))'));
     expect(run(new Uint8Array())).toMatchObject({ kind: 'invalid', reason: 'bad-entry-point' });
