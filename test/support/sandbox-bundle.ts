@@ -5,7 +5,15 @@
 // package.json with "type": "module" (Node stops its package lookup at node_modules), and is
 // world-readable because sealed processes run as uid 65534.
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -29,12 +37,31 @@ export interface SandboxBundle {
 
 let built: Promise<SandboxBundle> | undefined;
 
+const PREFIX = 'pvf-sandbox-';
+const STALE_MS = 60 * 60 * 1000;
+
+/** Removes bundles left by test processes that ended without their exit hook (killed
+ *  forks); an hour-old bundle belongs to no running test. */
+function pruneStale(cache: string): void {
+  for (const name of readdirSync(cache)) {
+    if (!name.startsWith(PREFIX)) continue;
+    const path = join(cache, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS)
+        rmSync(path, { recursive: true, force: true });
+    } catch {
+      // another process pruned it first
+    }
+  }
+}
+
 /** The bundle, built once per test process. */
 export function sandboxBundle(): Promise<SandboxBundle> {
   built ??= (async () => {
     const cache = join(ROOT, 'node_modules', '.cache');
     mkdirSync(cache, { recursive: true });
-    const dir = mkdtempSync(join(cache, 'pvf-sandbox-'));
+    pruneStale(cache);
+    const dir = mkdtempSync(join(cache, PREFIX));
     chmodSync(dir, 0o755);
     mkdirSync(join(dir, 'sandbox'), { mode: 0o755 });
     mkdirSync(join(dir, 'test'), { mode: 0o755 });
