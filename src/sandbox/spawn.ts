@@ -1,6 +1,6 @@
 // Spawning sealed processes: workers (a Node script) and arbitrary programs (`pvf sandbox run`).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
 import { nearestPackageJson } from './program-files.js';
 import { nodeRuntimeFiles, planLaunch, type LaunchPlan, type SealedTarget } from './launch-plan.js';
@@ -73,6 +73,8 @@ export function planWorker(opts: SealedSpawnOptions): LaunchPlan {
   if (!isAbsolute(opts.script)) throw new SandboxOptionsError('script must be an absolute path');
   const keep = checkStdio(opts.stdio ?? ['pipe', 'pipe', 'pipe']);
   checkEnv(opts.env ?? {});
+  if (!existsSync(opts.script))
+    throw new SandboxOptionsError(`script ${opts.script} does not exist`);
   const script = realpathSync(opts.script);
   const pkg = nearestPackageJson(script);
   const target: SealedTarget = {

@@ -70,6 +70,7 @@ describe('sandbox options and policy', () => {
       for (const name of ['NODE_OPTIONS', 'LD_PRELOAD', 'UV_USE_IO_URING'])
         expect(() => planWorker({ script, env: { [name]: 'x' } })).toThrow(/is refused/);
       expect(() => planWorker({ script: 'worker.js' })).toThrow(/absolute/);
+      expect(() => planWorker({ script: '/nonexistent/worker.js' })).toThrow(SandboxOptionsError);
       expect(() => planWorker({ script, sandbox: { allowRead: ['/nonexistent/pvf'] } })).toThrow(
         /does not exist/,
       );
