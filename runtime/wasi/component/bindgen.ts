@@ -55,7 +55,7 @@ let loaded: Bindgen | undefined;
 
 /** Loads the bindgen once per process. @throws {BindgenLoadError} */
 export function loadBindgen(): Bindgen {
-  loaded ??= load(bindgenDir());
+  loaded ??= loadBindgenFrom(bindgenDir());
   return loaded;
 }
 
@@ -94,7 +94,8 @@ const REWRITES: readonly Rewrite[] = [
   [/^export \{ generate, generateTypes, unpackWit, {2}\}$/m, '', 1],
 ];
 
-function load(dir: string): Bindgen {
+/** Loads the bindgen from `dir` (holding {@link BINDGEN_FILES}). @throws {BindgenLoadError} */
+export function loadBindgenFrom(dir: string): Bindgen {
   let js: string;
   const cores = new Map<string, WebAssembly.Module>();
   try {

@@ -1,6 +1,7 @@
 // WASI PVFs through real sealed workers: the worker picks the host by ABI, transpiles a
 // component inside the sandbox (reading jco's bindgen from beside its bundle), refuses
 // networking imports at prepare, and a spinning WASI PVF is stopped by the CPU-time timeout.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationHost } from '../../../src/host/validation-host.js';
 import { AdderChain } from '../../../src/examples/adder-chain.js';
@@ -22,6 +23,15 @@ describe.runIf(linux)('WASI PVFs in sealed workers', () => {
     });
   });
   afterAll(() => host?.close());
+
+  it('bundles no WASI shim with real capabilities into the worker', async () => {
+    // The bindgen runs on the project's own capability-free WASI map; preview2-shim (real
+    // stdio, filesystem, sockets) must not even be in the bundle.
+    // esbuild heads each bundled module with its path.
+    const worker = readFileSync((await testBundles()).worker, 'utf8');
+    expect(worker).not.toMatch(/^\/\/ node_modules\/@bytecodealliance\//m);
+    expect(worker).toMatch(/^\/\/ node_modules\/@noble\/hashes\//m); // negative control
+  });
 
   it('validates a chain of adder blocks under both WASI ABIs, byte-identical to the expected results', async () => {
     const p1 = await wasiExample('wasi-p1-adder');
