@@ -1,7 +1,9 @@
-// The three PVF ABIs side by side, in-process (no worker, no sandbox): the same adder chain
-// validated by our Substrate-ABI adder through the engine, our wasi-p1 adder through the
-// preview1 host and our component adder through the component host (jco glue). Every
-// validation is a fresh instance, as in a worker. Ratios are p50 against the Substrate ABI.
+// The three PVF ABIs side by side on the same adder chain: our Substrate-ABI adder through the
+// engine, our wasi-p1 adder through the preview1 host and our component adder through the
+// component host (jco glue). Each is measured in-process (no worker, no sandbox; every
+// validation a fresh instance, as in a worker) and through one sealed worker of the validation
+// host (8 jobs in flight for throughput; one at a time for latency). Ratios are in-process p50
+// against the Substrate ABI.
 import { AdderChain } from '../src/examples/adder-chain.js';
 import type { Candidate } from '../src/examples/candidate.js';
 import {
@@ -12,12 +14,17 @@ import {
 } from '../runtime/engine/index.js';
 import { prepareComponent, validateBlockComponent } from '../runtime/wasi/component/pvf.js';
 import { prepareWasiP1, validateBlockWasiP1 } from '../runtime/wasi/preview1/pvf.js';
+import { ValidationHost } from '../src/host/validation-host.js';
 import { exampleFromSource } from '../test/support/example-pvfs.js';
+import { testBundles } from '../test/support/worker-bundle.js';
 import { wasiExample } from '../test/support/wasi-pvfs.js';
 import { percentiles, type Row, type Section } from './section.js';
 
 const BLOCKS = 2000;
 const WARM_UP = 200;
+const HOST_JOBS = 1000;
+const HOST_LATENCY_JOBS = 200;
+const WINDOW = 8;
 
 type Prepared = (code: Uint8Array) => (params: Uint8Array) => EngineOutcome;
 
@@ -64,19 +71,59 @@ function measure(abi: string, code: Uint8Array, how: Prepared, blocks: Candidate
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
+/** Throughput and latency through one sealed worker. */
+async function sealed(code: Uint8Array, blocks: Candidate[]): Promise<Row> {
+  const b = await testBundles();
+  const host = await ValidationHost.create({
+    workers: 1,
+    workerScript: b.worker,
+    sandbox: { launcher: b.launcher },
+  });
+  try {
+    const one = async (i: number) => {
+      const out = await host.validate({ code, params: blocks[i % blocks.length]!.params });
+      if (out.kind !== 'valid') throw new Error(`sealed: ${out.kind}`);
+    };
+    for (let i = 0; i < WARM_UP; i++) await one(i);
+    const t0 = performance.now();
+    const inFlight = new Set<Promise<void>>();
+    for (let i = 0; i < HOST_JOBS; i++) {
+      const p: Promise<void> = one(i).then(() => void inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= WINDOW) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    const perSec = HOST_JOBS / ((performance.now() - t0) / 1000);
+    const samples: number[] = [];
+    for (let i = 0; i < HOST_LATENCY_JOBS; i++) {
+      const s = performance.now();
+      await one(i);
+      samples.push(performance.now() - s);
+    }
+    const { p50 } = percentiles(samples);
+    return { 'sealed validations/s': Math.round(perSec), 'sealed p50 µs': round(p50 * 1000) };
+  } finally {
+    await host.close();
+  }
+}
+
 export const wasi: Section = {
   name: 'wasi',
   description:
-    'the adder under each ABI in-process (fresh instance per validation); ratio = p50 / Substrate ABI p50. ' +
-    'The component’s prepare includes loading jco’s bindgen (first component in a process).',
+    'the adder under each ABI: in-process (fresh instance per validation) and through one sealed ' +
+    'worker; ratio = in-process p50 / Substrate ABI p50. The component’s prepare includes ' +
+    'loading jco’s bindgen (the first component in a process).',
   async run() {
     const chain = new AdderChain();
     const blocks = Array.from({ length: BLOCKS }, () => chain.next());
-    const rows = [
-      measure('substrate (engine)', await exampleFromSource('adder'), substrate, blocks),
-      measure('wasi-p1 (preview1 host)', await wasiExample('wasi-p1-adder'), wasiP1, blocks),
-      measure('component (jco glue)', await wasiExample('component-adder'), component, blocks),
-    ];
+    const abis = [
+      ['substrate (engine)', await exampleFromSource('adder'), substrate],
+      ['wasi-p1 (preview1 host)', await wasiExample('wasi-p1-adder'), wasiP1],
+      ['component (jco glue)', await wasiExample('component-adder'), component],
+    ] as const;
+    const rows: Row[] = [];
+    for (const [abi, code, how] of abis)
+      rows.push({ ...measure(abi, code, how, blocks), ...(await sealed(code, blocks)) });
     const base = rows[0]!['p50 µs'] as number;
     return rows.map((r) => ({ ...r, ratio: round((r['p50 µs'] as number) / base) }));
   },
