@@ -51,3 +51,5 @@ for (const f of [
   'js-component-bindgen-component.core2.wasm',
 ])
   copyFileSync(join(bindgen, f), join('dist/jco-bindgen', f));
+// Redistributed third-party code: its licence (Apache-2.0 WITH LLVM-exception) goes with it.
+copyFileSync(join(bindgen, '..', 'LICENSE'), 'dist/jco-bindgen/LICENSE');
