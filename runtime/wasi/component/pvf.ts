@@ -5,6 +5,8 @@
 // capability-free WASI 0.2 interfaces of ../preview2/host.ts — never wasi:sockets or wasi:http.
 // Prepare reads the import names from the binary and refuses, then transpiles with jco (once
 // per code hash, cached by the caller). Each execution instantiates afresh with a fresh host.
+// A trap or `wasi:cli/exit` with a failure is invalid like in ABI 1; `err(message)` is invalid
+// with reason `panic` and exactly that message.
 import { decodeValidationResult } from '../../codec/validation.js';
 import { classify } from '../../engine/traps.js';
 import type { EngineOutcome, ExecutorParams, InvalidReason } from '../../engine/types.js';

@@ -6,7 +6,10 @@
 //   _initialize()                            optional (a wasi-libc reactor), run once first,
 // returning SCALE `ValidationResult` bytes: the same packing and result as a Substrate PVF's
 // `validate_block` (sp-runtime-interface `pack_ptr_and_len`). Each execution runs in a fresh
-// instance with a fresh host, so nothing of one candidate reaches the next.
+// instance with a fresh log and random stream and a zeroed memory, so nothing of one candidate
+// reaches the next. Any trap, or `proc_exit(n != 0)`, is an invalid candidate whose message is
+// what the guest wrote to stderr (else the trap's text); `proc_exit(0)` before returning is
+// `bad-result`.
 import { decodeValidationResult } from '../../codec/validation.js';
 import { makeDeterministic } from '../../determinism/prepare.js';
 import { type MemoryImport, setupMemory } from '../../engine/memory-setup.js';
