@@ -9,6 +9,8 @@ export type {
   ValidateRequest,
 } from './validation-host.js';
 export { DEFAULT_HOST_OPTIONS } from './options.js';
+export { NO_METRICS, type HostMetrics } from './metrics.js';
+export { prometheusHostMetrics, type PrometheusHostMetrics } from './prometheus.js';
 export type { HostLogger, HostOptions } from './options.js';
 export {
   HostClosedError,

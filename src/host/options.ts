@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { ExecutorParams } from '../../runtime/engine/types.js';
 import { resolveSandboxOptions, type SandboxOptions } from '../sandbox/index.js';
 import { HostOptionError } from './errors.js';
+import { type HostMetrics, NO_METRICS } from './metrics.js';
 
 export interface HostLogger {
   warn(message: string): void;
@@ -61,6 +62,8 @@ export interface HostOptions {
   /** The worker bundle; defaults to `dist/worker.js` beside the package's entry point. */
   readonly workerScript: string | undefined;
   readonly logger: HostLogger;
+  /** Where the host reports worker, queue and timing events (e.g. `prometheusHostMetrics()`). */
+  readonly metrics: HostMetrics;
 }
 
 export const DEFAULT_HOST_OPTIONS: HostOptions = Object.freeze({
@@ -80,6 +83,7 @@ export const DEFAULT_HOST_OPTIONS: HostOptions = Object.freeze({
   sandbox: {},
   workerScript: undefined,
   logger: { warn: (m: string) => process.stderr.write(`pvf: ${m}\n`) },
+  metrics: NO_METRICS,
 });
 
 const INTEGER_RANGES: Partial<Record<keyof HostOptions, readonly [number, number]>> = {
@@ -132,6 +136,10 @@ export function resolveHostOptions(given: Partial<HostOptions> = {}): HostOption
     throw new HostOptionError(`option 'workerScript' must be a path`);
   if (typeof o.logger?.warn !== 'function')
     throw new HostOptionError(`option 'logger' must have a warn(message) method`);
+  if (
+    Object.keys(NO_METRICS).some((k) => typeof o.metrics?.[k as keyof HostMetrics] !== 'function')
+  )
+    throw new HostOptionError(`option 'metrics' must implement every HostMetrics method`);
   if (typeof o.executorParams !== 'object' || o.executorParams === null)
     throw new HostOptionError(`option 'executorParams' must be an object`);
   return Object.freeze(o);

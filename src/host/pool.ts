@@ -65,6 +65,9 @@ interface Tracked {
   readonly job: PoolJob;
   settled: boolean;
   codeMissing: number;
+  /** When it was submitted, and whether it has left the queue once (for the metrics). */
+  readonly queuedAt: number;
+  dispatched: boolean;
 }
 
 export class WorkerPool {
@@ -74,6 +77,8 @@ export class WorkerPool {
   private ticker: NodeJS.Timeout | undefined;
   private closing = false;
   private lastStartError = '';
+  /** Workers that passed their start checks; their exit counts as a retirement. */
+  private readonly started = new WeakSet<WorkerProcess>();
 
   constructor(
     private readonly opts: HostOptions,
@@ -108,7 +113,16 @@ export class WorkerPool {
 
   /** Queues a job; false when the queue is full (the caller reports backpressure). */
   submit(job: PoolJob): boolean {
-    if (!this.queue.push({ job, settled: false, codeMissing: 0 }, job.priority)) return false;
+    const t = {
+      job,
+      settled: false,
+      codeMissing: 0,
+      queuedAt: performance.now(),
+      dispatched: false,
+    };
+    if (!this.queue.push(t, job.priority)) return false;
+    if (job.needsModule) this.opts.metrics.executeEnqueued(job.priority);
+    else this.opts.metrics.prepareEnqueued();
     this.pump();
     return true;
   }
@@ -145,6 +159,7 @@ export class WorkerPool {
     slot.ready = false;
     slot.modules = new LruCache<true>(this.opts.moduleCacheEntries);
     let child;
+    this.opts.metrics.workerSpawning();
     try {
       child = this.spawner.spawn(this.script);
     } catch (e) {
@@ -172,12 +187,15 @@ export class WorkerPool {
       worker.kill({ kind: 'protocol', message });
       throw e;
     }
+    this.started.add(worker);
+    this.opts.metrics.workerSpawned();
     if (this.closing) return;
     slot.ready = true;
     this.pump();
   }
 
   private onExit(slot: Slot, w: WorkerProcess): void {
+    if (this.started.delete(w)) this.opts.metrics.workerRetired();
     if (slot.worker !== w) return;
     slot.worker = undefined;
     slot.ready = false;
@@ -229,17 +247,27 @@ export class WorkerPool {
     const w = slot.worker!;
     const { job } = t;
     const key = moduleKey(job.code.codeHash, job.code.params);
+    const metrics = this.opts.metrics;
+    if (!t.dispatched) {
+      t.dispatched = true;
+      if (job.needsModule) metrics.executeDequeued((performance.now() - t.queuedAt) / 1000);
+    }
     if (job.needsModule && slot.modules.get(key) === undefined) {
       slot.modules.set(key, true);
+      metrics.prepareEnqueued();
       w.send({
         message: { tag: 'prepare', id: this.nextId++, code: job.code, prepKind: 'compile' },
         timeoutMs: job.prepareTimeoutMs,
         onReply: (outcome, cpuMs, wallMs) => {
+          metrics.prepareConcluded(wallMs / 1000);
           if (outcome.kind === 'prepared') return;
           slot.modules.delete(key);
           this.finish(t, { kind: 'reply', phase: 'prepare', outcome, cpuMs, wallMs });
         },
-        onFail: (failure) => this.onStepFailed(t, slot, 'prepare', failure),
+        onFail: (failure) => {
+          metrics.prepareConcluded(undefined);
+          this.onStepFailed(t, slot, 'prepare', failure);
+        },
       });
     } else if (!job.needsModule) {
       slot.modules.set(key, true);
@@ -300,6 +328,9 @@ export class WorkerPool {
   private finish(t: Tracked, r: AttemptResult): void {
     if (t.settled) return;
     t.settled = true;
+    const ranSeconds = r.kind === 'reply' && r.phase === 'run' ? r.wallMs / 1000 : undefined;
+    if (t.job.needsModule) this.opts.metrics.executeFinished(ranSeconds);
+    else this.opts.metrics.prepareConcluded(ranSeconds);
     t.job.done(r);
   }
 

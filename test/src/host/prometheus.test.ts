@@ -1,0 +1,110 @@
+// Host metrics in Prometheus text format: the reference's names and buckets, and counts that
+// match what a run through real sealed workers did.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
+import { AdderChain } from '../../../src/examples/adder-chain.js';
+import { HostOptionError } from '../../../src/host/errors.js';
+import { NO_METRICS } from '../../../src/host/metrics.js';
+import { resolveHostOptions } from '../../../src/host/options.js';
+import { prometheusHostMetrics } from '../../../src/host/prometheus.js';
+import { ValidationHost } from '../../../src/host/validation-host.js';
+import { exampleFromSource } from '../../support/example-pvfs.js';
+import { testBundles } from '../../support/worker-bundle.js';
+
+/** The value of one sample line, e.g. `polkadot_pvf_worker_spawned{flavor="execute"}`. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('prometheusHostMetrics', () => {
+  it('exposes the reference metrics with their buckets', async () => {
+    const { metrics, registry } = prometheusHostMetrics();
+    metrics.workerSpawning();
+    metrics.executeEnqueued('approval');
+    metrics.executeDequeued(0.003);
+    metrics.executeFinished(0.2);
+    metrics.executeFinished(undefined);
+    metrics.prepareConcluded(0.7);
+    const text = await registry.metrics();
+    expect(sample(text, 'polkadot_pvf_worker_spawning{flavor="execute"}')).toBe(1);
+    expect(sample(text, 'polkadot_pvf_exec_kind_selected{priority="approval"}')).toBe(1);
+    expect(sample(text, 'polkadot_pvf_execute_finished')).toBe(2);
+    expect(sample(text, 'polkadot_pvf_execution_time_count')).toBe(1);
+    expect(sample(text, 'polkadot_pvf_execution_time_bucket{le="0.25"}')).toBe(1);
+    expect(sample(text, 'polkadot_pvf_execution_time_bucket{le="0.1"}')).toBe(0);
+    expect(sample(text, 'polkadot_pvf_execution_queued_time_bucket{le="0.01"}')).toBe(1);
+    expect(sample(text, 'polkadot_pvf_preparation_time_bucket{le="1"}')).toBe(1);
+    for (const le of ['480', '12', '48'])
+      expect(text).toMatch(new RegExp(`_bucket\\{le="${le}"\\}`));
+    expect(registry.contentType).toMatch(/^text\/plain/);
+  });
+
+  it('registers in a given registry, once', () => {
+    const registry = new Registry();
+    prometheusHostMetrics(registry);
+    expect(registry.getSingleMetric('polkadot_pvf_execute_enqueued')).toBeDefined();
+    expect(() => prometheusHostMetrics(registry)).toThrow(/already been registered/);
+  });
+
+  it('is an option the host checks', () => {
+    expect(resolveHostOptions({}).metrics).toBe(NO_METRICS);
+    const { executeFinished: _, ...partial } = NO_METRICS;
+    expect(() => resolveHostOptions({ metrics: partial as never })).toThrow(HostOptionError);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('host metrics of a run', () => {
+  const { metrics, registry } = prometheusHostMetrics();
+  let host: ValidationHost;
+  beforeAll(async () => {
+    const b = await testBundles();
+    host = await ValidationHost.create({
+      workers: 2,
+      workerScript: b.worker,
+      sandbox: { launcher: b.launcher },
+      logger: { warn: () => {} },
+      metrics,
+    });
+  });
+  afterAll(() => host?.close());
+
+  it('counts workers, preparations and executions as they happened', async () => {
+    const prepared = await host.prepare(await exampleFromSource('adder'));
+    if (prepared.kind !== 'prepared') throw new Error(prepared.message);
+    const chain = new AdderChain();
+    const candidates = [
+      ...Array.from({ length: 10 }, () => chain.next()),
+      chain.invalid('state-mismatch'),
+    ];
+    const outcomes = await Promise.all(
+      candidates.map((c, i) =>
+        host.validate({
+          codeHash: prepared.codeHash,
+          params: c.params,
+          kind: i < 4 ? 'approval' : 'backing',
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.kind)).toEqual([...Array(10).fill('valid'), 'invalid']);
+    let text = await registry.metrics();
+    expect(sample(text, 'polkadot_pvf_worker_spawning{flavor="execute"}')).toBe(2);
+    expect(sample(text, 'polkadot_pvf_worker_spawned{flavor="execute"}')).toBe(2);
+    expect(sample(text, 'polkadot_pvf_execute_enqueued')).toBe(11);
+    expect(sample(text, 'polkadot_pvf_execute_finished')).toBe(11);
+    expect(sample(text, 'polkadot_pvf_exec_kind_selected{priority="approval"}')).toBe(4);
+    expect(sample(text, 'polkadot_pvf_exec_kind_selected{priority="backing"}')).toBe(7);
+    expect(sample(text, 'polkadot_pvf_execution_time_count')).toBe(11);
+    expect(sample(text, 'polkadot_pvf_execution_queued_time_count')).toBe(11);
+    // The precheck, plus one compile on each worker that ran a block (1 or 2).
+    const prepares = sample(text, 'polkadot_pvf_prepare_enqueued')!;
+    expect(prepares).toBeGreaterThanOrEqual(2);
+    expect(prepares).toBeLessThanOrEqual(3);
+    expect(sample(text, 'polkadot_pvf_prepare_concluded')).toBe(prepares);
+    expect(sample(text, 'polkadot_pvf_preparation_time_count')).toBe(prepares);
+
+    await host.close();
+    text = await registry.metrics();
+    expect(sample(text, 'polkadot_pvf_worker_retired{flavor="execute"}')).toBe(2);
+  });
+});
