@@ -142,6 +142,19 @@ export class UndyingChain {
     };
   }
 
+  /**
+   * The params of a block ordering `work` on the current head, without executing it: for work
+   * meant to outlast a timeout, which would take the producer as long. The chain does not move.
+   */
+  paramsFor(work: UndyingWork): Uint8Array {
+    checkWork(work);
+    return encodeParams(
+      headData.enc(this.#head),
+      encodeBlock(this.#state, work),
+      this.#relayParentNumber,
+    );
+  }
+
   /** A block of the chosen invalid kind on the current head; the chain does not move. */
   invalid(kind: InvalidBlockKind): Candidate {
     const other: GraveyardState = { ...this.#state, zombies: this.#state.zombies ^ 1n };

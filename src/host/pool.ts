@@ -328,7 +328,14 @@ export class WorkerPool {
   private finish(t: Tracked, r: AttemptResult): void {
     if (t.settled) return;
     t.settled = true;
-    const ranSeconds = r.kind === 'reply' && r.phase === 'run' ? r.wallMs / 1000 : undefined;
+    // The reference times a job from sending it to its end, a timeout included (its timer
+    // observes when dropped); a worker death leaves no time to report.
+    const ranSeconds =
+      r.kind === 'reply' && r.phase === 'run'
+        ? r.wallMs / 1000
+        : r.kind === 'failed' && r.phase === 'run' && r.failure.kind === 'timeout'
+          ? r.failure.wallMs / 1000
+          : undefined;
     if (t.job.needsModule) this.opts.metrics.executeFinished(ranSeconds);
     else this.opts.metrics.prepareConcluded(ranSeconds);
     t.job.done(r);

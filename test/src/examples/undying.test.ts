@@ -4,8 +4,9 @@
 // deliberate invalid blocks end in the reference's panics.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { INVALID_BLOCK_KINDS, type Candidate } from '../../../src/examples/candidate.js';
-import { UndyingChain } from '../../../src/examples/undying-chain.js';
+import { UndyingChain, undyingBlock } from '../../../src/examples/undying-chain.js';
+import { headData, INVALID_BLOCK_KINDS, type Candidate } from '../../../src/examples/candidate.js';
+import { decodeValidationParams } from '../../../runtime/codec/validation.js';
 import type { EngineOutcome } from '../../../runtime/engine/index.js';
 import { exampleFromSource, summarize, validator } from '../../support/example-pvfs.js';
 
@@ -100,6 +101,18 @@ describe('undying example PVF', () => {
       panic: 'index out of bounds: the len is 3 but the index is 5',
     });
     expect(summarize(run(out.params))).toEqual(expectedSummary(out));
+  });
+
+  it('encodes, without running it, a block that would outlast any budget', () => {
+    const chain = new UndyingChain({ graveyardSize: 8 });
+    const params = decodeValidationParams(chain.paramsFor({ tombstones: 4096, iterations: 4e9 }));
+    expect(chain.head.number).toBe(0n);
+    expect(params.parentHead).toEqual(headData.enc(chain.head));
+    expect(undyingBlock.dec(params.blockData)).toEqual({
+      state: chain.state,
+      tombstones: 4096n,
+      iterations: 4e9,
+    });
   });
 
   it('refuses a work order it cannot encode', () => {
