@@ -13,18 +13,20 @@ import { EXAMPLE_PVFS, type ExamplePvf, exampleCodePath } from '../src/examples/
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The part of the compiler's API used here (assemblyscript/asc `main`). */
-interface Asc {
+/** The part of the compiler's API the build scripts use (assemblyscript/asc `main`). */
+export interface Asc {
   main(
     argv: string[],
-    options: { writeFile(file: string, contents: Uint8Array | string, baseDir: string): void },
+    options: {
+      readFile?(file: string, baseDir: string): string | null;
+      writeFile(file: string, contents: Uint8Array | string, baseDir: string): void;
+    },
   ): Promise<{ error: Error | null; stderr: { toString(): string } }>;
 }
 
-// Loaded through a computed specifier so that TypeScript does not read the compiler's own
-// declarations: they declare a global `console` namespace that would shadow Node's.
 const ASC_MODULE = 'assemblyscript/asc';
-const loadAsc = async (): Promise<Asc> => ((await import(ASC_MODULE)) as { default: Asc }).default;
+export const loadAsc = async (): Promise<Asc> =>
+  ((await import(ASC_MODULE)) as { default: Asc }).default;
 
 /** Compiles one example PVF from source. Throws with the compiler's diagnostics on failure. */
 export async function compileExamplePvf(name: ExamplePvf): Promise<Uint8Array> {

@@ -4,10 +4,10 @@
 // wasm-tools (`parse`, `componentEmbed` with the WIT of examples/wit, `componentNew`). Run by
 // `npm run build`; tests build from source with the same functions.
 import type * as WasmToolsModule from '@bytecodealliance/jco-transpile/wasm-tools';
-import asc from 'assemblyscript/asc';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadAsc } from './build-examples.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED_ENV = normalize('examples/assembly/lib/env.ts');
@@ -43,6 +43,7 @@ export const exampleWit = (): string =>
  */
 async function compileAssemblyScript(entry: string, envFile: string): Promise<Uint8Array> {
   let code: Uint8Array | undefined;
+  const asc = await loadAsc();
   const { error, stderr } = await asc.main(
     [
       entry,
