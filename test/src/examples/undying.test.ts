@@ -70,6 +70,16 @@ describe('undying example PVF', () => {
     expect(postState).not.toEqual(postStateByHand(300, 250, iterations - 1));
   });
 
+  it('hashes states of every length from 49 to 450 bytes as @noble/hashes does', () => {
+    // One reseal and no tombstones: the result commits to keccak256 over the whole state, whose
+    // length walks across the 136-byte rate boundaries (135, 136, 137, 271, 272, ...).
+    for (let graves = 0; graves <= 400; graves++) {
+      const c = new UndyingChain({ graveyardSize: graves, work: { tombstones: 0, iterations: 1 } });
+      const candidate = c.next();
+      expect(summarize(run(candidate.params))).toEqual(expectedSummary(candidate));
+    }
+  });
+
   it('panics like Rust indexing an empty graveyard', () => {
     const c = new UndyingChain({ graveyardSize: 0, work: { tombstones: 1, iterations: 1 } }).next();
     expect(c.expected).toEqual({
