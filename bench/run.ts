@@ -2,13 +2,14 @@
 // printing one table each, or with --json one object of rows per section.
 import { engine } from './engine.js';
 import { blob } from './blob.js';
+import { determinism } from './determinism.js';
 import { examples } from './examples.js';
 import { host } from './host.js';
 import { sandbox } from './sandbox.js';
 import { wasi } from './wasi.js';
 import type { Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [blob, engine, examples, host, sandbox, wasi];
+const SECTIONS: readonly Section[] = [blob, determinism, engine, examples, host, sandbox, wasi];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
