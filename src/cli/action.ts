@@ -1,27 +1,36 @@
+import type { Command } from 'commander';
 import { CliError, ExitCode } from './exit-codes.js';
-
-/** Global flags every command understands. */
-export interface GlobalFlags {
-  verbose?: boolean;
-}
+import { SandboxUnavailableError } from '../sandbox/options.js';
 
 /**
- * Wraps a command's action: an error becomes one clear line on stderr (the stack only with
- * `--verbose`) and an exit code from {@link ExitCode}; a returned code becomes the exit status.
+ * Wraps a command's action: an error becomes exactly one line on stderr (`pvf: …`; the stack
+ * follows only with `--verbose`) and an exit code from {@link ExitCode}; a returned code
+ * becomes the exit status. Errors the commands did not classify are internal (Inconclusive).
  */
 export function action<A extends unknown[]>(
   fn: (...args: A) => Promise<number | void> | number | void,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
-    const verbose = process.argv.includes('--verbose');
     try {
       const code = await fn(...args);
       if (typeof code === 'number') process.exitCode = code;
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      process.stderr.write(`pvf: ${e.message}\n`);
-      if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
-      process.exitCode = err instanceof CliError ? err.exitCode : ExitCode.BadInput;
+      const [code, prefix] =
+        err instanceof CliError
+          ? [err.exitCode, '']
+          : err instanceof SandboxUnavailableError
+            ? [ExitCode.SandboxUnavailable, '']
+            : [ExitCode.Inconclusive, 'internal error: '];
+      process.stderr.write(`pvf: ${prefix}${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      if (verbose(args) && e.stack) process.stderr.write(`${e.stack}\n`);
+      process.exitCode = code;
     }
   };
+}
+
+/** `--verbose`, from the Command commander passes as an action's last argument. */
+function verbose(args: unknown[]): boolean {
+  const cmd = args.at(-1) as Command | undefined;
+  return typeof cmd?.optsWithGlobals === 'function' && cmd.optsWithGlobals().verbose === true;
 }

@@ -4,13 +4,22 @@
 export const ExitCode = {
   /** The command did what it was asked; for `validate`, the candidate is valid. */
   Ok: 0,
-  /** `validate`/`call`: the candidate is invalid (a definite verdict). `self-test`: a bypass. */
+  /**
+   * `validate`/`call`: the candidate is invalid (a definite verdict). `sandbox self-test`: an
+   * attempt was not blocked. `example`: an outcome differed from the expected one.
+   */
   Invalid: 1,
   /** Wrong flags or arguments (commander's own exit code for usage errors). */
   Usage: 2,
-  /** The input could not be used: unreadable file, malformed blob, preparation error. */
+  /**
+   * The input could not be used: a missing, unreadable, empty or oversized file, malformed hex
+   * or blob, or code that fails preparation (`preparation-error`).
+   */
   BadInput: 3,
-  /** No definite verdict: possibly-invalid (ambiguous worker death) or an internal error. */
+  /**
+   * No definite verdict: `possibly-invalid` (ambiguous worker death), `internal-error`, workers
+   * that could not start, or an unexpected error.
+   */
   Inconclusive: 4,
   /** The sandbox cannot seal workers here and the user did not opt out. */
   SandboxUnavailable: 5,

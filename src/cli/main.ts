@@ -1,11 +1,16 @@
 import { Command } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { registerCommands } from './commands/index.js';
+import { packageVersion } from './version.js';
 
 const program = new Command('pvf')
   .description('Run Polkadot Parachain Validation Functions in sealed, network-denied workers')
   .option('--verbose', 'print stack traces and diagnostic detail on errors')
-  .showHelpAfterError('(run with --help for usage)')
+  // Usage errors read like every other error: one line on stderr, `pvf: …`.
+  .configureOutput({
+    outputError: (text, write) =>
+      write(`pvf: ${text.trim().replace(/^error: /, '')} (see --help)\n`),
+  })
   .exitOverride((err) => {
     // commander exits 1 on usage errors by default; ours is ExitCode.Usage.
     const code =
@@ -14,7 +19,7 @@ const program = new Command('pvf')
         : ExitCode.Usage;
     process.exit(code);
   });
-program.version(process.env.npm_package_version ?? '0.1.0');
+program.version(packageVersion());
 
 registerCommands(program);
 await program.parseAsync(process.argv);

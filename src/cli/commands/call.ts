@@ -1,17 +1,9 @@
 // `pvf call`: call any runtime export `(i32, i32) -> i64` (Core_version, Metadata_metadata, …).
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { ExitCode } from '../exit-codes.js';
-import {
-  bytesArg,
-  exitFor,
-  failureLines,
-  hex,
-  type HostFlags,
-  toJson,
-  withHost,
-  withHostFlags,
-} from './host-session.js';
+import { bytesArg, MAX_CODE_FILE_BYTES, MAX_DATA_FILE_BYTES } from '../input.js';
+import { hex } from '../output.js';
+import { type HostFlags, printOutcome, withHost, withHostFlags } from './host-session.js';
 
 interface CallFlags extends HostFlags {
   code: string;
@@ -29,17 +21,17 @@ export function registerCallCommand(program: Command): void {
       .option('--input <0xhex|file>', 'input bytes (default: none)'),
   ).action(
     action(async (f: CallFlags) => {
-      const code = bytesArg(f.code, '--code');
-      const input = f.input === undefined ? new Uint8Array(0) : bytesArg(f.input, '--input');
+      const code = bytesArg(f.code, '--code', MAX_CODE_FILE_BYTES);
+      const input =
+        f.input === undefined
+          ? new Uint8Array(0)
+          : bytesArg(f.input, '--input', MAX_DATA_FILE_BYTES);
       const out = await withHost(f, (host) => host.call({ code, fn: f.fn, input }));
-      if (f.json) process.stdout.write(toJson(out) + '\n');
-      else if (out.kind === 'returned') {
-        process.stdout.write(`${hex(out.output)}\n`);
-        process.stderr.write(
-          `returned ${out.output.length} bytes in ${out.durationMs.toFixed(1)} ms\n`,
-        );
-      } else process.stdout.write(failureLines(out).join('\n') + '\n');
-      return out.kind === 'returned' ? ExitCode.Ok : exitFor(out.kind);
+      return printOutcome(out, f.json, ({ output, durationMs }) => {
+        // Only the bytes go to stdout, so that they can be piped.
+        process.stderr.write(`returned ${output.length} bytes in ${durationMs.toFixed(1)} ms\n`);
+        return [hex(output)];
+      });
     }),
   );
 }

@@ -5,19 +5,18 @@
 import { Argument, type Command } from 'commander';
 import { action } from '../action.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { integerArg } from '../input.js';
+import { printJson } from '../output.js';
 import { adderRunCandidates, type ChainRunReport, runChain } from '../../examples/chain-run.js';
 import { INVALID_BLOCK_KINDS } from '../../examples/candidate.js';
 import { exampleCode, ExampleCodeMissingError } from '../../examples/code.js';
-import { HostOptionError } from '../../host/errors.js';
 import { DEFAULT_HOST_OPTIONS } from '../../host/options.js';
-import { ValidationHost } from '../../host/validation-host.js';
 import { probeSandbox, type SandboxStatus } from '../../sandbox/probe.js';
-import { SandboxUnavailableError } from '../../sandbox/options.js';
+import { type HostFlags, hostOptions, withHost, withHostFlags } from './host-session.js';
 
-interface ExampleFlags {
+interface ExampleFlags extends HostFlags {
   blocks: string;
   workers: string;
-  json?: boolean;
 }
 
 const DEFAULT_BLOCKS = 1000;
@@ -26,56 +25,38 @@ const MAX_BLOCKS = 1_000_000;
 const IN_FLIGHT_PER_WORKER = 4;
 
 export function registerExampleCommand(program: Command): void {
-  program
-    .command('example')
-    .description('build a chain of example parachain blocks and validate it in sealed workers')
-    .addArgument(new Argument('<pvf>', 'the example PVF').choices(['adder']))
-    .option('--blocks <n>', 'valid blocks to build and validate', String(DEFAULT_BLOCKS))
-    .option('--workers <n>', 'worker processes', String(DEFAULT_HOST_OPTIONS.workers))
-    .option('--json', 'print the report as JSON')
-    .action(action((_pvf: string, flags: ExampleFlags) => runExample(flags)));
+  withHostFlags(
+    program
+      .command('example')
+      .description('build a chain of example parachain blocks and validate it in sealed workers')
+      .addArgument(new Argument('<pvf>', 'the example PVF').choices(['adder']))
+      .option('--blocks <n>', 'valid blocks to build and validate', String(DEFAULT_BLOCKS)),
+    { workers: DEFAULT_HOST_OPTIONS.workers },
+  ).action(action((_pvf: string, flags: ExampleFlags) => runExample(flags)));
 }
 
 async function runExample(flags: ExampleFlags): Promise<number> {
-  const blocks = Number(flags.blocks);
-  if (!Number.isInteger(blocks) || blocks < 1 || blocks > MAX_BLOCKS)
-    throw new CliError(`--blocks must be an integer in [1, ${MAX_BLOCKS}]`, ExitCode.Usage);
-  const workers = Number(flags.workers);
-  const code = await translateErrors(async () => exampleCode('adder'));
-  const candidates = adderRunCandidates(blocks);
-  const host = await translateErrors(() => ValidationHost.create({ workers }));
-  let report: ChainRunReport;
+  const blocks = integerArg(flags.blocks, '--blocks', { min: 1, max: MAX_BLOCKS });
+  const options = hostOptions(flags);
+  const workers = options.workers!;
+  let code: Uint8Array;
   try {
-    const progress = progressLine(candidates.length, flags.json === true);
-    report = await translateErrors(() =>
-      runChain(host, code, candidates, {
-        inFlight: workers * IN_FLIGHT_PER_WORKER,
-        onProgress: progress,
-      }),
-    );
-  } finally {
-    await host.close();
+    code = exampleCode('adder');
+  } catch (e) {
+    if (e instanceof ExampleCodeMissingError) throw new CliError(e.message, ExitCode.BadInput);
+    throw e;
   }
-  const sandbox = await probeSandbox();
-  if (flags.json)
-    process.stdout.write(
-      JSON.stringify({ pvf: 'adder', blocks, workers, ...report, sandbox }, null, 2) + '\n',
-    );
+  const candidates = adderRunCandidates(blocks);
+  const report = await withHost(flags, (host) =>
+    runChain(host, code, candidates, {
+      inFlight: workers * IN_FLIGHT_PER_WORKER,
+      onProgress: progressLine(candidates.length, flags.json === true),
+    }),
+  );
+  const sandbox = await probeSandbox(options.sandbox);
+  if (flags.json) printJson({ pvf: 'adder', blocks, workers, ...report, sandbox });
   else process.stdout.write(summary(report, blocks, workers, sandbox));
   return report.mismatches.length === 0 ? ExitCode.Ok : ExitCode.Invalid;
-}
-
-/** Errors a user can act on, as one line and the right exit code. */
-async function translateErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof SandboxUnavailableError)
-      throw new CliError(err.message, ExitCode.SandboxUnavailable);
-    if (err instanceof HostOptionError) throw new CliError(err.message, ExitCode.Usage);
-    if (err instanceof ExampleCodeMissingError) throw new CliError(err.message, ExitCode.BadInput);
-    throw err;
-  }
 }
 
 /** A progress bar on a terminal; plain lines every 10% otherwise; nothing for --json. */

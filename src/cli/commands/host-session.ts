@@ -1,24 +1,33 @@
-// What `pvf validate | call | prepare` share: the flags that choose how workers are sealed,
-// reading bytes from a file or 0x-hex, and one host for the command's lifetime.
-import { readFileSync } from 'node:fs';
+// What the commands that run PVFs through the validation host share (validate, call, prepare,
+// example): the flags that choose how workers are sealed and how many there are, one host for
+// the command's lifetime with its errors mapped onto exit codes, and how an outcome is printed.
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { integerArg } from '../input.js';
+import { jsonOption, printJson } from '../output.js';
 import { HostOptionError, HostRequestError, UnknownCodeError } from '../../host/errors.js';
 import type { HostOptions } from '../../host/options.js';
 import type { FailureOutcome } from '../../host/outcome.js';
 import { ValidationHost } from '../../host/validation-host.js';
-import { SandboxOptionsError, SandboxUnavailableError } from '../../sandbox/options.js';
+import { SandboxUnavailableError } from '../../sandbox/options.js';
 
 export interface HostFlags {
   insecureNoSandbox?: boolean;
   requireAllLayers?: boolean;
+  /** Only on commands registered with a `workers` default. */
+  workers?: string;
   json?: boolean;
 }
 
-/** Adds the sealing flags and `--json`. */
-export function withHostFlags(cmd: Command): Command {
+/**
+ * Adds `--json` and the sealing flags; with `defaults.workers`, also `--workers` (commands
+ * without it run one worker: they make a single request).
+ */
+export function withHostFlags(cmd: Command, defaults: { workers?: number } = {}): Command {
+  if (defaults.workers !== undefined)
+    cmd.option('--workers <n>', 'worker processes', String(defaults.workers));
   return cmd
-    .option('--json', 'print the outcome as JSON')
+    .addOption(jsonOption())
     .option('--require-all-layers', 'refuse to run unless every sandbox layer is available')
     .option(
       '--insecure-no-sandbox',
@@ -26,10 +35,10 @@ export function withHostFlags(cmd: Command): Command {
     );
 }
 
-/** Maps the flags onto the host's own options type (no second validator). */
+/** Maps the flags onto the host's own options type (the host validates them, once). */
 export function hostOptions(f: HostFlags): Partial<HostOptions> {
   return {
-    workers: 1,
+    workers: f.workers === undefined ? 1 : integerArg(f.workers, '--workers'),
     sandbox: {
       insecureNoSandbox: f.insecureNoSandbox === true,
       requireAllLayers: f.requireAllLayers === true,
@@ -42,14 +51,15 @@ export async function withHost<T>(
   f: HostFlags,
   fn: (host: ValidationHost) => Promise<T>,
 ): Promise<T> {
+  const options = hostOptions(f);
   let host: ValidationHost;
   try {
-    host = await ValidationHost.create(hostOptions(f));
+    host = await ValidationHost.create(options);
   } catch (e) {
     if (e instanceof SandboxUnavailableError)
       throw new CliError(e.message, ExitCode.SandboxUnavailable);
-    if (e instanceof HostOptionError || e instanceof SandboxOptionsError)
-      throw new CliError(e.message, ExitCode.Usage);
+    // Every option comes from a flag; sandbox options are checked as host options too.
+    if (e instanceof HostOptionError) throw new CliError(e.message, ExitCode.Usage);
     throw new CliError(`cannot start workers: ${(e as Error).message}`, ExitCode.Inconclusive);
   }
   try {
@@ -63,34 +73,15 @@ export async function withHost<T>(
   }
 }
 
-/** Bytes from `0x…` hex or from a file path. */
-export function bytesArg(value: string, what: string): Uint8Array {
-  if (value.startsWith('0x')) {
-    if (!/^0x([0-9a-fA-F]{2})*$/.test(value))
-      throw new CliError(`${what}: malformed hex`, ExitCode.BadInput);
-    return new Uint8Array(Buffer.from(value.slice(2), 'hex'));
-  }
-  try {
-    return new Uint8Array(readFileSync(value));
-  } catch (e) {
-    throw new CliError(
-      `${what}: cannot read ${value}: ${(e as NodeJS.ErrnoException).code ?? e}`,
-      ExitCode.BadInput,
-    );
-  }
-}
-
-export const hex = (b: Uint8Array): string =>
-  '0x' + Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
-
-/** Exit code for a failure outcome (kind other than the command's success kind). */
-export function exitFor(kind: string): ExitCode {
-  switch (kind) {
+/** Exit code of a failure outcome. */
+export function exitFor(o: FailureOutcome): ExitCode {
+  switch (o.kind) {
     case 'invalid':
       return ExitCode.Invalid;
     case 'preparation-error':
       return ExitCode.BadInput;
-    default:
+    case 'possibly-invalid':
+    case 'internal-error':
       return ExitCode.Inconclusive;
   }
 }
@@ -107,7 +98,27 @@ export function failureLines(o: FailureOutcome): string[] {
   return lines;
 }
 
-/** JSON with byte arrays as 0x-hex. */
-export function toJson(o: unknown): string {
-  return JSON.stringify(o, (_k, v) => (v instanceof Uint8Array ? hex(v) : v), 2);
+const FAILURE_KINDS: ReadonlySet<string> = new Set<FailureOutcome['kind']>([
+  'invalid',
+  'possibly-invalid',
+  'preparation-error',
+  'internal-error',
+]);
+
+const isFailure = <S extends { kind: string }>(o: S | FailureOutcome): o is FailureOutcome =>
+  FAILURE_KINDS.has(o.kind);
+
+/**
+ * Prints an outcome — the whole of it as JSON with `--json`, else `success(o)`'s lines or the
+ * failure lines, on stdout — and returns the command's exit code (Ok on success).
+ */
+export function printOutcome<S extends { kind: string }>(
+  out: S | FailureOutcome,
+  json: boolean | undefined,
+  success: (o: S) => string[],
+): ExitCode {
+  const failed = isFailure(out);
+  if (json) printJson(out);
+  else process.stdout.write((failed ? failureLines(out) : success(out)).join('\n') + '\n');
+  return failed ? exitFor(out) : ExitCode.Ok;
 }

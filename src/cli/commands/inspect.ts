@@ -1,7 +1,6 @@
 // `pvf inspect <file> [--json]`: what a PVF blob is, without running it — blob type and sizes,
 // code hash, ABI, imports (served, stubbed, denied with the reason), memory, heap globals,
 // tables, embedded runtime version and post-MVP features.
-import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   type BlobResult,
@@ -14,6 +13,8 @@ import { type InspectReport, inspectModule } from '../../../runtime/wasm/inspect
 import { WasmParseError } from '../../../runtime/wasm/reader.js';
 import { action } from '../action.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { integerArg, readInputFile } from '../input.js';
+import { jsonOption, printJson } from '../output.js';
 import { renderInspect } from './inspect-text.js';
 
 interface InspectFlags {
@@ -32,7 +33,7 @@ export function registerInspectCommand(program: Command): void {
     .command('inspect')
     .description('describe a PVF blob (plain or zstd-compressed wasm, or a component)')
     .argument('<file>', 'the validation code, as submitted on chain or as plain wasm')
-    .option('--json', 'print one JSON object instead of text')
+    .addOption(jsonOption())
     .option(
       '--limit <bytes>',
       'largest accepted decompressed size in bytes (max code size 3 MiB × 10)',
@@ -40,14 +41,9 @@ export function registerInspectCommand(program: Command): void {
     )
     .action(
       action(async (file: string, flags: InspectFlags) => {
-        const limit = Number(flags.limit);
-        if (!Number.isSafeInteger(limit) || limit < 0)
-          throw new CliError(
-            `--limit must be a number of bytes, got "${flags.limit}"`,
-            ExitCode.Usage,
-          );
-        const result = await inspectFile(file, limit);
-        process.stdout.write(flags.json ? toJson(result) + '\n' : renderInspect(result));
+        const result = await inspectFile(file, integerArg(flags.limit, '--limit', { min: 1 }));
+        if (flags.json) printJson(result);
+        else process.stdout.write(renderInspect(result));
       }),
     );
 }
@@ -57,7 +53,9 @@ export function registerInspectCommand(program: Command): void {
  * @throws {CliError} (exit code BadInput) with one line saying what is wrong with the input.
  */
 export async function inspectFile(file: string, limit: number): Promise<BlobInspection> {
-  const blob = await readBounded(file, limit);
+  // On-chain code is at most `max_code_size` (3 MiB) as submitted, so a file over the
+  // decompression limit cannot be a PVF: it is refused from its size, before reading.
+  const blob = readInputFile(file, undefined, limit);
   const decompressed = await decompressCode(blob, { limit });
   if (decompressed.kind !== 'ok')
     throw new CliError(`${file}: ${refusal(decompressed)}`, ExitCode.BadInput);
@@ -82,34 +80,6 @@ export async function inspectFile(file: string, limit: number): Promise<BlobInsp
   };
 }
 
-// Reads a regular file of at most `limit` bytes: on-chain code is at most `max_code_size`
-// (3 MiB) as submitted, so a file over the decompression limit cannot be a PVF and is refused
-// before reading it; devices and FIFOs are refused because they may never end.
-async function readBounded(file: string, limit: number): Promise<Uint8Array> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    throw new CliError(
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
-      ExitCode.BadInput,
-    );
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw new CliError(`${file}: not a regular file`, ExitCode.BadInput);
-    if (st.size === 0) throw new CliError(`${file}: empty file`, ExitCode.BadInput);
-    if (st.size > limit)
-      throw new CliError(
-        `${file}: ${st.size} bytes is over the ${limit}-byte code limit`,
-        ExitCode.BadInput,
-      );
-    return new Uint8Array(await handle.readFile());
-  } finally {
-    await handle.close();
-  }
-}
-
 function refusal(r: Exclude<BlobResult, { kind: 'ok' }>): string {
   switch (r.kind) {
     case 'possible-bomb':
@@ -119,18 +89,4 @@ function refusal(r: Exclude<BlobResult, { kind: 'ok' }>): string {
     case 'invalid':
       return `not a PVF blob: ${r.reason}`;
   }
-}
-
-/** JSON with byte arrays as 0x-hex and bigints as decimal strings. */
-function toJson(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_key, v: unknown) =>
-      v instanceof Uint8Array
-        ? '0x' + Buffer.from(v).toString('hex')
-        : typeof v === 'bigint'
-          ? v.toString()
-          : v,
-    2,
-  );
 }

@@ -1,17 +1,9 @@
 // `pvf prepare`: precheck a PVF (decompress, check, compile, instantiate without running).
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { ExitCode } from '../exit-codes.js';
-import {
-  bytesArg,
-  exitFor,
-  failureLines,
-  hex,
-  type HostFlags,
-  toJson,
-  withHost,
-  withHostFlags,
-} from './host-session.js';
+import { MAX_CODE_FILE_BYTES, readInputFile } from '../input.js';
+import { hex } from '../output.js';
+import { type HostFlags, printOutcome, withHost, withHostFlags } from './host-session.js';
 
 export function registerPrepareCommand(program: Command): void {
   withHostFlags(
@@ -21,20 +13,14 @@ export function registerPrepareCommand(program: Command): void {
       .argument('<file>', 'the PVF (plain or zstd-compressed wasm)'),
   ).action(
     action(async (file: string, f: HostFlags) => {
-      const code = bytesArg(file, 'file');
+      const code = readInputFile(file, undefined, MAX_CODE_FILE_BYTES);
       const out = await withHost(f, (host) => host.prepare(code));
-      if (f.json) process.stdout.write(toJson(out) + '\n');
-      else if (out.kind === 'prepared')
-        process.stdout.write(
-          [
-            'prepared',
-            `  code hash: ${hex(out.codeHash)}`,
-            `  wasm: ${out.codeBytes} bytes`,
-            `  compile: ${out.compileMs.toFixed(1)} ms in the worker, ${out.durationMs.toFixed(1)} ms in all`,
-          ].join('\n') + '\n',
-        );
-      else process.stdout.write(failureLines(out).join('\n') + '\n');
-      return out.kind === 'prepared' ? ExitCode.Ok : exitFor(out.kind);
+      return printOutcome(out, f.json, (o) => [
+        'prepared',
+        `  code hash: ${hex(o.codeHash)}`,
+        `  wasm: ${o.codeBytes} bytes`,
+        `  compile: ${o.compileMs.toFixed(1)} ms in the worker, ${o.durationMs.toFixed(1)} ms in all`,
+      ]);
     }),
   );
 }

@@ -3,11 +3,15 @@ import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
 import { action } from '../action.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { integerArg } from '../input.js';
+import { jsonOption, printJson } from '../output.js';
 import {
   DEFAULT_SANDBOX_OPTIONS,
-  SandboxUnavailableError,
+  resolveSandboxOptions,
+  SandboxOptionsError,
   type SandboxOptions,
 } from '../../sandbox/options.js';
+import { ProgramFilesError } from '../../sandbox/program-files.js';
 import { probeSandbox } from '../../sandbox/probe.js';
 import { planCommand } from '../../sandbox/run-command.js';
 import { runSelfTest } from '../../sandbox/self-test/run.js';
@@ -49,16 +53,27 @@ function withSandboxFlags(cmd: Command): Command {
     );
 }
 
-function toOptions(f: SandboxFlags): Partial<SandboxOptions> {
-  return {
-    network: f.networkAction,
-    landlock: f.landlock,
-    networkNamespace: f.networkNamespace,
-    dropIdentity: f.keepRoot ? null : { uid: Number(f.uid), gid: Number(f.gid) },
-    requireAllLayers: f.requireAllLayers === true,
-    insecureNoSandbox: f.insecureNoSandbox === true,
-    allowRead: f.allowRead ?? [],
-  };
+/**
+ * Maps the flags onto SandboxOptions and checks them once with the sandbox's own validator:
+ * a value it refuses is a usage error.
+ */
+function toOptions(f: SandboxFlags): SandboxOptions {
+  try {
+    return resolveSandboxOptions({
+      network: f.networkAction,
+      landlock: f.landlock,
+      networkNamespace: f.networkNamespace,
+      dropIdentity: f.keepRoot
+        ? null
+        : { uid: integerArg(f.uid, '--uid'), gid: integerArg(f.gid, '--gid') },
+      requireAllLayers: f.requireAllLayers === true,
+      insecureNoSandbox: f.insecureNoSandbox === true,
+      allowRead: f.allowRead ?? [],
+    });
+  } catch (e) {
+    if (e instanceof SandboxOptionsError) throw new CliError(e.message, ExitCode.Usage);
+    throw e;
+  }
 }
 
 /** Plain-text table with a header row. */
@@ -86,11 +101,11 @@ export function registerSandboxCommand(program: Command): void {
       .command('status')
       .description('report each sandbox layer: available here? applied to workers?'),
   )
-    .option('--json', 'machine-readable output')
+    .addOption(jsonOption())
     .action(
       action(async (flags: SandboxFlags) => {
         const status = await probeSandbox(toOptions(flags));
-        if (flags.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+        if (flags.json) printJson(status);
         else {
           process.stdout.write(`${status.platform}\n\n`);
           process.stdout.write(
@@ -135,7 +150,16 @@ export function registerSandboxCommand(program: Command): void {
     )
     .action(
       action(async (command: string, args: string[], flags: SandboxFlags) => {
-        const plan = wrapUnavailable(() => planCommand(command, args, toOptions(flags)));
+        const options = toOptions(flags);
+        let plan;
+        try {
+          plan = planCommand(command, args, options);
+        } catch (e) {
+          // The command or an --allow-read path cannot be used as given.
+          if (e instanceof SandboxOptionsError || e instanceof ProgramFilesError)
+            throw new CliError(e.message, ExitCode.BadInput);
+          throw e;
+        }
         const child = startPlan(plan, ['inherit', 'inherit', 'inherit']);
         // The sealed process has its own session: terminal signals reach only us. Pass them on.
         const forward = (sig: NodeJS.Signals) => child.kill(sig);
@@ -147,7 +171,7 @@ export function registerSandboxCommand(program: Command): void {
           },
         );
         if (signal === 'SIGSYS') {
-          process.stderr.write('killed by the sandbox: forbidden system call\n');
+          process.stderr.write('pvf: killed by the sandbox: forbidden system call\n');
           return SIGSYS_STATUS;
         }
         if (signal) return 128 + (constants.signals[signal] ?? 0);
@@ -160,11 +184,11 @@ export function registerSandboxCommand(program: Command): void {
       .command('self-test')
       .description('attack from inside sealed processes and show that every attempt is blocked'),
   )
-    .option('--json', 'machine-readable output')
+    .addOption(jsonOption())
     .action(
       action(async (flags: SandboxFlags) => {
-        const report = await wrapUnavailableAsync(() => runSelfTest(toOptions(flags)));
-        if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+        const report = await runSelfTest(toOptions(flags));
+        if (flags.json) printJson(report);
         else {
           process.stdout.write(
             table(
@@ -189,24 +213,4 @@ export function registerSandboxCommand(program: Command): void {
         return report.allBlocked ? ExitCode.Ok : ExitCode.Invalid;
       }),
     );
-}
-
-function wrapUnavailable<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof SandboxUnavailableError)
-      throw new CliError(err.message, ExitCode.SandboxUnavailable);
-    throw err;
-  }
-}
-
-async function wrapUnavailableAsync<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof SandboxUnavailableError)
-      throw new CliError(err.message, ExitCode.SandboxUnavailable);
-    throw err;
-  }
 }

@@ -78,7 +78,11 @@ describe('pvf inspect: bad input exits 3 with one clear line', () => {
       () => file('cut.wasm', [...blobPrefix(7), 0x28, 0xb5, 0x2f]),
       /not a PVF blob: truncated/,
     ],
-    ['a missing file', () => join(dir, 'missing.wasm'), /cannot read .*ENOENT/],
+    [
+      'a missing file',
+      () => join(dir, 'missing.wasm'),
+      /missing\.wasm: cannot read: no such file \(ENOENT\)$/,
+    ],
     ['a directory', () => dir, /not a regular file/],
   ])('%s', async (_what, make, pattern) => {
     expectOneLineError(await pvf('inspect', make()), pattern);
@@ -87,7 +91,7 @@ describe('pvf inspect: bad input exits 3 with one clear line', () => {
   it('refuses a bad --limit as a usage error', async () => {
     const r = await pvf('inspect', '--limit', 'lots', file('x.wasm', HEADER));
     expect(r.code).toBe(ExitCode.Usage);
-    expect(r.stderr).toMatch(/--limit must be a number of bytes/);
+    expect(r.stderr).toMatch(/^pvf: --limit must be a whole number of at least 1, got "lots"\n$/);
   });
 });
 
