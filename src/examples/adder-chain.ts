@@ -3,15 +3,8 @@
 // polkadot/parachain/test-parachains/adder (its collator's `BlockData`/`HeadData` rules).
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { type CodecType, Struct, u64 } from 'scale-ts';
-import {
-  type Candidate,
-  encodeParams,
-  type HeadData,
-  headData,
-  invalidCandidate,
-  type InvalidBlockKind,
-  validResult,
-} from './candidate.js';
+import type { Candidate, HeadData, InvalidBlockKind } from './candidate.js';
+import { ChainTip } from './chain-tip.js';
 
 /** The adder's `BlockData { state: u64, add: u64 }`. */
 export const adderBlock = Struct({ state: u64, add: u64 });
@@ -31,22 +24,16 @@ const U64_MASK = (1n << 64n) - 1n;
 
 export class AdderChain {
   #state: bigint;
-  #head: HeadData;
-  #relayParentNumber: number;
+  readonly #tip: ChainTip;
 
   constructor(options: AdderChainOptions = {}) {
     this.#state = options.state ?? 0n;
-    this.#relayParentNumber = options.relayParentNumber ?? 1;
-    this.#head = {
-      number: 0n,
-      parentHash: new Uint8Array(32),
-      postState: adderStateHash(this.#state),
-    };
+    this.#tip = new ChainTip(adderStateHash(this.#state), options.relayParentNumber ?? 1);
   }
 
   /** The head of the last valid block (the genesis head before any). */
   get head(): HeadData {
-    return this.#head;
+    return this.#tip.head;
   }
 
   get state(): bigint {
@@ -57,40 +44,20 @@ export class AdderChain {
    * The next valid block, adding `add` (wrapping at 2^64; by default a value derived from the
    * block number, so long chains wrap too). The chain moves onto the block's head.
    */
-  next(add: bigint = defaultAdd(this.#head.number + 1n)): Candidate {
-    const parent = headData.enc(this.#head);
+  next(add: bigint = defaultAdd(this.head.number + 1n)): Candidate {
     const block = adderBlock.enc({ state: this.#state, add });
-    const relayParentNumber = this.#relayParentNumber;
-    const state = (this.#state + add) & U64_MASK;
-    const head: HeadData = {
-      number: (this.#head.number + 1n) & U64_MASK,
-      parentHash: keccak_256(parent),
-      postState: adderStateHash(state),
-    };
-    this.#state = state;
-    this.#head = head;
-    this.#relayParentNumber += 1;
-    return {
-      label: `#${head.number}`,
-      params: encodeParams(parent, block, relayParentNumber),
-      expected: { kind: 'valid', result: validResult(head, relayParentNumber), head },
-    };
+    this.#state = (this.#state + add) & U64_MASK;
+    return this.#tip.extend(block, adderStateHash(this.#state));
   }
 
   /** A block of the chosen invalid kind on the current head; the chain does not move. */
   invalid(kind: InvalidBlockKind): Candidate {
-    const add = defaultAdd(this.#head.number + 1n);
-    return invalidCandidate(
-      kind,
-      {
-        head: headData.enc(this.#head),
-        block: adderBlock.enc({ state: this.#state, add }),
-        mismatchedBlock: adderBlock.enc({ state: (this.#state + 1n) & U64_MASK, add }),
-        siblingHead: headData.enc({ ...this.#head, postState: adderStateHash(this.#state ^ 1n) }),
-        relayParentNumber: this.#relayParentNumber,
-      },
-      `#${this.#head.number + 1n}`,
-    );
+    const add = defaultAdd(this.head.number + 1n);
+    return this.#tip.invalid(kind, {
+      block: adderBlock.enc({ state: this.#state, add }),
+      mismatchedBlock: adderBlock.enc({ state: (this.#state + 1n) & U64_MASK, add }),
+      siblingPostState: adderStateHash(this.#state ^ 1n),
+    });
   }
 }
 

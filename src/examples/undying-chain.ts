@@ -4,15 +4,8 @@
 // polkadot/parachain/test-parachains/undying/src/lib.rs (`execute_transaction`).
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { Bytes, type CodecType, Struct, u32, u64 } from 'scale-ts';
-import {
-  type Candidate,
-  encodeParams,
-  type HeadData,
-  headData,
-  invalidCandidate,
-  type InvalidBlockKind,
-  validResult,
-} from './candidate.js';
+import type { Candidate, HeadData, InvalidBlockKind } from './candidate.js';
+import { ChainTip } from './chain-tip.js';
 
 /** `GraveyardState { index: u64, graveyard: Vec<u8>, zombies: u64, seal: [u8; 32] }`. */
 export const graveyardState = Struct({
@@ -81,31 +74,25 @@ export function executeUndying(
 
 export class UndyingChain {
   #state: GraveyardState;
-  #head: HeadData;
-  #work: UndyingWork;
-  #relayParentNumber: number;
+  readonly #tip: ChainTip;
+  readonly #work: UndyingWork;
 
   constructor(options: UndyingChainOptions = {}) {
     const size = options.graveyardSize ?? 256;
     if (!Number.isInteger(size) || size < 0)
       throw new RangeError(`graveyardSize must be a non-negative integer, got ${size}`);
     this.#work = checkWork(options.work ?? { tombstones: 256, iterations: 16 });
-    this.#relayParentNumber = options.relayParentNumber ?? 1;
     this.#state = options.state ?? {
       index: 0n,
       graveyard: new Uint8Array(size),
       zombies: 0n,
       seal: new Uint8Array(32),
     };
-    this.#head = {
-      number: 0n,
-      parentHash: new Uint8Array(32),
-      postState: undyingStateHash(this.#state),
-    };
+    this.#tip = new ChainTip(undyingStateHash(this.#state), options.relayParentNumber ?? 1);
   }
 
   get head(): HeadData {
-    return this.#head;
+    return this.#tip.head;
   }
 
   get state(): GraveyardState {
@@ -119,27 +106,16 @@ export class UndyingChain {
    */
   next(work: UndyingWork = this.#work): Candidate {
     checkWork(work);
-    const parent = headData.enc(this.#head);
-    const relayParentNumber = this.#relayParentNumber;
     const block = encodeBlock(this.#state, work);
-    const params = encodeParams(parent, block, relayParentNumber);
-    const label = `#${this.#head.number + 1n}`;
     const run = executeUndying(this.#state, work);
     if (run.kind === 'panic')
-      return { label, params, expected: { kind: 'invalid', panic: run.panic } };
-    const head: HeadData = {
-      number: (this.#head.number + 1n) & U64_MAX,
-      parentHash: keccak_256(parent),
-      postState: undyingStateHash(run.state),
-    };
+      return {
+        label: this.#tip.nextLabel,
+        params: this.#tip.params(block),
+        expected: { kind: 'invalid', panic: run.panic },
+      };
     this.#state = run.state;
-    this.#head = head;
-    this.#relayParentNumber += 1;
-    return {
-      label,
-      params,
-      expected: { kind: 'valid', result: validResult(head, relayParentNumber), head },
-    };
+    return this.#tip.extend(block, undyingStateHash(run.state));
   }
 
   /**
@@ -148,27 +124,17 @@ export class UndyingChain {
    */
   paramsFor(work: UndyingWork): Uint8Array {
     checkWork(work);
-    return encodeParams(
-      headData.enc(this.#head),
-      encodeBlock(this.#state, work),
-      this.#relayParentNumber,
-    );
+    return this.#tip.params(encodeBlock(this.#state, work));
   }
 
   /** A block of the chosen invalid kind on the current head; the chain does not move. */
   invalid(kind: InvalidBlockKind): Candidate {
     const other: GraveyardState = { ...this.#state, zombies: this.#state.zombies ^ 1n };
-    return invalidCandidate(
-      kind,
-      {
-        head: headData.enc(this.#head),
-        block: encodeBlock(this.#state, this.#work),
-        mismatchedBlock: encodeBlock(other, this.#work),
-        siblingHead: headData.enc({ ...this.#head, postState: undyingStateHash(other) }),
-        relayParentNumber: this.#relayParentNumber,
-      },
-      `#${this.#head.number + 1n}`,
-    );
+    return this.#tip.invalid(kind, {
+      block: encodeBlock(this.#state, this.#work),
+      mismatchedBlock: encodeBlock(other, this.#work),
+      siblingPostState: undyingStateHash(other),
+    });
   }
 }
 
