@@ -1,20 +1,11 @@
-// Builds the launcher and the self-test batteries (same esbuild settings as
-// scripts/build.mjs, same layout as dist/: launcher.js + sandbox/*.js) into a private folder
-// under node_modules/.cache, so sandbox tests run the current source without racing on dist/.
-// The folder is inside the package so that `import('koffi')` resolves, carries a
-// package.json with "type": "module" (Node stops its package lookup at node_modules), and is
-// world-readable because sealed processes run as uid 65534.
-import { build } from 'esbuild';
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+// Builds the launcher and the self-test batteries with the settings of scripts/build.mjs, in
+// the layout of dist/ (launcher.js + sandbox/*.js), plus the sandbox tests' own sealed scripts,
+// into a folder of their own (bundle-dir.ts: one per content, shared by every test process on
+// the same source, world-readable for the uid 65534 sealed processes run as), so sandbox tests
+// run the current source without racing on dist/.
 import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { BUNDLE_OPTIONS, type BundleFile, contentDir, REQUIRE_BANNER } from './bundle-dir.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ENTRIES = [
@@ -37,50 +28,21 @@ export interface SandboxBundle {
 
 let built: Promise<SandboxBundle> | undefined;
 
-const PREFIX = 'pvf-sandbox-';
-const STALE_MS = 60 * 60 * 1000;
-
-/** Removes bundles left by test processes that ended without their exit hook (killed
- *  forks); an hour-old bundle belongs to no running test. */
-function pruneStale(cache: string): void {
-  for (const name of readdirSync(cache)) {
-    if (!name.startsWith(PREFIX)) continue;
-    const path = join(cache, name);
-    try {
-      if (Date.now() - statSync(path).mtimeMs > STALE_MS)
-        rmSync(path, { recursive: true, force: true });
-    } catch {
-      // another process pruned it first
-    }
-  }
-}
-
-/** The bundle, built once per test process. */
+/** The bundle of the current source, built once per test process. */
 export function sandboxBundle(): Promise<SandboxBundle> {
   built ??= (async () => {
-    const cache = join(ROOT, 'node_modules', '.cache');
-    mkdirSync(cache, { recursive: true });
-    pruneStale(cache);
-    const dir = mkdtempSync(join(cache, PREFIX));
-    chmodSync(dir, 0o755);
-    mkdirSync(join(dir, 'sandbox'), { mode: 0o755 });
-    mkdirSync(join(dir, 'test'), { mode: 0o755 });
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n', { mode: 0o644 });
-    await Promise.all(
-      ENTRIES.map((e) =>
-        build({
+    const files = await Promise.all(
+      ENTRIES.map(async (e): Promise<BundleFile> => {
+        const out = await build({
+          ...BUNDLE_OPTIONS,
           entryPoints: [join(ROOT, e.in)],
-          outfile: join(dir, e.out),
-          bundle: true,
-          platform: 'node',
-          target: 'node20',
-          format: 'esm',
-          external: ['koffi'],
-          logLevel: 'warning',
-        }),
-      ),
+          outfile: e.out,
+          banner: { js: REQUIRE_BANNER },
+        });
+        return { path: e.out, contents: out.outputFiles[0]!.contents };
+      }),
     );
+    const dir = contentDir('pvf-sandbox-', files);
     return {
       dir,
       launcher: join(dir, 'launcher.js'),
