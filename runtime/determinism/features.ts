@@ -45,11 +45,10 @@
 //
 // The first refusal in module order is reported, naming the proposal and, for instructions,
 // the opcode and the function index. Anything our reader cannot parse is prevalidation too.
-import { readLocals } from '../wasm/body.js';
-import { InstructionCursor } from '../wasm/instructions.js';
+// This file holds the gates; analyze.ts runs them in module order during its one walk.
+import type { InstructionCursor } from '../wasm/instructions.js';
 import { Feature, FEATURE_NAMES, type FeatureName, opcodeName } from '../wasm/opcodes.js';
-import { Reader } from '../wasm/reader.js';
-import type { Limits, ValType, WasmModule } from '../wasm/types.js';
+import type { FunctionBody, Limits, SectionRange, ValType, WasmModule } from '../wasm/types.js';
 import { SectionId } from '../wasm/types.js';
 
 /** The reference's error class: `PrepareError::Prevalidation` or `PrepareError::Preparation`. */
@@ -69,8 +68,6 @@ export interface FeatureRefusal {
   readonly message: string;
 }
 
-export type FeatureVerdict = { readonly kind: 'accepted' } | FeatureRefusal;
-
 const NUMERIC = new Set<ValType>(['i32', 'i64', 'f32', 'f64']);
 
 function typeFeature(t: ValType): FeatureName {
@@ -79,7 +76,8 @@ function typeFeature(t: ValType): FeatureName {
   return 'reference-types';
 }
 
-class Refused extends Error {
+/** Thrown by the gates below; {@link analyzeModule} turns it into the refusal it carries. */
+export class Refused extends Error {
   constructor(readonly refusal: FeatureRefusal) {
     super(refusal.message);
   }
@@ -104,109 +102,108 @@ function refuse(
   });
 }
 
-/** Checks a parsed module against the reference's parser and wasmtime configuration. */
-export function gateFeatures(m: WasmModule): FeatureVerdict {
+/**
+ * Prevalidation of one section other than the code section (whose bodies are gated
+ * instruction by instruction during the walk, see analyze.ts).
+ * @throws {Refused} at the section's first refused construct.
+ */
+export function gateSection(m: WasmModule, s: SectionRange, cursor: InstructionCursor): void {
+  switch (s.id) {
+    case SectionId.Type:
+      m.types.forEach((t, k) => {
+        for (const v of [...t.params, ...t.results])
+          if (!NUMERIC.has(v))
+            refuse('prevalidation', typeFeature(v), s.start, `value type ${v} in type ${k}`);
+        if (t.results.length > 1)
+          refuse(
+            'prevalidation',
+            'multi-value',
+            s.start,
+            `type ${k} has ${t.results.length} results`,
+          );
+      });
+      break;
+    case SectionId.Import:
+      for (const i of m.imports) {
+        const what = `import ${i.module}.${i.name}`;
+        if (i.kind === 'tag') refuse('prevalidation', 'exceptions', s.start, `${what} is a tag`);
+        if (i.kind === 'table') table(i.table.element, i.table.limits, s.start, what);
+        if (i.kind === 'memory') limits(i.limits, s.start, what);
+        if (i.kind === 'global' && !NUMERIC.has(i.global.type))
+          refuse(
+            'prevalidation',
+            typeFeature(i.global.type),
+            s.start,
+            `${what} has type ${i.global.type}`,
+          );
+      }
+      break;
+    case SectionId.Table:
+      m.tables.forEach((t, k) => table(t.element, t.limits, s.start, `table ${k}`));
+      break;
+    case SectionId.Memory:
+      m.memories.forEach((l, k) => limits(l, s.start, `memory ${k}`));
+      break;
+    case SectionId.Tag:
+      refuse('prevalidation', 'exceptions', s.start, 'tag section');
+      break;
+    case SectionId.Global:
+      m.globals.forEach((g, k) => {
+        if (!NUMERIC.has(g.type))
+          refuse('prevalidation', typeFeature(g.type), s.start, `global ${k} has type ${g.type}`);
+        constExpr(cursor, g.init.start, g.init.end);
+      });
+      break;
+    case SectionId.Export:
+      for (const e of m.exports)
+        if (e.kind === 'tag')
+          refuse('prevalidation', 'exceptions', s.start, `export ${e.name} is a tag`);
+      break;
+    case SectionId.Element:
+      for (const e of m.elements) {
+        if (e.flags !== 0)
+          refuse(
+            'prevalidation',
+            e.mode === 'declarative' ? 'reference-types' : 'bulk-memory',
+            e.start,
+            `element segment with flags ${e.flags} (${e.mode})`,
+          );
+        if (e.offset) constExpr(cursor, e.offset.start, e.offset.end);
+      }
+      break;
+    case SectionId.DataCount:
+      refuse('prevalidation', 'bulk-memory', s.start, 'data count section');
+      break;
+    case SectionId.Data:
+      for (const d of m.data) {
+        if (d.flags !== 0)
+          refuse(
+            'prevalidation',
+            'bulk-memory',
+            d.start,
+            `data segment with flags ${d.flags} (${d.mode})`,
+          );
+        if (d.offset) constExpr(cursor, d.offset.start, d.offset.end);
+      }
+      break;
+  }
+}
+
+/**
+ * What wasmtime refuses when compiling (after prevalidation and the stack limiter): with
+ * reference types and multi-memory off, one table and one memory at most.
+ */
+export function gateCompilation(m: WasmModule): FeatureRefusal | undefined {
   try {
-    check(m);
-    return { kind: 'accepted' };
+    const tables = m.tables.length + m.imports.filter((i) => i.kind === 'table').length;
+    if (tables > 1) refuse('preparation', 'reference-types', 0, `${tables} tables`);
+    const memories = m.memories.length + m.imports.filter((i) => i.kind === 'memory').length;
+    if (memories > 1) refuse('preparation', 'multi-memory', 0, `${memories} memories`);
+    return undefined;
   } catch (err) {
     if (err instanceof Refused) return err.refusal;
     throw err;
   }
-}
-
-function check(m: WasmModule): void {
-  const cursor = new InstructionCursor(m.bytes);
-  const importedFuncs = m.imports.filter((i) => i.kind === 'func').length;
-  for (const s of m.sections) {
-    switch (s.id) {
-      case SectionId.Type:
-        m.types.forEach((t, k) => {
-          for (const v of [...t.params, ...t.results])
-            if (!NUMERIC.has(v))
-              refuse('prevalidation', typeFeature(v), s.start, `value type ${v} in type ${k}`);
-          if (t.results.length > 1)
-            refuse(
-              'prevalidation',
-              'multi-value',
-              s.start,
-              `type ${k} has ${t.results.length} results`,
-            );
-        });
-        break;
-      case SectionId.Import:
-        for (const i of m.imports) {
-          const what = `import ${i.module}.${i.name}`;
-          if (i.kind === 'tag') refuse('prevalidation', 'exceptions', s.start, `${what} is a tag`);
-          if (i.kind === 'table') table(i.table.element, i.table.limits, s.start, what);
-          if (i.kind === 'memory') limits(i.limits, s.start, what);
-          if (i.kind === 'global' && !NUMERIC.has(i.global.type))
-            refuse(
-              'prevalidation',
-              typeFeature(i.global.type),
-              s.start,
-              `${what} has type ${i.global.type}`,
-            );
-        }
-        break;
-      case SectionId.Table:
-        m.tables.forEach((t, k) => table(t.element, t.limits, s.start, `table ${k}`));
-        break;
-      case SectionId.Memory:
-        m.memories.forEach((l, k) => limits(l, s.start, `memory ${k}`));
-        break;
-      case SectionId.Tag:
-        refuse('prevalidation', 'exceptions', s.start, 'tag section');
-        break;
-      case SectionId.Global:
-        m.globals.forEach((g, k) => {
-          if (!NUMERIC.has(g.type))
-            refuse('prevalidation', typeFeature(g.type), s.start, `global ${k} has type ${g.type}`);
-          constExpr(cursor, g.init.start, g.init.end);
-        });
-        break;
-      case SectionId.Export:
-        for (const e of m.exports)
-          if (e.kind === 'tag')
-            refuse('prevalidation', 'exceptions', s.start, `export ${e.name} is a tag`);
-        break;
-      case SectionId.Element:
-        for (const e of m.elements) {
-          if (e.flags !== 0)
-            refuse(
-              'prevalidation',
-              e.mode === 'declarative' ? 'reference-types' : 'bulk-memory',
-              e.start,
-              `element segment with flags ${e.flags} (${e.mode})`,
-            );
-          if (e.offset) constExpr(cursor, e.offset.start, e.offset.end);
-        }
-        break;
-      case SectionId.DataCount:
-        refuse('prevalidation', 'bulk-memory', s.start, 'data count section');
-        break;
-      case SectionId.Code:
-        m.code.forEach((_, k) => code(m, k, importedFuncs + k, cursor));
-        break;
-      case SectionId.Data:
-        for (const d of m.data) {
-          if (d.flags !== 0)
-            refuse(
-              'prevalidation',
-              'bulk-memory',
-              d.start,
-              `data segment with flags ${d.flags} (${d.mode})`,
-            );
-          if (d.offset) constExpr(cursor, d.offset.start, d.offset.end);
-        }
-        break;
-    }
-  }
-  // wasmtime with reference types and multi-memory off: one table, one memory at most.
-  const tables = m.tables.length + m.imports.filter((i) => i.kind === 'table').length;
-  if (tables > 1) refuse('preparation', 'reference-types', 0, `${tables} tables`);
-  const memories = m.memories.length + m.imports.filter((i) => i.kind === 'memory').length;
-  if (memories > 1) refuse('preparation', 'multi-memory', 0, `${memories} memories`);
 }
 
 function table(element: ValType, l: Limits, at: number, what: string): void {
@@ -222,23 +219,27 @@ function limits(l: Limits, at: number, what: string): void {
 
 function constExpr(cursor: InstructionCursor, start: number, end: number): void {
   cursor.reset(start, end);
-  while (cursor.next()) instruction(cursor, undefined);
+  while (cursor.next()) gateInstruction(cursor, undefined);
 }
 
-function code(m: WasmModule, k: number, funcIndex: number, cursor: InstructionCursor): void {
-  const body = m.code[k]!;
-  const { codeStart } = readLocals(m.bytes, body, (_count, type) => {
+/** The `readLocals` callback that refuses a local of a non-numeric type in `body`. */
+export function localsGate(
+  body: FunctionBody,
+  funcIndex: number,
+): (count: number, type: ValType) => void {
+  return (_count, type) => {
     if (!NUMERIC.has(type))
       refuse('prevalidation', typeFeature(type), body.start, `local of type ${type}`, {
         funcIndex,
       });
-  });
-  cursor.reset(codeStart, body.end);
-  while (cursor.next()) instruction(cursor, funcIndex);
+  };
 }
 
-/** Refuses the cursor's current instruction if parity-wasm 0.45 without features cannot read it. */
-function instruction(c: InstructionCursor, funcIndex: number | undefined): void {
+/**
+ * Refuses the cursor's current instruction if parity-wasm 0.45 without features cannot read it.
+ * @throws {Refused}
+ */
+export function gateInstruction(c: InstructionCursor, funcIndex: number | undefined): void {
   // Hot path (millions of instructions): no allocation unless something is refused.
   const op = c.op;
   if (c.feature !== Feature.Mvp) refuseAt(c, funcIndex, FEATURE_NAMES[c.feature]!, 'instruction');
@@ -246,10 +247,11 @@ function instruction(c: InstructionCursor, funcIndex: number | undefined): void 
     // block type: one VarInt7 byte (empty or a numeric value type)
     if (c.pos - c.immStart !== 1) refuseAt(c, funcIndex, 'malformed', 'multi-byte block type in');
   } else if (op === 0x11) {
-    // call_indirect: type index, then the reserved byte 0x00 (a table index since reference types)
-    const r = new Reader(c.r.bytes, c.immStart, c.pos);
-    r.u32();
-    if (r.pos !== c.pos - 1 || c.r.bytes[r.pos] !== 0)
+    // call_indirect: type index, then the reserved byte 0x00 (a table index since reference
+    // types). The table index is that one byte iff the byte before it ends the type index's
+    // LEB128 (continuation bit clear) and it is 0x00.
+    const bytes = c.r.bytes;
+    if (bytes[c.pos - 1] !== 0 || bytes[c.pos - 2]! & 0x80)
       refuseAt(c, funcIndex, 'reference-types', 'table index other than the byte 0x00 in');
   } else if (op === 0x3f || op === 0x40) {
     // memory.size/grow: the reserved byte 0x00 (a memory index since multi-memory)

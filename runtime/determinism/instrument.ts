@@ -1,7 +1,7 @@
 // The prepare-time rewrite that makes a module behave like the reference's compiled artifact:
 // wasm-instrument's stack limiter (exact arithmetic, same thunks, same global), Cranelift's
 // NaN canonicalization (see nan.ts) and the folding of extended constant expressions (see
-// features.ts). The output is a new module binary for V8 to compile.
+// const-fold.ts). The output is a new module binary for V8 to compile.
 //
 // Stack limiter, as wasm-instrument 0.4.0 `inject_stack_limiter` does it (paritytech/
 // wasm-instrument src/stack_limiter/mod.rs, thunk.rs @e882111f):
@@ -22,15 +22,16 @@
 //   all functions in ascending order of the original index (thunk.rs uses a BTreeMap: its
 //   `cfg(features = "std")` typo means the HashMap is never chosen), and exports, element
 //   segments and the start section are redirected to them. Direct calls keep the original.
-// Costs are computed on the original bodies (stack-cost.ts); nothing added here changes them.
-import { readLocals } from '../wasm/body.js';
-import { InstructionCursor } from '../wasm/instructions.js';
+// Costs are computed on the original bodies (stack-cost.ts, during analyze.ts's walk); nothing
+// added here changes them. No function body is decoded here: the rewrite copies the bytes
+// between the sites the walk recorded.
 import { Reader } from '../wasm/reader.js';
-import type { ConstExpr, WasmModule } from '../wasm/types.js';
+import type { Export, ModuleLayout, SectionRange, WasmModule } from '../wasm/types.js';
 import { SectionId } from '../wasm/types.js';
 import { Writer } from '../wasm/writer.js';
-import { canonicalizeSequence, NAN_RESULT } from './nan.js';
-import { functionTypeIndices } from './stack-cost.js';
+import type { Analysis, RewritePlan } from './analyze.js';
+import { constExpr } from './const-fold.js';
+import { canonicalizeSequence } from './nan.js';
 
 export interface InstrumentOptions {
   /** `StackLogicalMax`: the logical stack limit (default 65536). */
@@ -41,6 +42,8 @@ export interface InstrumentOptions {
 
 export interface Instrumented {
   readonly bytes: Uint8Array;
+  /** Where the output's sections are and its imports, memories and exports. */
+  readonly layout: ModuleLayout;
   readonly thunks: number;
   readonly instrumentedCalls: number;
   readonly canonicalizedOps: number;
@@ -50,16 +53,21 @@ export interface Instrumented {
 
 // V8 refuses functions with more locals than this (kV8MaxWasmFunctionLocals).
 const MAX_LOCALS = 50000;
+const F32 = 0x7d;
+const F64 = 0x7c;
 const enc = new TextEncoder();
 
+/**
+ * Writes the instrumented module from `m` and its analysis (which must carry no cost error).
+ * Copies every byte it does not change; the analysis located what changes.
+ */
 export function instrumentModule(
   m: WasmModule,
-  costs: Uint32Array,
+  analysis: Analysis,
   opts: InstrumentOptions,
 ): Instrumented {
   const bytes = m.bytes;
-  const typeOf = functionTypeIndices(m);
-  const importedFuncs = typeOf.length - m.functions.length;
+  const { typeOf, importedFuncs, costs } = analysis;
   const importedGlobals = m.imports.filter((i) => i.kind === 'global').length;
   const counter = m.globals.length; // wasm-instrument's index (see above)
 
@@ -74,23 +82,21 @@ export function instrumentModule(
     if ((costs[f] ?? 0) > 0) thunkOf.set(f, next++);
   const fix = (f: number): number => thunkOf.get(f) ?? f;
 
-  const calls = new CallSequences(counter, opts.logicalMax);
-  const code = new CodeRewriter(
-    m,
-    typeOf,
-    costs,
-    calls,
-    opts.canonicalizeNans,
-    importedGlobals + m.globals.length + 1,
+  const code = new CodeWriter(m, analysis, new CallSequences(counter, opts.logicalMax), {
+    nans: opts.canonicalizeNans,
+    firstScratchGlobal: importedGlobals + m.globals.length + 1,
+  });
+  const exports: Export[] = m.exports.map((e) =>
+    e.kind === 'func' ? { ...e, index: fix(e.index) } : e,
   );
-  const codeSection = code.section(thunkOf);
 
   const out = new Writer(bytes.length + (bytes.length >> 3) + 1024);
+  const sections: SectionRange[] = [];
   out.range(bytes, 0, 8);
   let globalsDone = false;
   const emitGlobals = (): void => {
     globalsDone = true;
-    out.section(SectionId.Global, (w) => {
+    const section = out.section(SectionId.Global, (w) => {
       w.u32(m.globals.length + 1 + code.scratchGlobals.length);
       for (const g of m.globals) {
         w.range(bytes, g.init.start - 2, g.init.start); // value type and mutability
@@ -102,71 +108,92 @@ export function instrumentModule(
           Uint8Array.of(
             t,
             0x01,
-            ...(t === 0x7d ? [0x43, 0, 0, 0, 0] : [0x44, 0, 0, 0, 0, 0, 0, 0, 0]),
+            ...(t === F32 ? [0x43, 0, 0, 0, 0] : [0x44, 0, 0, 0, 0, 0, 0, 0, 0]),
             0x0b,
           ),
         );
     });
+    sections.push(section);
   };
   for (const s of m.sections) {
     if (!globalsDone && s.id !== SectionId.Custom && GLOBAL_BEFORE.has(s.id)) emitGlobals();
     switch (s.id) {
       case SectionId.Function:
-        out.section(s.id, (w) => {
-          w.u32(typeOf.length - importedFuncs + thunkOf.size);
-          for (const t of m.functions) w.u32(t);
-          for (const f of thunkOf.keys()) w.u32(typeOf[f]!);
-        });
+        sections.push(
+          out.section(s.id, (w) => {
+            w.u32(typeOf.length - importedFuncs + thunkOf.size);
+            for (const t of m.functions) w.u32(t);
+            for (const f of thunkOf.keys()) w.u32(typeOf[f]!);
+          }),
+        );
         break;
       case SectionId.Global:
         emitGlobals();
         break;
       case SectionId.Export:
-        out.section(s.id, (w) => {
-          w.u32(m.exports.length);
-          for (const e of m.exports) {
-            const name = enc.encode(e.name);
-            w.u32(name.length);
-            w.bytes(name);
-            w.u8(KIND[e.kind]!);
-            w.u32(e.kind === 'func' ? fix(e.index) : e.index);
-          }
-        });
+        sections.push(
+          out.section(s.id, (w) => {
+            w.u32(exports.length);
+            for (const e of exports) {
+              const name = enc.encode(e.name);
+              w.u32(name.length);
+              w.bytes(name);
+              w.u8(KIND[e.kind]!);
+              w.u32(e.index);
+            }
+          }),
+        );
         break;
       case SectionId.Start:
-        out.section(s.id, (w) => w.u32(fix(m.start!)));
+        sections.push(out.section(s.id, (w) => w.u32(fix(m.start!))));
         break;
       case SectionId.Element: // MVP layout only (features.ts refuses the others)
-        out.section(s.id, (w) => {
-          w.u32(m.elements.length);
-          for (const e of m.elements) {
-            w.u32(e.table);
-            constExpr(w, bytes, e.offset!);
-            w.u32(e.functions!.length);
-            for (const f of e.functions!) w.u32(fix(f));
-          }
-        });
+        sections.push(
+          out.section(s.id, (w) => {
+            w.u32(m.elements.length);
+            for (const e of m.elements) {
+              w.u32(e.table);
+              constExpr(w, bytes, e.offset!);
+              w.u32(e.functions!.length);
+              for (const f of e.functions!) w.u32(fix(f));
+            }
+          }),
+        );
         break;
       case SectionId.Code:
-        out.bytes(codeSection);
+        sections.push(out.section(s.id, (w) => code.write(w, thunkOf)));
         break;
       case SectionId.Data:
-        out.section(s.id, (w) => {
-          w.u32(m.data.length);
-          for (const d of m.data) {
-            w.u32(d.memory);
-            constExpr(w, bytes, d.offset!);
-            w.range(bytes, d.offset!.end, d.end); // length and payload
-          }
-        });
+        sections.push(
+          out.section(s.id, (w) => {
+            w.u32(m.data.length);
+            for (const d of m.data) {
+              w.u32(d.memory);
+              constExpr(w, bytes, d.offset!);
+              w.range(bytes, d.offset!.end, d.end); // length and payload
+            }
+          }),
+        );
         break;
-      default:
+      default: {
+        const delta = out.pos - s.start;
         out.range(bytes, s.start, s.end);
+        sections.push({
+          id: s.id,
+          start: s.start + delta,
+          contentStart: s.contentStart + delta,
+          end: s.end + delta,
+        });
+      }
     }
   }
   if (!globalsDone) emitGlobals();
+  // A view of the writer's buffer, not a trimmed copy: nothing else writes to it, and the
+  // module is compiled and dropped (a 16 MB copy saved).
+  const output = out.view();
   return {
-    bytes: out.finish(),
+    bytes: output,
+    layout: { bytes: output, sections, imports: m.imports, memories: m.memories, exports },
     thunks: thunkOf.size,
     instrumentedCalls: code.instrumentedCalls,
     canonicalizedOps: code.canonicalizedOps,
@@ -225,98 +252,101 @@ function counterAdd(w: Writer, g: number, cost: number, op: number): void {
   w.u32(g);
 }
 
-/** Rewrites the code section: instrumented calls, NaN canonicalization, then the thunks. */
-class CodeRewriter {
+/** Writes the code section's content: instrumented calls, NaN canonicalization, the thunks. */
+class CodeWriter {
   instrumentedCalls = 0;
   canonicalizedOps = 0;
-  /** Value types of scratch globals added for functions at V8's local limit (0x7d f32, 0x7c f64). */
+  /** Value types of scratch globals for functions at V8's local limit (F32, F64). */
   readonly scratchGlobals: number[] = [];
-  private readonly cursor: InstructionCursor;
-  private readonly body = new Writer(1 << 16);
+  private readonly plan: RewritePlan;
+  /** Per defined function: canonicalize through scratch globals instead of new locals. */
+  private readonly viaGlobals: Uint8Array;
 
   constructor(
     private readonly m: WasmModule,
-    private readonly typeOf: Uint32Array,
-    private readonly costs: Uint32Array,
+    private readonly analysis: Analysis,
     private readonly calls: CallSequences,
-    private readonly nans: boolean,
-    private readonly firstScratchGlobal: number,
+    private readonly opts: { readonly nans: boolean; readonly firstScratchGlobal: number },
   ) {
-    this.cursor = new InstructionCursor(m.bytes);
-  }
-
-  section(thunkOf: Map<number, number>): Uint8Array {
-    const m = this.m;
-    const w = new Writer(m.bytes.length + (m.bytes.length >> 3));
-    w.section(SectionId.Code, (w) => {
-      w.u32(m.code.length + thunkOf.size);
-      const imported = this.typeOf.length - m.code.length;
-      for (let k = 0; k < m.code.length; k++) this.function(w, k, imported + k);
-      for (const f of thunkOf.keys()) this.thunk(w, f);
-    });
-    return w.finish();
-  }
-
-  private function(w: Writer, k: number, funcIndex: number): void {
-    const { bytes, code } = this.m;
-    const body = code[k]!;
-    const { codeStart, localCount } = readLocals(bytes, body);
-    const params = this.m.types[this.typeOf[funcIndex]!]!.params.length;
-    const viaGlobals = params + localCount + 2 > MAX_LOCALS;
-    const scratch = [
-      0,
-      viaGlobals ? this.scratchGlobal(0x7d) : params + localCount,
-      viaGlobals ? this.scratchGlobal(0x7c) : params + localCount + 1,
-    ];
-    const b = this.body;
-    b.pos = 0;
-    let from = codeStart;
-    let usesFloats = false;
-    const c = this.cursor.reset(codeStart, body.end);
-    while (c.next()) {
-      const op = c.op;
-      if (op === 0x10) {
-        const cost = this.costs[c.a] ?? 0;
-        if (cost === 0) continue;
-        const [pre, post] = this.calls.get(cost);
-        b.range(bytes, from, c.start);
-        b.bytes(pre);
-        b.range(bytes, c.start, c.pos);
-        b.bytes(post);
-        from = c.pos;
-        this.instrumentedCalls++;
-      } else if (this.nans && op < 0x100 && NAN_RESULT[op]) {
-        const kind = NAN_RESULT[op] as 1 | 2;
-        b.range(bytes, from, c.pos);
-        b.bytes(canonicalizeSequence(kind, scratch[kind]!, viaGlobals));
-        from = c.pos;
-        usesFloats = true;
-        this.canonicalizedOps++;
+    this.plan = analysis.plan;
+    // Decided before writing: the global section, written first, declares the scratch globals.
+    this.viaGlobals = new Uint8Array(m.code.length);
+    if (!opts.nans) return;
+    for (let k = 0; k < m.code.length; k++) {
+      if (this.plan.nanSites[k] === 0) continue;
+      const params = this.params(analysis.importedFuncs + k);
+      if (params + this.plan.localCount[k]! + 2 > MAX_LOCALS) {
+        this.viaGlobals[k] = 1;
+        if (this.scratchGlobals.length === 0) this.scratchGlobals.push(F32, F64);
       }
     }
-    b.range(bytes, from, body.end);
+  }
 
+  write(w: Writer, thunkOf: Map<number, number>): void {
+    w.u32(this.m.code.length + thunkOf.size);
+    for (let k = 0; k < this.m.code.length; k++) this.function(w, k);
+    for (const f of thunkOf.keys()) this.thunk(w, f);
+  }
+
+  private params(funcIndex: number): number {
+    return this.m.types[this.analysis.typeOf[funcIndex]!]!.params.length;
+  }
+
+  private function(w: Writer, k: number): void {
+    const bytes = this.m.bytes;
+    const body = this.m.code[k]!;
+    const plan = this.plan;
+    const codeStart = plan.codeStart[k]!;
+    const canonicalize = this.opts.nans && plan.nanSites[k]! > 0;
+    const viaGlobals = this.viaGlobals[k] === 1;
     const at = w.beginSized();
-    if (usesFloats && !viaGlobals) {
+    let scratch = [0, 0, 0];
+    if (canonicalize && !viaGlobals) {
+      // One f32 and one f64 scratch local after the declared ones.
+      const first = this.params(this.analysis.importedFuncs + k) + plan.localCount[k]!;
+      scratch = [0, first, first + 1];
       const r = new Reader(bytes, body.start, codeStart);
       const groups = r.u32();
       w.u32(groups + 2);
       w.range(bytes, r.pos, codeStart);
-      w.bytes(Uint8Array.of(0x01, 0x7d, 0x01, 0x7c)); // one f32 and one f64 scratch local
-    } else w.range(bytes, body.start, codeStart);
-    w.bytes(b.view());
+      w.bytes(Uint8Array.of(0x01, F32, 0x01, F64));
+    } else {
+      if (canonicalize)
+        scratch = [0, this.opts.firstScratchGlobal, this.opts.firstScratchGlobal + 1];
+      w.range(bytes, body.start, codeStart);
+    }
+
+    const sites = plan.sites;
+    const costs = this.analysis.costs;
+    let from = codeStart;
+    for (let i = plan.firstSite[k]! * 3, end = plan.firstSite[k + 1]! * 3; i < end; i += 3) {
+      const start = sites[i]!;
+      const callee = sites[i + 2]!;
+      if (callee >= 0) {
+        const cost = costs[callee] ?? 0;
+        if (cost === 0) continue;
+        const [pre, post] = this.calls.get(cost);
+        w.range(bytes, from, start);
+        w.bytes(pre);
+        from = sites[i + 1]!;
+        w.range(bytes, start, from); // the call itself
+        w.bytes(post);
+        this.instrumentedCalls++;
+      } else if (canonicalize) {
+        const kind = -callee as 1 | 2;
+        w.range(bytes, from, start);
+        w.bytes(canonicalizeSequence(kind, scratch[kind]!, viaGlobals));
+        from = start;
+        this.canonicalizedOps++;
+      }
+    }
+    w.range(bytes, from, body.end);
     w.endSized(at);
   }
 
-  private scratchGlobal(type: number): number {
-    let k = this.scratchGlobals.indexOf(type);
-    if (k < 0) k = this.scratchGlobals.push(type) - 1;
-    return this.firstScratchGlobal + k;
-  }
-
   private thunk(w: Writer, f: number): void {
-    const params = this.m.types[this.typeOf[f]!]!.params.length;
-    const [pre, post] = this.calls.get(this.costs[f]!);
+    const params = this.params(f);
+    const [pre, post] = this.calls.get(this.analysis.costs[f]!);
     const at = w.beginSized();
     w.u8(0); // no locals
     for (let p = 0; p < params; p++) {
@@ -330,45 +360,4 @@ class CodeRewriter {
     w.u8(0x0b);
     w.endSized(at);
   }
-}
-
-/**
- * Writes a constant expression, folding extended-const arithmetic (`i32/i64.add/sub/mul` over
- * constants, accepted by the reference's wasmtime but not by V8) into a single constant.
- * Anything else is copied as it is and left to V8's validation.
- */
-function constExpr(w: Writer, bytes: Uint8Array, e: ConstExpr): void {
-  if (e.value.kind !== 'expression') return w.range(bytes, e.start, e.end);
-  const folded = fold(bytes, e);
-  if (folded === undefined) return w.range(bytes, e.start, e.end);
-  if (folded.type === 'i32') {
-    w.u8(0x41);
-    w.i32(Number(folded.value));
-  } else {
-    w.u8(0x42);
-    w.i64(folded.value);
-  }
-  w.u8(0x0b);
-}
-
-function fold(bytes: Uint8Array, e: ConstExpr): { type: 'i32' | 'i64'; value: bigint } | undefined {
-  const c = new InstructionCursor(bytes, e.start, e.end);
-  const stack: { type: 'i32' | 'i64'; value: bigint }[] = [];
-  while (c.next()) {
-    const op = c.op;
-    if (op === 0x0b) break;
-    if (op === 0x41) stack.push({ type: 'i32', value: BigInt(c.a) });
-    else if (op === 0x42) stack.push({ type: 'i64', value: c.i64() });
-    else if ((op >= 0x6a && op <= 0x6c) || (op >= 0x7c && op <= 0x7e)) {
-      const type = op <= 0x6c ? 'i32' : 'i64';
-      const y = stack.pop();
-      const x = stack.pop();
-      if (x?.type !== type || y?.type !== type) return undefined;
-      const r = [x.value + y.value, x.value - y.value, x.value * y.value][
-        op - (type === 'i32' ? 0x6a : 0x7c)
-      ]!;
-      stack.push({ type, value: type === 'i32' ? BigInt.asIntN(32, r) : BigInt.asIntN(64, r) });
-    } else return undefined;
-  }
-  return stack.length === 1 ? stack[0] : undefined;
 }

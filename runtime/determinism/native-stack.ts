@@ -34,6 +34,14 @@
 //   (glibc grows the main stack up to RLIMIT_STACK): no cost at all, but if the limit is not
 //   raised V8 believes it has stack it does not and the process dies of SIGSEGV (exit 139)
 //   instead of throwing RangeError.
+// The worker uses the first, with its whole loop on the thread (runtime/worker.ts): nothing per
+// job, nothing the launcher must get right, the same in every sandbox mode. Executor parameters
+// (and so `StackLogicalMax`) arrive with each job, but a thread's stack is fixed when it
+// starts, so the thread is sized once for the largest value the reference accepts
+// ({@link GUEST_THREAD_STACK_MB}): the reservation is address space, and only the pages a guest
+// actually touches become memory.
+
+import { LOGICAL_STACK_MAX_HI } from './limits.js';
 
 /** The reference's native-stack budget per logical unit (`StackNativeMax >= 128 * logical`). */
 export const NATIVE_BYTES_PER_LOGICAL_UNIT = 128;
@@ -50,6 +58,12 @@ export function guestStackBytes(logicalMax: number): number {
 export function guestStackSizeMb(logicalMax: number): number {
   return Math.ceil(guestStackBytes(logicalMax) / MIB) + 1; // + Node's 192 KiB reserve, rounded
 }
+
+/**
+ * `resourceLimits.stackSizeMb` of the worker's loop thread: enough for any accepted
+ * `StackLogicalMax` (131072 units → 25 MiB).
+ */
+export const GUEST_THREAD_STACK_MB = guestStackSizeMb(LOGICAL_STACK_MAX_HI);
 
 /**
  * For running guest code on a process's main thread instead: the RLIMIT_STACK the launcher

@@ -1,27 +1,21 @@
 // The determinism step of prepare: the reference's prevalidation, its feature set, its stack
 // limiter and its NaN canonicalization, applied to a (decompressed) wasm module before V8
 // compiles it. Order follows the reference (see features.ts, stack-cost.ts, instrument.ts):
-// parse → refuse unsupported features (prevalidation/preparation) → compute stack costs
-// (a failure is a preparation error) → rewrite.
+// parse → one walk that refuses unsupported features (prevalidation), computes stack costs
+// (a failure is a preparation error) and locates what the rewrite changes (analyze.ts) →
+// what wasmtime would refuse to compile (preparation) → rewrite.
 import { parseModule } from '../wasm/sections.js';
 import { WasmParseError } from '../wasm/reader.js';
-import { gateFeatures, type RefusalStage } from './features.js';
+import type { ModuleLayout, WasmModule } from '../wasm/types.js';
+import { analyzeModule } from './analyze.js';
+import { gateCompilation, type RefusalStage } from './features.js';
 import { instrumentModule } from './instrument.js';
-import { computeStackCosts } from './stack-cost.js';
+import { DEFAULT_LOGICAL_STACK_MAX, stackLogicalMaxProblem } from './limits.js';
 import type { FeatureName } from '../wasm/opcodes.js';
 
-/**
- * `DeterministicStackLimit::logical_max` of Polkadot's `DEFAULT_CONFIG`
- * (`DEFAULT_LOGICAL_STACK_MAX`, polkadot/primitives executor_params.rs); the executor
- * parameter `StackLogicalMax` overrides it within [1024, 131072].
- */
-export const DEFAULT_LOGICAL_STACK_MAX = 65536;
-export const LOGICAL_STACK_MAX_LO = 1024;
-export const LOGICAL_STACK_MAX_HI = 131072;
-
 export interface DeterminismOptions {
-  /** `StackLogicalMax` (default {@link DEFAULT_LOGICAL_STACK_MAX}). */
-  readonly logicalStackMax?: number;
+  /** `StackLogicalMax` (default {@link DEFAULT_LOGICAL_STACK_MAX}, range in limits.ts). */
+  readonly stackLogicalMax?: number;
   /**
    * Canonicalize NaNs (default true, as the reference always does). Turning it off exists
    * only to measure its cost; validators must not.
@@ -34,6 +28,14 @@ export type DeterministicModule =
       readonly kind: 'instrumented';
       /** The module V8 must compile instead of the original. */
       readonly bytes: Uint8Array;
+      /** Where `bytes`' sections are, and its imports, memories and exports (no re-parse). */
+      readonly layout: ModuleLayout;
+      /**
+       * The parsed original. Its imports, types, globals and the types of its exports are
+       * those of `bytes` too (the rewrite adds functions and globals after the existing ones
+       * and points function exports at thunks of the same type).
+       */
+      readonly source: WasmModule;
       readonly thunks: number;
       readonly instrumentedCalls: number;
       readonly canonicalizedOps: number;
@@ -56,41 +58,39 @@ export class DeterminismOptionsError extends Error {
 /**
  * Applies the reference's prevalidation, feature set, stack limiter and NaN canonicalization.
  * Never throws on untrusted input: malformed or refused code is a `refused` outcome.
- * @throws {DeterminismOptionsError} for a `logicalStackMax` outside [1024, 131072].
+ * @throws {DeterminismOptionsError} for a `stackLogicalMax` outside [1024, 131072].
  */
 export function makeDeterministic(
   code: Uint8Array,
   options: DeterminismOptions = {},
 ): DeterministicModule {
-  const logicalMax = options.logicalStackMax ?? DEFAULT_LOGICAL_STACK_MAX;
-  if (
-    !Number.isInteger(logicalMax) ||
-    logicalMax < LOGICAL_STACK_MAX_LO ||
-    logicalMax > LOGICAL_STACK_MAX_HI
-  )
-    throw new DeterminismOptionsError(
-      `logicalStackMax must be an integer in [${LOGICAL_STACK_MAX_LO}, ${LOGICAL_STACK_MAX_HI}], got ${logicalMax}`,
-    );
-  let module;
+  const logicalMax = options.stackLogicalMax ?? DEFAULT_LOGICAL_STACK_MAX;
+  const problem = stackLogicalMaxProblem(logicalMax);
+  if (problem !== undefined) throw new DeterminismOptionsError(problem);
   try {
-    module = parseModule(code);
-    const verdict = gateFeatures(module);
-    if (verdict.kind === 'refused') return verdict;
-    const costs = computeStackCosts(module);
-    if (costs.kind === 'error')
+    const module = parseModule(code);
+    const analysis = analyzeModule(module);
+    if (analysis.kind === 'refused') return analysis;
+    if (analysis.costError !== undefined) {
+      const { message, funcIndex } = analysis.costError;
       return {
         kind: 'refused',
         stage: 'preparation',
-        funcIndex: costs.funcIndex,
-        message: `cannot inject the stack limiter: "${costs.message}" (function ${costs.funcIndex})`,
+        funcIndex,
+        message: `cannot inject the stack limiter: "${message}" (function ${funcIndex})`,
       };
-    const out = instrumentModule(module, costs.costs, {
+    }
+    const uncompilable = gateCompilation(module);
+    if (uncompilable !== undefined) return uncompilable;
+    const out = instrumentModule(module, analysis, {
       logicalMax,
       canonicalizeNans: options.canonicalizeNans ?? true,
     });
     return {
       kind: 'instrumented',
       bytes: out.bytes,
+      layout: out.layout,
+      source: module,
       thunks: out.thunks,
       instrumentedCalls: out.instrumentedCalls,
       canonicalizedOps: out.canonicalizedOps,

@@ -32,22 +32,11 @@
 //   jump-targets must be equal"), `call_indirect` looks its type up in the type section.
 // Errors are returned as the reference's message strings; the reference reports them as
 // `cannot inject the stack limiter: "<message>"` (a deterministic preparation error).
-import { readLocals } from '../wasm/body.js';
-import { InstructionCursor } from '../wasm/instructions.js';
+import type { InstructionCursor } from '../wasm/instructions.js';
 import type { FuncType, WasmModule } from '../wasm/types.js';
 
 /** wasm-instrument's `ACTIVATION_FRAME_COST`: the height a function's value stack starts at. */
 export const ACTIVATION_FRAME_COST = 2;
-
-export type StackCosts =
-  | {
-      readonly kind: 'costs';
-      /** Cost per function index (imports first, each 0). */
-      readonly costs: Uint32Array;
-      /** Number of imported functions. */
-      readonly importedFuncs: number;
-    }
-  | { readonly kind: 'error'; readonly message: string; readonly funcIndex: number };
 
 // Stack effects of the MVP instructions without special handling: pop count then push count
 // (one `pop_values` call each); -1 marks instructions handled in the switch below.
@@ -156,58 +145,78 @@ export function functionTypeIndices(m: WasmModule): Uint32Array {
 }
 
 /**
- * Computes every function's stack cost the way wasm-instrument 0.4.0 does. Expects a module
- * that passed feature gating (MVP instructions only, single-byte block types).
+ * wasm-instrument 0.4.0's cost of one function at a time, fed instruction by instruction
+ * (analyze.ts walks each body once for gating, costs and the rewrite plan). Expects
+ * instructions that passed feature gating (MVP only, single-byte block types). The first
+ * error of a function ends its measurement; {@link finish} then returns the error's message.
  */
-export function computeStackCosts(m: WasmModule): StackCosts {
-  const typeOf = functionTypeIndices(m);
-  const importedFuncs = typeOf.length - m.functions.length;
-  const costs = new Uint32Array(typeOf.length);
-  const cursor = new InstructionCursor(m.bytes);
-  for (let k = 0; k < m.code.length; k++) {
-    const funcIndex = importedFuncs + k;
+export class StackCost {
+  private readonly stack = new Stack();
+  private max = 0;
+  private funcArity = 0;
+  private error: string | undefined;
+
+  constructor(
+    private readonly m: WasmModule,
+    /** {@link functionTypeIndices} of `m`. */
+    private readonly typeOf: Uint32Array,
+  ) {}
+
+  /** Starts a function whose own type is `own` (undefined: the type index is dangling). */
+  begin(own: FuncType | undefined): void {
+    const stack = this.stack;
+    stack.height = ACTIVATION_FRAME_COST;
+    stack.depth = 0;
+    this.max = 0;
+    this.error = undefined;
+    if (own === undefined) {
+      this.error = 'Function is not found in func section';
+      return;
+    }
+    this.funcArity = own.results.length;
+    stack.pushFrame(this.funcArity, this.funcArity);
+    // The function frame starts at 0 although the height starts at ACTIVATION_FRAME_COST.
+    stack.start[0] = 0;
+  }
+
+  /** Applies the cursor's current instruction. */
+  step(c: InstructionCursor): void {
+    if (this.error !== undefined) return;
     try {
-      costs[funcIndex] = defined(m, k, typeOf, cursor);
+      this.apply(c);
     } catch (err) {
-      if (err instanceof CostError) return { kind: 'error', message: err.message, funcIndex };
-      throw err;
+      if (!(err instanceof CostError)) throw err;
+      this.error = err.message;
     }
   }
-  return { kind: 'costs', costs, importedFuncs };
-}
 
-function signature(m: WasmModule, typeOf: Uint32Array, funcIndex: number): FuncType {
-  // resolve_func_type's errors (wasm-instrument src/stack_limiter/mod.rs)
-  const t = typeOf[funcIndex];
-  if (t === undefined) throw new CostError('Function at the specified index is not defined');
-  const type = m.types[t];
-  if (type === undefined)
-    throw new CostError("The signature as specified by a function isn't defined");
-  return type;
-}
+  /** The function's cost (declared locals + maximum height), or the first error's message. */
+  finish(localCount: number): number | string {
+    if (this.error !== undefined) return this.error;
+    const total = localCount + this.max;
+    if (total > 0xffffffff) return 'Overflow in adding locals_count and max_stack_height';
+    return total;
+  }
 
-function defined(m: WasmModule, k: number, typeOf: Uint32Array, cursor: InstructionCursor): number {
-  const body = m.code[k]!;
-  const own = m.types[m.functions[k]!];
-  if (own === undefined) throw new CostError('Function is not found in func section');
-  const { codeStart, localCount } = readLocals(m.bytes, body);
+  private signature(funcIndex: number): FuncType {
+    // resolve_func_type's errors (wasm-instrument src/stack_limiter/mod.rs)
+    const t = this.typeOf[funcIndex];
+    if (t === undefined) throw new CostError('Function at the specified index is not defined');
+    const type = this.m.types[t];
+    if (type === undefined)
+      throw new CostError("The signature as specified by a function isn't defined");
+    return type;
+  }
 
-  const stack = new Stack();
-  let max = 0;
-  const funcArity = own.results.length;
-  stack.pushFrame(funcArity, funcArity);
-  // The function frame starts at 0 although the height starts at ACTIVATION_FRAME_COST.
-  stack.start[0] = 0;
-
-  cursor.reset(codeStart, body.end);
-  while (cursor.next()) {
-    if (stack.height > max && !stack.polymorphic[stack.frame(0)]) max = stack.height;
+  private apply(cursor: InstructionCursor): void {
+    const stack = this.stack;
+    if (stack.height > this.max && !stack.polymorphic[stack.frame(0)]) this.max = stack.height;
     const op = cursor.op;
     const pop = POP[op] ?? -1;
     if (pop >= 0) {
       stack.pop(pop);
       stack.push(PUSH[op]!);
-      continue;
+      return;
     }
     switch (op) {
       case 0x00: // unreachable
@@ -256,19 +265,19 @@ function defined(m: WasmModule, k: number, typeOf: Uint32Array, cursor: Instruct
         break;
       }
       case 0x0f: // return
-        stack.pop(funcArity);
+        stack.pop(this.funcArity);
         stack.markUnreachable();
         break;
       case 0x10: {
         // call
-        const ty = signature(m, typeOf, cursor.a);
+        const ty = this.signature(cursor.a);
         stack.pop(ty.params.length);
         stack.push(ty.results.length);
         break;
       }
       case 0x11: {
         // call_indirect
-        const ty = m.types[cursor.a];
+        const ty = this.m.types[cursor.a];
         if (ty === undefined) throw new CostError('Type not found');
         stack.pop(1);
         stack.pop(ty.params.length);
@@ -284,8 +293,4 @@ function defined(m: WasmModule, k: number, typeOf: Uint32Array, cursor: Instruct
         throw new CostError(`unsupported instruction 0x${op.toString(16)}`);
     }
   }
-  const total = localCount + max;
-  if (total > 0xffffffff)
-    throw new CostError('Overflow in adding locals_count and max_stack_height');
-  return total;
 }

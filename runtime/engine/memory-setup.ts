@@ -14,7 +14,7 @@
 // memory lets the engine recycle it between calls (see execute.ts), which V8 cannot do for a
 // memory it creates; the instance sees the same limits, size and contents either way.
 import { Reader } from '../wasm/reader.js';
-import { SectionId, type SectionRange, type WasmModule } from '../wasm/types.js';
+import { type ModuleLayout, SectionId, type SectionRange } from '../wasm/types.js';
 
 /** Where the rewritten module imports its memory from, and the memory's limits. */
 export interface MemoryImport {
@@ -37,6 +37,11 @@ export type MemorySetup =
   | {
       readonly kind: 'error';
       readonly reason: 'no-memory' | 'invalid-wasm';
+      /**
+       * Where the reference refuses it: `prepare_blob_for_compilation` (preparation), or
+       * `get_linear_memory` when a runtime is created (runtime-construction).
+       */
+      readonly stage: 'preparation' | 'runtime-construction';
       readonly message: string;
     };
 
@@ -61,25 +66,32 @@ const RANK: Record<number, number> = {
 };
 
 /** Rewrites `m` so its only memory is defined, capped at `maxPages` and exported. */
-export function setupMemory(m: WasmModule, maxPages: number): MemorySetup {
+export function setupMemory(m: ModuleLayout, maxPages: number): MemorySetup {
   const importIndex = m.imports.findIndex((i) => i.kind === 'memory');
   const imported = importIndex >= 0 ? m.imports[importIndex] : undefined;
   if (imported && m.memories.length > 0)
     return {
       kind: 'error',
       reason: 'invalid-wasm',
+      stage: 'preparation',
       message: "can't convert a memory import into an export: the module also defines a memory",
     };
   if (m.memories.length + m.imports.filter((i) => i.kind === 'memory').length > 1)
     return {
       kind: 'error',
       reason: 'invalid-wasm',
+      stage: 'preparation',
       message: 'multiple memories are not supported',
     };
   const limits = imported?.kind === 'memory' ? [imported.limits] : m.memories;
   const first = limits[0];
   if (first === undefined)
-    return { kind: 'error', reason: 'no-memory', message: 'no memory section found' };
+    return {
+      kind: 'error',
+      reason: 'no-memory',
+      stage: 'preparation',
+      message: 'no memory section found',
+    };
   // After the conversion the exports are the original ones plus the converted import.
   const memoryExport =
     imported?.name === 'memory' ? 'memory' : m.exports.find((e) => e.name === 'memory')?.kind;
@@ -87,6 +99,7 @@ export function setupMemory(m: WasmModule, maxPages: number): MemorySetup {
     return {
       kind: 'error',
       reason: 'no-memory',
+      stage: 'runtime-construction',
       message:
         memoryExport === undefined
           ? 'memory is not exported under `memory` name'
@@ -121,7 +134,7 @@ export function setupMemory(m: WasmModule, maxPages: number): MemorySetup {
 }
 
 /** Re-emits the module with some sections' contents replaced or added (in canonical order). */
-function rebuild(m: WasmModule, replace: Map<number, Uint8Array>): Uint8Array {
+function rebuild(m: ModuleLayout, replace: Map<number, Uint8Array>): Uint8Array {
   const parts: Uint8Array[] = [m.bytes.subarray(0, 8)];
   const pending = new Map(replace);
   const flushBefore = (rank: number) => {

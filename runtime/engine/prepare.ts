@@ -1,9 +1,9 @@
 // Preparation: from decompressed wasm to a compiled module plus its import object, once per
-// PVF. Mirrors sc-executor-wasmtime's `prepare_blob_for_compilation` + `prepare_imports`; every
-// refusal here is deterministic, so it says the code itself is unusable.
+// PVF. Mirrors polkadot's prepare job (`prevalidate`, then sc-executor-wasmtime's
+// `prepare_runtime_artifact`) and what creating a runtime from the artifact checks
+// (`do_create_runtime`), in the reference's order; each refusal carries the reference's stage
+// (see `PrepareStage`), which says whether it is a property of the code.
 import { makeDeterministic } from '../determinism/prepare.js';
-import { parseModule } from '../wasm/sections.js';
-import { WasmParseError } from '../wasm/reader.js';
 import type { WasmModule } from '../wasm/types.js';
 import { link, type HostSlot } from './link.js';
 import { setupMemory } from './memory-setup.js';
@@ -11,38 +11,39 @@ import {
   checkExecutorParams,
   type EntryPointCheck,
   type ExecutorParams,
+  type PrepareError,
   type PrepareOutcome,
   type PreparedModule,
 } from './types.js';
 
 /**
- * Prepares decompressed wasm for execution.
+ * Prepares decompressed wasm for execution. The code is parsed once: the determinism step
+ * hands back the parsed original and where the sections of its output are.
  * @throws {ExecutorParamsError} if `params` are malformed (API misuse, not a property of the code).
  */
 export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}): PrepareOutcome {
   const p = checkExecutorParams(params);
   // The reference's prevalidation, feature set, stack limiter and NaN canonicalization
   // (runtime/determinism): what V8 compiles is the instrumented module.
-  const det = makeDeterministic(code);
-  if (det.kind === 'refused')
-    return { kind: 'prepare-error', reason: 'invalid-wasm', message: det.message };
-  code = det.bytes;
-  let m: WasmModule;
-  try {
-    m = parseModule(code);
-  } catch (err) {
-    if (err instanceof WasmParseError)
-      return { kind: 'prepare-error', reason: 'invalid-wasm', message: err.message };
-    throw err;
-  }
-  const memory = setupMemory(m, p.maxMemoryPages);
-  if (memory.kind === 'error')
-    return { kind: 'prepare-error', reason: memory.reason, message: memory.message };
+  const det = makeDeterministic(code, { stackLogicalMax: p.stackLogicalMax });
+  if (det.kind === 'refused') return refused(det.stage, 'invalid-wasm', det.message);
+  // The instrumented module's imports, types, globals and export types are the original's
+  // (see DeterministicModule), so linking and the entry-point checks read the parsed source.
+  const m = det.source;
+  const memory = setupMemory(det.layout, p.maxMemoryPages);
+  if (memory.kind === 'error' && memory.stage === 'preparation')
+    return refused(memory.stage, memory.reason, memory.message);
 
+  // Then the reference's order: compile (preparation), then what creating a runtime checks
+  // (`do_create_runtime`: `prepare_imports`, then the instance's `memory` export).
+  const compiled = compile(memory.kind === 'ok' ? memory.bytes : det.bytes);
+  if (compiled instanceof Error)
+    return refused('preparation', 'invalid-wasm', `cannot create module: ${compiled.message}`);
   const slot: HostSlot = { ctx: undefined };
   const linked = link(m, slot);
   if (linked.kind === 'error')
-    return { kind: 'prepare-error', reason: linked.reason, message: linked.message };
+    return refused('runtime-construction', linked.reason, linked.message);
+  if (memory.kind === 'error') return refused(memory.stage, memory.reason, memory.message);
 
   // The memory import is a getter: it hands over the memory execute.ts chose for this
   // instance, or a new one for anybody else instantiating the module (never a shared one).
@@ -57,14 +58,6 @@ export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}):
       return m ?? new WebAssembly.Memory({ initial, maximum });
     },
   });
-
-  const compiled = compile(memory.bytes);
-  if (compiled instanceof Error)
-    return {
-      kind: 'prepare-error',
-      reason: 'invalid-wasm',
-      message: `cannot create module: ${compiled.message}`,
-    };
 
   return {
     kind: 'prepared',
@@ -83,9 +76,15 @@ export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}):
   };
 }
 
+const refused = (
+  stage: PrepareError['stage'],
+  reason: PrepareError['reason'],
+  message: string,
+): PrepareError => ({ kind: 'prepare-error', stage, reason, message });
+
 /**
- * The one place a (transformed) binary becomes a `WebAssembly.Module`. Instrumentation passes
- * (stack limiting, NaN canonicalisation, feature gating) belong just before this call.
+ * The one place a (transformed) binary becomes a `WebAssembly.Module`: V8's compile stands
+ * where the reference's wasmtime compile does, so a refusal is a preparation error.
  */
 function compile(bytes: Uint8Array): WebAssembly.Module | Error {
   try {

@@ -1,5 +1,6 @@
 // The engine's public types: executor options, the prepared module and the outcome unions.
 // The worker and the validation host depend on these shapes; change them only additively.
+import { DEFAULT_LOGICAL_STACK_MAX, stackLogicalMaxProblem } from '../determinism/limits.js';
 
 /**
  * Executor options, validated once by {@link checkExecutorParams}. Defaults match Polkadot's
@@ -26,6 +27,15 @@ export interface ExecutorParams {
    * branch on it, so validators must agree: change it only for debugging.
    */
   readonly maxLogLevel: 0 | 1 | 2 | 3 | 4 | 5;
+  /**
+   * The logical stack limit the module is instrumented with (runtime/determinism): the
+   * executor parameter `StackLogicalMax`, default 65536 (`DEFAULT_LOGICAL_STACK_MAX`), within
+   * the reference's [`LOGICAL_MAX_LO`, `LOGICAL_MAX_HI`] = [1024, 131072]
+   * (polkadot/primitives executor_params.rs). Deep recursion traps at exactly this point on
+   * every machine; the worker's guest stack is sized for the largest accepted value
+   * (runtime/determinism/native-stack.ts), so any value here is safe to run.
+   */
+  readonly stackLogicalMax: number;
 }
 
 /** The reference's `MEMORY_PAGES_MAX` upper bound and the wasm32 page limit. */
@@ -35,6 +45,7 @@ export const DEFAULT_EXECUTOR_PARAMS: ExecutorParams = Object.freeze({
   maxMemoryPages: 32 + 2048,
   maxLogBytes: 64 * 1024,
   maxLogLevel: 0,
+  stackLogicalMax: DEFAULT_LOGICAL_STACK_MAX,
 });
 
 /** One `ext_logging_log` call. Levels are sp-core's `LogLevel`: 1 error … 5 trace. */
@@ -46,12 +57,14 @@ export interface LogRecord {
 
 /** What made a candidate invalid, from the guest's point of view. */
 export type InvalidReason =
-  /** The wasm `unreachable` instruction ran: how a Rust panic ends after logging. */
+  /**
+   * The wasm `unreachable` instruction ran: how a Rust panic ends after logging, and how the
+   * logical stack limit traps (the instrumented check is `if unreachable end`, as in the
+   * reference, where deep recursion is the same `unreachable` trap).
+   */
   | 'unreachable'
   /** A memory access outside linear memory, or a bad (ptr, len) handed to a host function. */
   | 'out-of-bounds'
-  /** The call stack was exhausted. */
-  | 'stack-overflow'
   /** The host allocator was exhausted or refused a size, or memory could not grow. */
   | 'out-of-memory'
   /** The guest called an import the PVF host does not serve (a stub). */
@@ -154,7 +167,7 @@ export interface PreparedModule {
   readonly slot: { ctx: unknown };
 }
 
-/** Why preparation refused the code: deterministic, so the code itself is invalid. */
+/** What preparation found wrong with the code (whether that is deterministic: the stage). */
 export type PrepareErrorReason =
   /** Not valid wasm, or uses features outside the reference's configuration. */
   | 'invalid-wasm'
@@ -165,13 +178,30 @@ export type PrepareErrorReason =
   /** No usable linear memory (neither imported `env.memory` nor exported `memory`). */
   | 'no-memory';
 
+/**
+ * Where the reference meets the same refusal, which decides how a validator may act on it
+ * (polkadot/node/core/pvf/common/src/error.rs, `PrepareError::is_deterministic`):
+ * - `prevalidation`: `RuntimeBlob::new` cannot deserialize the code (parity-wasm; malformed
+ *   wasm or a construct outside its MVP feature set). Deterministic.
+ * - `preparation`: `prepare_runtime_artifact` refuses it: the stack limiter cannot be
+ *   injected, the memory cannot be set up, or wasmtime does not compile it. Deterministic.
+ * - `runtime-construction`: only creating a runtime from the artifact fails
+ *   (sc-executor-wasmtime `do_create_runtime`: `prepare_imports` refuses an import, or
+ *   `get_linear_memory` finds no exported `memory`). Not deterministic in the reference,
+ *   which meets it when prechecking (`runtime_construction_check`) or executing.
+ */
+export type PrepareStage = 'prevalidation' | 'preparation' | 'runtime-construction';
+
+/** A refusal of `prepare`, with the reference's stage (see {@link PrepareStage}). */
+export interface PrepareError {
+  readonly kind: 'prepare-error';
+  readonly stage: PrepareStage;
+  readonly reason: PrepareErrorReason;
+  readonly message: string;
+}
+
 export type PrepareOutcome =
-  | { readonly kind: 'prepared'; readonly prepared: PreparedModule }
-  | {
-      readonly kind: 'prepare-error';
-      readonly reason: PrepareErrorReason;
-      readonly message: string;
-    };
+  { readonly kind: 'prepared'; readonly prepared: PreparedModule } | PrepareError;
 
 /** API misuse (bad options); never an outcome of untrusted input. */
 export class ExecutorParamsError extends Error {
@@ -198,5 +228,7 @@ export function checkExecutorParams(params: Partial<ExecutorParams> = {}): Execu
     );
   if (![0, 1, 2, 3, 4, 5].includes(p.maxLogLevel))
     throw new ExecutorParamsError(`maxLogLevel must be an integer in [0, 5], got ${p.maxLogLevel}`);
+  const stack = stackLogicalMaxProblem(p.stackLogicalMax);
+  if (stack !== undefined) throw new ExecutorParamsError(stack);
   return Object.freeze(p);
 }

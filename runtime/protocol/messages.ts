@@ -14,7 +14,7 @@
 // able to confuse it.
 
 /** Bumped on every incompatible change of a message below. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** u32 length + u8 tag + u32 request id. */
 export const FRAME_HEADER_BYTES = 9;
 /**
@@ -36,6 +36,7 @@ export interface WireExecutorParams {
   readonly maxMemoryPages: number;
   readonly maxLogBytes: number;
   readonly maxLogLevel: 0 | 1 | 2 | 3 | 4 | 5;
+  readonly stackLogicalMax: number;
 }
 
 /**
@@ -272,7 +273,8 @@ function writeCode(w: FrameWriter, c: CodeRef): void {
   w.bytes(c.codeHash)
     .u32(c.params.maxMemoryPages)
     .u32(c.params.maxLogBytes)
-    .u8(c.params.maxLogLevel);
+    .u8(c.params.maxLogLevel)
+    .u32(c.params.stackLogicalMax);
   if (c.code === undefined) w.u8(0);
   else w.u8(1).bytes(c.code);
 }
@@ -437,9 +439,14 @@ function readCode(r: BodyReader): CodeRef {
   const maxMemoryPages = r.u32();
   const maxLogBytes = r.u32();
   const maxLogLevel = r.oneOf([0, 1, 2, 3, 4, 5] as const);
+  const stackLogicalMax = r.u32();
   const hasCode = r.oneOf([false, true]);
   const code = hasCode ? r.bytes() : undefined;
-  return { codeHash, params: { maxMemoryPages, maxLogBytes, maxLogLevel }, code };
+  return {
+    codeHash,
+    params: { maxMemoryPages, maxLogBytes, maxLogLevel, stackLogicalMax },
+    code,
+  };
 }
 
 function readLogs(r: BodyReader): WireLog[] {

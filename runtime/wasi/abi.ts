@@ -3,7 +3,7 @@
 // the preview1 host (ABI 1); everything else is the engine's (the Substrate ABI). The same
 // rule as runtime/wasm/inspect.ts's ABI classification. Both WASI hosts give the engine's
 // outcome union, so the worker serves every ABI with the same code after this dispatch.
-import type { EngineOutcome, ExecutorParams, PrepareErrorReason } from '../engine/types.js';
+import type { EngineOutcome, ExecutorParams, PrepareError } from '../engine/types.js';
 import { WasmParseError } from '../wasm/reader.js';
 import { parseModule } from '../wasm/sections.js';
 import { isComponent } from './component/imports.js';
@@ -23,12 +23,7 @@ import {
 export type PreparedWasi = PreparedWasiP1 | PreparedComponent;
 
 export type WasiPrepareOutcome =
-  | { readonly kind: 'prepared'; readonly prepared: PreparedWasi }
-  | {
-      readonly kind: 'prepare-error';
-      readonly reason: PrepareErrorReason;
-      readonly message: string;
-    };
+  { readonly kind: 'prepared'; readonly prepared: PreparedWasi } | PrepareError;
 
 /** Whether a prepared PVF is one of the WASI ABIs (the engine's have no `abi` tag). */
 export const isPreparedWasi = (p: object): p is PreparedWasi =>

@@ -155,6 +155,16 @@ export interface WasmModule {
   customSections: CustomSection[];
 }
 
+/**
+ * The parts of a module that say where its sections are and what it imports, defines as
+ * memory and exports: enough to rewrite its memory (engine/memory-setup.ts) without parsing
+ * it again. A rewriter that knows these for its output hands them over with the bytes.
+ */
+export type ModuleLayout = Pick<
+  WasmModule,
+  'bytes' | 'sections' | 'imports' | 'memories' | 'exports'
+>;
+
 /** Decodes a constant expression `bytes[start, end)` that is one instruction then `end`. */
 export function constValue(bytes: Uint8Array, start: number, end: number): ConstValue {
   const r = new Reader(bytes, start, end);

@@ -2,6 +2,7 @@
 // Specification 2.0 §5.1-5.2): LEB128 integers, raw copies and length-prefixed sections.
 // Output uses the shortest LEB128 form, like every wasm encoder (and like parity-wasm, whose
 // re-serialised module is what the reference compiles).
+import type { SectionRange } from './types.js';
 
 /** Bytes an unsigned LEB128 encoding of `value` (< 2^32) takes. */
 export function u32Size(value: number): number {
@@ -47,7 +48,19 @@ export class Writer {
 
   /** Appends `src[start, end)`. */
   range(src: Uint8Array, start: number, end: number): void {
-    this.bytes(src.subarray(start, end));
+    const n = end - start;
+    this.ensure(n);
+    // Short runs (most of a rewriter's copies between splices) are copied in a loop: cheaper
+    // than creating a subarray for `set` (measured on a 13.5 MB runtime: ~2x on this call).
+    if (n <= 32) {
+      const buf = this.buf;
+      let at = this.pos;
+      for (let k = start; k < end; k++) buf[at++] = src[k]!;
+      this.pos = at;
+      return;
+    }
+    this.buf.set(src.subarray(start, end), this.pos);
+    this.pos += n;
   }
 
   /** Unsigned LEB128 of a value in [0, 2^32). */
@@ -94,9 +107,11 @@ export class Writer {
 
   /**
    * Appends a section: its id, then the content that `body` writes, prefixed by its size. The
-   * content is written in place and moved once to make room for the size prefix.
+   * content is written in place and moved once to make room for the size prefix. Returns where
+   * the section ended up.
    */
-  section(id: number, body: (w: Writer) => void): void {
+  section(id: number, body: (w: Writer) => void): SectionRange {
+    const start = this.pos;
     this.u8(id);
     const sizeAt = this.pos;
     // Reserve the common case (a size that fits in 4 bytes) and fix up afterwards.
@@ -104,7 +119,9 @@ export class Writer {
     this.pos += 4;
     const contentStart = this.pos;
     body(this);
+    const size = this.pos - contentStart;
     this.patchSize(sizeAt, contentStart);
+    return { id, start, contentStart: this.pos - size, end: this.pos };
   }
 
   /** Writes `pos - contentStart` as a u32 at `sizeAt` (4 bytes reserved), shifting if needed. */

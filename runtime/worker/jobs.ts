@@ -115,15 +115,8 @@ export class Jobs {
       return { kind: 'outcome', outcome: { kind: 'job-error', message: errorText(e) } };
     }
     if (outcome.kind === 'prepare-error')
-      return {
-        kind: 'outcome',
-        // Not wasm at all is the reference's Prevalidation (RuntimeBlob::new); everything else
-        // it would refuse while compiling or linking.
-        outcome: prepError(
-          outcome.reason === 'invalid-wasm' ? 'prevalidation' : 'preparation',
-          outcome.message,
-        ),
-      };
+      // The stage where the reference meets the same refusal (engine/types.ts PrepareStage).
+      return { kind: 'outcome', outcome: prepError(outcome.stage, outcome.message) };
     if (kind === 'precheck') {
       const refused = constructionError(outcome.prepared);
       if (refused !== undefined) return { kind: 'outcome', outcome: refused };

@@ -5,7 +5,7 @@ import type { WireExecutorParams } from '../protocol/messages.js';
 
 /** The cache key of a module: its code hash and every executor option it was compiled with. */
 export function moduleKey(codeHash: Uint8Array, p: WireExecutorParams): string {
-  return `${Buffer.from(codeHash.buffer, codeHash.byteOffset, codeHash.length).toString('hex')}:${p.maxMemoryPages}:${p.maxLogBytes}:${p.maxLogLevel}`;
+  return `${Buffer.from(codeHash.buffer, codeHash.byteOffset, codeHash.length).toString('hex')}:${p.maxMemoryPages}:${p.maxLogBytes}:${p.maxLogLevel}:${p.stackLogicalMax}`;
 }
 
 export class LruCache<V> {

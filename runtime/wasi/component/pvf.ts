@@ -9,7 +9,12 @@
 // with reason `panic` and exactly that message.
 import { decodeValidationResult } from '../../codec/validation.js';
 import { classify } from '../../engine/traps.js';
-import type { EngineOutcome, ExecutorParams, InvalidReason } from '../../engine/types.js';
+import type {
+  EngineOutcome,
+  ExecutorParams,
+  InvalidReason,
+  PrepareError,
+} from '../../engine/types.js';
 import { DeterministicRandom } from '../deterministic.js';
 import { checkComponentImports } from '../policy.js';
 import {
@@ -34,11 +39,7 @@ export interface PreparedComponent {
 
 export type ComponentPrepareOutcome =
   | { readonly kind: 'prepared'; readonly prepared: PreparedComponent }
-  | {
-      readonly kind: 'prepare-error';
-      readonly reason: 'invalid-wasm' | 'bad-import';
-      readonly message: string;
-    };
+  | (PrepareError & { readonly reason: 'invalid-wasm' | 'bad-import' });
 
 /**
  * Checks a component's imports against the host's map, then transpiles and compiles it.
@@ -54,22 +55,41 @@ export function prepareComponent(
     names = componentImportNames(component);
   } catch (err) {
     if (err instanceof ComponentFormatError)
-      return { kind: 'prepare-error', reason: 'invalid-wasm', message: err.message };
+      return {
+        kind: 'prepare-error',
+        stage: 'prevalidation',
+        reason: 'invalid-wasm',
+        message: err.message,
+      };
     throw err;
   }
   const refused = checkComponentImports(names, PREVIEW2_PROVIDED);
-  if (refused) return { kind: 'prepare-error', reason: 'bad-import', message: refused.message };
+  // Refusals of this ABI's rules are properties of the code (no reference to mirror): the
+  // import map is checked as preparation, anything the bindgen or V8 refuses as prevalidation.
+  if (refused)
+    return {
+      kind: 'prepare-error',
+      stage: 'preparation',
+      reason: 'bad-import',
+      message: refused.message,
+    };
   let glue: ComponentGlue;
   try {
-    glue = transpileComponent(component, params.maxMemoryPages);
+    glue = transpileComponent(component, params.maxMemoryPages, params.stackLogicalMax);
   } catch (err) {
     if (err instanceof TranspileError)
-      return { kind: 'prepare-error', reason: 'invalid-wasm', message: err.message };
+      return {
+        kind: 'prepare-error',
+        stage: 'prevalidation',
+        reason: 'invalid-wasm',
+        message: err.message,
+      };
     throw err;
   }
   if (!glue.exports.includes(COMPONENT_ENTRY))
     return {
       kind: 'prepare-error',
+      stage: 'prevalidation',
       reason: 'invalid-wasm',
       message: 'the component does not export validate-block (world pvf)',
     };

@@ -44,11 +44,16 @@ const OPTIONS: GenerateOptions = {
 
 /**
  * Transpiles and compiles a component; every memory it defines is capped at `maxMemoryPages`,
- * as the engine caps a Substrate PVF's.
+ * as the engine caps a Substrate PVF's, and every core module gets the logical stack limit
+ * `stackLogicalMax` (the executor parameter; undefined: the reference's default).
  * @throws {TranspileError} when the bindgen refuses it or a core module does not compile.
  * @throws {BindgenLoadError} when the bindgen itself cannot be loaded (a host fault).
  */
-export function transpileComponent(component: Uint8Array, maxMemoryPages: number): ComponentGlue {
+export function transpileComponent(
+  component: Uint8Array,
+  maxMemoryPages: number,
+  stackLogicalMax?: number,
+): ComponentGlue {
   const bindgen = loadBindgen();
   let generated: ReturnType<typeof bindgen.generate>;
   try {
@@ -65,7 +70,8 @@ export function transpileComponent(component: Uint8Array, maxMemoryPages: number
   const cores = new Map<string, WebAssembly.Module>();
   let js: string | undefined;
   for (const [name, bytes] of generated.files) {
-    if (name.endsWith('.wasm')) cores.set(name, compileCore(name, bytes, maxMemoryPages));
+    if (name.endsWith('.wasm'))
+      cores.set(name, compileCore(name, bytes, maxMemoryPages, stackLogicalMax));
     else if (name.endsWith('.js')) js = new TextDecoder().decode(bytes);
   }
   if (js === undefined) throw new TranspileError('jco produced no glue');
@@ -87,10 +93,15 @@ export function transpileComponent(component: Uint8Array, maxMemoryPages: number
  * memory (the guest's) has it capped like a Substrate PVF's (./memory-cap.ts); jco's small
  * shim modules define none.
  */
-function compileCore(name: string, bytes: Uint8Array, maxMemoryPages: number): WebAssembly.Module {
+function compileCore(
+  name: string,
+  bytes: Uint8Array,
+  maxMemoryPages: number,
+  stackLogicalMax: number | undefined,
+): WebAssembly.Module {
   // The engine's determinism step first (feature set, stack limiter, NaN canonicalization),
   // so a component behaves the same on every validator, as a Substrate PVF does.
-  const det = makeDeterministic(bytes);
+  const det = makeDeterministic(bytes, { stackLogicalMax });
   if (det.kind === 'refused') throw new TranspileError(`core module ${name}: ${det.message}`);
   try {
     const m = parseModule(det.bytes);

@@ -15,10 +15,12 @@ import { makeDeterministic } from '../../determinism/prepare.js';
 import { type MemoryImport, setupMemory } from '../../engine/memory-setup.js';
 import { GuestMemory, unpackPtrLen } from '../../engine/memory.js';
 import { classify, HostTrap } from '../../engine/traps.js';
-import type { EngineOutcome, ExecutorParams, InvalidReason } from '../../engine/types.js';
-import { WasmParseError } from '../../wasm/reader.js';
-import { parseModule } from '../../wasm/sections.js';
-import type { WasmModule } from '../../wasm/types.js';
+import type {
+  EngineOutcome,
+  ExecutorParams,
+  InvalidReason,
+  PrepareError,
+} from '../../engine/types.js';
 import { DeterministicRandom } from '../deterministic.js';
 import { checkPreview1Imports } from '../policy.js';
 import { StdioLog, stderrText } from '../stdio-log.js';
@@ -47,11 +49,7 @@ export interface PreparedWasiP1 {
 
 export type WasiP1PrepareOutcome =
   | { readonly kind: 'prepared'; readonly prepared: PreparedWasiP1 }
-  | {
-      readonly kind: 'prepare-error';
-      readonly reason: 'invalid-wasm' | 'bad-import' | 'no-memory';
-      readonly message: string;
-    };
+  | (PrepareError & { readonly reason: 'invalid-wasm' | 'bad-import' | 'no-memory' });
 
 /**
  * Checks a module against ABI 1 and compiles it: made deterministic like a Substrate PVF, every
@@ -62,30 +60,22 @@ export type WasiP1PrepareOutcome =
 export function prepareWasiP1(code: Uint8Array, params: ExecutorParams): WasiP1PrepareOutcome {
   // The engine's determinism step (feature set, stack limiter, NaN canonicalization): V8
   // compiles the instrumented module, so a wasi-p1 PVF behaves the same on every validator.
-  const det = makeDeterministic(code);
-  if (det.kind === 'refused')
-    return { kind: 'prepare-error', reason: 'invalid-wasm', message: det.message };
-  let m: WasmModule;
-  try {
-    m = parseModule(det.bytes);
-  } catch (err) {
-    if (err instanceof WasmParseError)
-      return { kind: 'prepare-error', reason: 'invalid-wasm', message: err.message };
-    throw err;
-  }
+  const det = makeDeterministic(code, { stackLogicalMax: params.stackLogicalMax });
+  if (det.kind === 'refused') return refused(det.stage, 'invalid-wasm', det.message);
+  // The ABI's own rules are properties of the code (no reference to mirror): preparation.
+  const m = det.source;
   const imports = m.imports.map((i) => ({ ...i, kind: i.kind === 'func' ? 'function' : i.kind }));
-  const refused = checkPreview1Imports(imports, PREVIEW1_PROVIDED);
-  if (refused) return { kind: 'prepare-error', reason: 'bad-import', message: refused.message };
+  const denied = checkPreview1Imports(imports, PREVIEW1_PROVIDED);
+  if (denied) return refused('preparation', 'bad-import', denied.message);
   const memory = m.exports.find((e) => e.name === WASI_P1_EXPORTS.memory);
   if (memory?.kind !== 'memory' || m.memories.length === 0)
-    return {
-      kind: 'prepare-error',
-      reason: 'no-memory',
-      message: `a wasi-p1 PVF must define its linear memory and export it as "${WASI_P1_EXPORTS.memory}"`,
-    };
-  const capped = setupMemory(m, params.maxMemoryPages);
-  if (capped.kind === 'error')
-    return { kind: 'prepare-error', reason: capped.reason, message: capped.message };
+    return refused(
+      'preparation',
+      'no-memory',
+      `a wasi-p1 PVF must define its linear memory and export it as "${WASI_P1_EXPORTS.memory}"`,
+    );
+  const capped = setupMemory(det.layout, params.maxMemoryPages);
+  if (capped.kind === 'error') return refused('preparation', capped.reason, capped.message);
   try {
     const module = new WebAssembly.Module(capped.bytes);
     const host = new Preview1Host(new StdioLog(0), new DeterministicRandom(new Uint8Array(0)));
@@ -96,14 +86,16 @@ export function prepareWasiP1(code: Uint8Array, params: ExecutorParams): WasiP1P
     };
   } catch (err) {
     if (err instanceof WebAssembly.CompileError)
-      return {
-        kind: 'prepare-error',
-        reason: 'invalid-wasm',
-        message: `cannot create module: ${err.message}`,
-      };
+      return refused('preparation', 'invalid-wasm', `cannot create module: ${err.message}`);
     throw err;
   }
 }
+
+const refused = (
+  stage: PrepareError['stage'],
+  reason: 'invalid-wasm' | 'bad-import' | 'no-memory',
+  message: string,
+): WasiP1PrepareOutcome => ({ kind: 'prepare-error', stage, reason, message });
 
 /**
  * `runtime_construction_check` for ABI 1: instantiates with a fresh host without running

@@ -7,8 +7,8 @@ import { parseModule } from '../../../runtime/wasm/sections.js';
 import type { WasmModule } from '../../../runtime/wasm/types.js';
 import { wat } from '../../support/wat.js';
 
-async function instrumented(text: string, logicalStackMax = 1024): Promise<WasmModule> {
-  const out = makeDeterministic(await wat(text), { logicalStackMax });
+async function instrumented(text: string, stackLogicalMax = 1024): Promise<WasmModule> {
+  const out = makeDeterministic(await wat(text), { stackLogicalMax });
   if (out.kind !== 'instrumented') throw new Error(out.message);
   expect(WebAssembly.validate(out.bytes)).toBe(true);
   return parseModule(out.bytes);

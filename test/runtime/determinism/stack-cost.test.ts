@@ -1,12 +1,17 @@
 // The stack cost function against wasm-instrument 0.4.0's own test vectors
 // (src/stack_limiter/max_height.rs tests: `N + ACTIVATION_FRAME_COST`) and its quirks.
 import { describe, expect, it } from 'vitest';
-import { computeStackCosts } from '../../../runtime/determinism/stack-cost.js';
+import { analyzeModule } from '../../../runtime/determinism/analyze.js';
 import { parseModule } from '../../../runtime/wasm/sections.js';
 import { wat } from '../../support/wat.js';
 
+/** The costs the determinism step's walk computes, or the stack limiter's error. */
 async function costs(text: string) {
-  return computeStackCosts(parseModule(await wat(text)));
+  const a = analyzeModule(parseModule(await wat(text)));
+  if (a.kind !== 'analyzed') throw new Error(a.message);
+  return a.costError === undefined
+    ? ({ kind: 'costs', costs: a.costs } as const)
+    : ({ kind: 'error', ...a.costError } as const);
 }
 
 async function costOf(text: string, funcIndex = 0): Promise<number> {

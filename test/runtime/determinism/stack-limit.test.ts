@@ -8,11 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestStackSizeMb, mainThreadStack } from '../../../runtime/determinism/native-stack.js';
-import {
-  DEFAULT_LOGICAL_STACK_MAX,
-  makeDeterministic,
-} from '../../../runtime/determinism/prepare.js';
-import { computeStackCosts } from '../../../runtime/determinism/stack-cost.js';
+import { DEFAULT_LOGICAL_STACK_MAX } from '../../../runtime/determinism/limits.js';
+import { makeDeterministic } from '../../../runtime/determinism/prepare.js';
+import { analyzeModule } from '../../../runtime/determinism/analyze.js';
 import { parseModule } from '../../../runtime/wasm/sections.js';
 import { wat } from '../../support/wat.js';
 
@@ -42,8 +40,8 @@ const deepest: Record<string, number> = {};
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stack-limit-'));
   const bytes = await wat(SOURCE);
-  const costs = computeStackCosts(parseModule(bytes));
-  if (costs.kind !== 'costs') throw new Error(costs.message);
+  const costs = analyzeModule(parseModule(bytes));
+  if (costs.kind !== 'analyzed') throw new Error(costs.message);
   // The exported thunk charges cost(f) on entry and every recursive call charges it again;
   // n recursive calls peak at cost(f) * (n + 1), which must stay <= 65536.
   deepest.rec = Math.floor(DEFAULT_LOGICAL_STACK_MAX / costs.costs[0]!) - 1;

@@ -12,7 +12,12 @@ import {
   type WorkerMessage,
 } from '../../../runtime/protocol/messages.js';
 
-const params = { maxMemoryPages: 2080, maxLogBytes: 65536, maxLogLevel: 0 as const };
+const params = {
+  maxMemoryPages: 2080,
+  maxLogBytes: 65536,
+  maxLogLevel: 0 as const,
+  stackLogicalMax: 65536,
+};
 const hash = new Uint8Array(32).fill(7);
 // Above both thresholds: sent by reference (≥ 4 KiB) and assembled across reads (≥ 64 KiB).
 const big = new Uint8Array(200_000).map((_, i) => i * 31);

@@ -171,6 +171,7 @@ describe('component networking denial', () => {
       const bytes = await probing(iface);
       expect(await prepareComponent(bytes, DEFAULT_EXECUTOR_PARAMS)).toEqual({
         kind: 'prepare-error',
+        stage: 'preparation',
         reason: 'bad-import',
         message: `imports ${iface}@${V}, which this host does not provide: PVFs may not use the network`,
       });
@@ -194,6 +195,7 @@ describe('component networking denial', () => {
       await prepareComponent(await wasiExample('wasi-sockets-tcp'), DEFAULT_EXECUTOR_PARAMS),
     ).toEqual({
       kind: 'prepare-error',
+      stage: 'preparation',
       reason: 'bad-import',
       message: `imports wasi:sockets/network@${V}, wasi:sockets/tcp@${V} and wasi:sockets/tcp-create-socket@${V}, which this host does not provide: PVFs may not use the network`,
     });
@@ -201,6 +203,7 @@ describe('component networking denial', () => {
       await prepareComponent(await wasiExample('wasi-sockets-http'), DEFAULT_EXECUTOR_PARAMS),
     ).toEqual({
       kind: 'prepare-error',
+      stage: 'preparation',
       reason: 'bad-import',
       message: `imports wasi:http/types@${V} and wasi:http/outgoing-handler@${V}, which this host does not provide: PVFs may not use the network`,
     });

@@ -208,6 +208,7 @@ describe('preview1 networking denial', () => {
       const module = new WebAssembly.Module(code);
       expect(prepareWasiP1(code, DEFAULT_EXECUTOR_PARAMS)).toEqual({
         kind: 'prepare-error',
+        stage: 'preparation',
         reason: 'bad-import',
         message: `imports wasi_snapshot_preview1.${name}, which this host does not provide: PVFs may not use the network`,
       });
@@ -231,6 +232,7 @@ describe('preview1 networking denial', () => {
     );
     expect(prepareWasiP1(code, DEFAULT_EXECUTOR_PARAMS)).toEqual({
       kind: 'prepare-error',
+      stage: 'preparation',
       reason: 'bad-import',
       message: 'imports env.ext_misc_print_num_version_1, which this host does not provide',
     });
