@@ -9,6 +9,8 @@ const entries = [
   { in: 'src/index.ts', out: 'index', bundleDeps: false },
   { in: 'src/cli/main.ts', out: 'cli', bundleDeps: false, shebang: true },
   { in: 'runtime/worker.ts', out: 'worker', bundleDeps: true },
+  // The worker's loop, started by worker.js on a thread with the guest stack.
+  { in: 'runtime/worker-thread.ts', out: 'worker-thread', bundleDeps: true },
   { in: 'native/launcher.ts', out: 'launcher', bundleDeps: true },
   // Sealed scripts of `pvf sandbox self-test`, found beside the launcher.
   { in: 'native/self-test/js-attacks.ts', out: 'sandbox/js-attacks', bundleDeps: true },

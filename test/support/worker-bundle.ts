@@ -1,5 +1,5 @@
-// Builds the worker bundle (runtime/worker.ts) and the sandbox launcher (native/launcher.ts)
-// with the settings of scripts/build.mjs into a folder of their own (bundle-dir.ts: one per
+// Builds the worker bundle (runtime/worker.ts, and runtime/worker-thread.ts which it runs on
+// the guest-stack thread) and the sandbox launcher (native/launcher.ts) with the settings of scripts/build.mjs into a folder of their own (bundle-dir.ts: one per
 // content, shared by every test process on the same source), so host tests run the current
 // source and neither depend on nor race with a shared dist/ folder.
 import { readFileSync } from 'node:fs';
@@ -43,6 +43,8 @@ export function testBundles(): Promise<Bundles> {
   built ??= (async () => {
     const files = await Promise.all([
       bundle('runtime/worker.ts', 'worker.js'),
+      // worker.js starts its loop from this file beside it, on the guest-stack thread.
+      bundle('runtime/worker-thread.ts', 'worker-thread.js'),
       bundle('native/launcher.ts', 'launcher.js'),
     ]);
     // jco's bindgen beside the worker, as scripts/build.mjs puts it (component PVFs).

@@ -1,0 +1,9 @@
+// The worker's loop on its guest-stack thread (bundled to dist/worker-thread.js). Started only
+// by worker.ts, which gives the thread the stack guest code needs; run anywhere else (e.g. as a
+// process's main thread) guest recursion could meet V8's stack limit first, so it refuses.
+import { isMainThread } from 'node:worker_threads';
+import { runWorker } from './worker/loop.js';
+
+if (isMainThread)
+  throw new Error('worker-thread.js runs only on the thread worker.js starts (the guest stack)');
+await runWorker();
