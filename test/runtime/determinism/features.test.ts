@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeDeterministic } from '../../../runtime/determinism/prepare.js';
 import { decompressAs } from '../../../runtime/blob/code-blob.js';
+import { parseModule } from '../../../runtime/wasm/sections.js';
+import type { ModuleLayout } from '../../../runtime/wasm/types.js';
 import { CUMULUS_RUNTIMES, fixture, HAVE_FIXTURES } from '../../support/fixtures.js';
 import { wat } from '../../support/wat.js';
 
@@ -97,6 +99,15 @@ describe('feature gating: refused like parity-wasm 0.45 / wasmtime 36 refuse', (
     });
   });
 
+  it('accepts a call_indirect whose type index takes two bytes before the reserved 0x00', async () => {
+    const types = Array.from({ length: 130 }, (_, k) => `(type $t${k} (func))`).join(' ');
+    const bytes = await wat(
+      `(module ${types} (table 1 funcref) (func (call_indirect (type $t129) (i32.const 0))))`,
+    );
+    expect(Buffer.from(bytes).indexOf(Buffer.from([0x11, 0x81, 0x01, 0x00]))).toBeGreaterThan(0);
+    expect(makeDeterministic(bytes).kind).toBe('instrumented');
+  });
+
   it('reports malformed input as a prevalidation error', () => {
     const out = makeDeterministic(
       Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05),
@@ -122,9 +133,19 @@ describe.runIf(HAVE_FIXTURES)('feature gating on the real PVFs (all MVP)', () =>
       if (d.kind !== 'ok') throw new Error(d.kind);
       const out = makeDeterministic(d.bytes);
       expect(out.kind).toBe('instrumented');
-      if (out.kind === 'instrumented') expect(WebAssembly.validate(out.bytes)).toBe(true);
+      if (out.kind !== 'instrumented') return;
+      expect(WebAssembly.validate(out.bytes)).toBe(true);
+      // The layout handed over instead of a second parse is the output's, exactly.
+      expect(layoutOf(out.layout)).toEqual(layoutOf(parseModule(out.bytes)));
     },
   );
+});
+
+const layoutOf = (m: ModuleLayout) => ({
+  sections: m.sections,
+  imports: m.imports,
+  memories: m.memories,
+  exports: m.exports,
 });
 
 /**

@@ -7,7 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guestStackSizeMb, mainThreadStack } from '../../../runtime/determinism/native-stack.js';
+import {
+  GUEST_THREAD_STACK_MB,
+  guestStackSizeMb,
+  mainThreadStack,
+} from '../../../runtime/determinism/native-stack.js';
 import { DEFAULT_LOGICAL_STACK_MAX } from '../../../runtime/determinism/limits.js';
 import { makeDeterministic } from '../../../runtime/determinism/prepare.js';
 import { analyzeModule } from '../../../runtime/determinism/analyze.js';
@@ -80,6 +84,9 @@ const GUEST_MB = guestStackSizeMb(DEFAULT_LOGICAL_STACK_MAX);
 describe('deterministic stack limit', () => {
   it('sizes the guest thread from the reference budget (128 B/unit + 8 MiB)', () => {
     expect(GUEST_MB).toBe(17);
+    // The worker's loop thread: for the largest StackLogicalMax the reference accepts.
+    expect(GUEST_THREAD_STACK_MB).toBe(guestStackSizeMb(131072));
+    expect(GUEST_THREAD_STACK_MB).toBe(25);
   });
 
   it.each([
