@@ -312,6 +312,8 @@ export class WorkerPool {
     // A worker that died on its own before finishing anything counts against its slot.
     if (f.kind === 'died') slot.failures++;
     this.finish(t, { kind: 'failed', phase, failure: f });
+    // A step that answered past its budget leaves a live worker with a free pipeline slot.
+    this.pump();
   }
 
   private requeue(t: Tracked): void {
