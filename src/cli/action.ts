@@ -3,9 +3,8 @@ import { CliError, ExitCode } from './exit-codes.js';
 import { SandboxUnavailableError } from '../sandbox/options.js';
 
 /**
- * Wraps a command's action: an error becomes exactly one line on stderr (`pvf: …`; the stack
- * follows only with `--verbose`) and an exit code from {@link ExitCode}; a returned code
- * becomes the exit status. Errors the commands did not classify are internal (Inconclusive).
+ * Wraps a command's action: an error becomes exactly one line on stderr (see
+ * {@link reportError}) and its exit code; a returned code becomes the exit status.
  */
 export function action<A extends unknown[]>(
   fn: (...args: A) => Promise<number | void> | number | void,
@@ -15,18 +14,26 @@ export function action<A extends unknown[]>(
       const code = await fn(...args);
       if (typeof code === 'number') process.exitCode = code;
     } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      const [code, prefix] =
-        err instanceof CliError
-          ? [err.exitCode, '']
-          : err instanceof SandboxUnavailableError
-            ? [ExitCode.SandboxUnavailable, '']
-            : [ExitCode.Inconclusive, 'internal error: '];
-      process.stderr.write(`pvf: ${prefix}${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
-      if (verbose(args) && e.stack) process.stderr.write(`${e.stack}\n`);
-      process.exitCode = code;
+      process.exitCode = reportError(err, verbose(args));
     }
   };
+}
+
+/**
+ * Writes `err` as one line on stderr (`pvf: …`; the stack follows only when `verbose`) and
+ * returns its exit code. Errors the commands did not classify are internal (Inconclusive).
+ */
+export function reportError(err: unknown, verbose: boolean): ExitCode {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const [code, prefix] =
+    err instanceof CliError
+      ? [err.exitCode, '']
+      : err instanceof SandboxUnavailableError
+        ? [ExitCode.SandboxUnavailable, '']
+        : [ExitCode.Inconclusive, 'internal error: '];
+  process.stderr.write(`pvf: ${prefix}${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+  if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
+  return code;
 }
 
 /** `--verbose`, from the Command commander passes as an action's last argument. */

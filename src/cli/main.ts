@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { reportError } from './action.js';
 import { ExitCode } from './exit-codes.js';
 import { registerCommands } from './commands/index.js';
 import { packageVersion } from './version.js';
@@ -20,6 +21,18 @@ const program = new Command('pvf')
     process.exit(code);
   });
 program.version(packageVersion());
+
+// A reader that stops early (`pvf call … | head -c 100`) is not an error: end quietly.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? ExitCode.Ok);
+  });
+// Whatever escapes the commands' own handling still ends as one line, never a bare stack.
+const fatal = (err: unknown) =>
+  process.exit(reportError(err, (program.opts() as { verbose?: boolean }).verbose === true));
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
 
 registerCommands(program);
 await program.parseAsync(process.argv);

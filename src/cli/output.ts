@@ -1,10 +1,4 @@
 // What the commands print: `--json` is one JSON document on stdout and nothing else there.
-import { Option } from 'commander';
-
-/** The `--json` flag, worded the same on every reporting command. */
-export const jsonOption = (): Option =>
-  new Option('--json', 'print one JSON document on stdout instead of text');
-
 export const hex = (b: Uint8Array): string =>
   '0x' + Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 

@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { integerArg } from '../input.js';
-import { jsonOption, printJson } from '../output.js';
+import { insecureNoSandboxOption, jsonOption, requireAllLayersOption } from '../options.js';
+import { printJson } from '../output.js';
 import { HostOptionError, HostRequestError, UnknownCodeError } from '../../host/errors.js';
 import type { HostOptions } from '../../host/options.js';
 import type { FailureOutcome } from '../../host/outcome.js';
@@ -28,11 +29,8 @@ export function withHostFlags(cmd: Command, defaults: { workers?: number } = {})
     cmd.option('--workers <n>', 'worker processes', String(defaults.workers));
   return cmd
     .addOption(jsonOption())
-    .option('--require-all-layers', 'refuse to run unless every sandbox layer is available')
-    .option(
-      '--insecure-no-sandbox',
-      'run even where the seccomp network filter is unavailable (UNSAFE, logged loudly)',
-    );
+    .addOption(requireAllLayersOption())
+    .addOption(insecureNoSandboxOption());
 }
 
 /** Maps the flags onto the host's own options type (the host validates them, once). */

@@ -14,7 +14,8 @@ import { WasmParseError } from '../../../runtime/wasm/reader.js';
 import { action } from '../action.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { integerArg, readInputFile } from '../input.js';
-import { jsonOption, printJson } from '../output.js';
+import { jsonOption } from '../options.js';
+import { printJson } from '../output.js';
 import { renderInspect } from './inspect-text.js';
 
 interface InspectFlags {

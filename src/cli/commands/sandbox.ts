@@ -4,7 +4,8 @@ import { Option, type Command } from 'commander';
 import { action } from '../action.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { integerArg } from '../input.js';
-import { jsonOption, printJson } from '../output.js';
+import { insecureNoSandboxOption, jsonOption, requireAllLayersOption } from '../options.js';
+import { printJson } from '../output.js';
 import {
   DEFAULT_SANDBOX_OPTIONS,
   resolveSandboxOptions,
@@ -46,11 +47,8 @@ function withSandboxFlags(cmd: Command): Command {
     .option('--uid <uid>', 'uid sealed processes drop to when running as root', String(uid))
     .option('--gid <gid>', 'gid sealed processes drop to when running as root', String(gid))
     .option('--keep-root', 'do not drop root in sealed processes (not recommended)')
-    .option('--require-all-layers', 'refuse to run when any enabled layer is unavailable')
-    .option(
-      '--insecure-no-sandbox',
-      'run even where the seccomp network filter is unavailable (unsafe, logged)',
-    );
+    .addOption(requireAllLayersOption())
+    .addOption(insecureNoSandboxOption());
 }
 
 /**

@@ -2,7 +2,7 @@
 // and bad input: the exit code from src/cli/exit-codes.ts; with --json, exactly one JSON
 // document on stdout; an error is exactly one `pvf: …` line on stderr with nothing on stdout
 // (a stack only with --verbose). CI builds before testing; without a build this file skips.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { AdderChain } from '../../../src/examples/adder-chain.js';
 import { FIXTURES_DIR, HAVE_FIXTURES, hex } from '../../support/fixtures.js';
+import { HEADER } from '../../support/wasm-bytes.js';
 import { blobPrefix, zeroBomb } from '../../support/zstd-frames.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -62,6 +63,8 @@ const BOMB = file('bomb.wasm', new Uint8Array([...blobPrefix(7), ...zeroBomb(2 *
 const MISSING = join(dir, 'missing.wasm');
 const FIFO = join(dir, 'fifo');
 if (process.platform === 'linux') execFileSync('mkfifo', [FIFO]);
+/** Stands in for code where the command fails before using it. */
+const CODE = file('code.wasm', HEADER);
 const ADDER = join(ROOT, 'dist/examples/adder.wasm');
 
 // One block of our adder chain and the exact result bytes it must give.
@@ -179,36 +182,36 @@ const CLI_CASES: Case[] = [
     stderr: 'empty',
   },
   usage('an unknown command', ['frobnicate'], /^pvf: unknown command 'frobnicate'/),
-  usage('an unknown option', ['inspect', ADDER, '--frob'], /unknown option '--frob'/),
+  usage('an unknown option', ['inspect', CODE, '--frob'], /unknown option '--frob'/),
   usage('a missing argument', ['inspect'], /missing required argument 'file'/),
-  usage('inspect --limit not a number', ['inspect', ADDER, '--limit', 'lots'], /--limit must be/),
-  usage('validate without params', ['validate', '--code', ADDER], /give --params, or all of/),
+  usage('inspect --limit not a number', ['inspect', CODE, '--limit', 'lots'], /--limit must be/),
+  usage('validate without params', ['validate', '--code', CODE], /give --params, or all of/),
   usage(
     'validate with --params and --parent-head',
-    ['validate', '--code', ADDER, '--params', PARAMS, '--parent-head', '0x00'],
+    ['validate', '--code', CODE, '--params', PARAMS, '--parent-head', '0x00'],
     /give --params or the four parts .*not both/,
   ),
   usage(
     'validate --relay-parent-number in hex',
-    ['validate', '--code', ADDER, ...PARTS('0x10')],
+    ['validate', '--code', CODE, ...PARTS('0x10')],
     /--relay-parent-number must be a whole number in \[0, 4294967295\], got "0x10"/,
   ),
   usage(
     'validate --relay-parent-number over u32',
-    ['validate', '--code', ADDER, ...PARTS('4294967296')],
+    ['validate', '--code', CODE, ...PARTS('4294967296')],
     /--relay-parent-number must be a whole number/,
   ),
   usage(
     'validate --timeout 0',
-    ['validate', '--code', ADDER, '--params', PARAMS, '--timeout', '0'],
+    ['validate', '--code', CODE, '--params', PARAMS, '--timeout', '0'],
     /--timeout must be a whole number of at least 1, got "0"/,
   ),
   usage(
     'validate --kind unknown',
-    ['validate', '--code', ADDER, '--params', PARAMS, '--kind', 'urgent'],
+    ['validate', '--code', CODE, '--params', PARAMS, '--kind', 'urgent'],
     /argument 'urgent' is invalid\. Allowed choices are dispute, approval/,
   ),
-  usage('call without --fn', ['call', '--code', ADDER], /required option '--fn <name>'/),
+  usage('call without --fn', ['call', '--code', CODE], /required option '--fn <name>'/),
   usage('example --blocks 0', ['example', 'adder', '--blocks', '0'], /--blocks must be/),
   usage('example --workers abc', ['example', 'adder', '--workers', 'abc'], /--workers must be/),
   usage('an unknown example', ['example', 'halt'], /Allowed choices are adder/),
@@ -221,12 +224,12 @@ const CLI_CASES: Case[] = [
   badInput('inspect a 1 GiB zstd bomb', ['inspect', BOMB, '--json'], /compression bomb/),
   badInput(
     'validate --params with malformed hex',
-    ['validate', '--code', ADDER, '--params', '0x123'],
+    ['validate', '--code', CODE, '--params', '0x123'],
     /--params: malformed hex/,
   ),
   badInput(
     'validate --params as bare hex',
-    ['validate', '--code', ADDER, '--params', PARAMS.slice(2)],
+    ['validate', '--code', CODE, '--params', PARAMS.slice(2)],
     /cannot read: .*; hex must start with 0x$/,
   ),
   badInput(
@@ -243,12 +246,12 @@ const LINUX_CLI_CASES: Case[] = [
   badInput('inspect a FIFO', ['inspect', FIFO], /not a regular file$/),
   badInput(
     'validate --params a device',
-    ['validate', '--code', ADDER, '--params', '/dev/null'],
+    ['validate', '--code', CODE, '--params', '/dev/null'],
     /--params \/dev\/null: not a regular file$/,
   ),
   badInput(
     'call --input a FIFO',
-    ['call', '--code', ADDER, '--fn', 'validate_block', '--input', FIFO],
+    ['call', '--code', CODE, '--fn', 'validate_block', '--input', FIFO],
     /--input \S+fifo: not a regular file$/,
   ),
 ];
@@ -401,5 +404,20 @@ describe.runIf(HOST)('pvf contract: commands that run sealed workers', () => {
 describe.runIf(HOST && HAVE_FIXTURES)('pvf contract: the real PVF fixtures', () => {
   it.concurrent.each(FIXTURE_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     expectContract(await pvf(c.args), c);
+  });
+
+  it('a reader that stops early (| head) ends the output quietly, exit 0', async () => {
+    // Metadata_metadata is hundreds of KiB of hex: more than a pipe holds, so the write fails.
+    const child = spawn(
+      process.execPath,
+      [CLI, 'call', '--code', TEMPLATE, '--fn', 'Metadata_metadata', '--json'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(ExitCode.Ok);
   });
 });
