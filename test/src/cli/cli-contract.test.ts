@@ -2,19 +2,18 @@
 // and bad input: the exit code from src/cli/exit-codes.ts; with --json, exactly one JSON
 // document on stdout; an error is exactly one `pvf: …` line on stderr with nothing on stdout
 // (a stack only with --verbose). CI builds before testing; without a build this file skips.
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { AdderChain } from '../../../src/examples/adder-chain.js';
 import { FIXTURES_DIR, HAVE_FIXTURES, hex } from '../../support/fixtures.js';
 import { HEADER } from '../../support/wasm-bytes.js';
 import { blobPrefix, zeroBomb } from '../../support/zstd-frames.js';
+import { CLI_BUILT, ROOT, type Run, runPvf, scratchDir } from './run-pvf.js';
 
-const ROOT = join(import.meta.dirname, '../../..');
-const CLI = join(ROOT, 'dist/cli.js');
+const CLI = CLI_BUILT;
 const BUILT = existsSync(CLI);
 /** Commands that start sealed workers need Linux and the build's worker and example PVF. */
 const HOST =
@@ -28,35 +27,11 @@ if (!BUILT)
     `[pvf-runtime tests] ${CLI} is absent: run \`npm run build\` first; the CLI contract tests are skipped.`,
   );
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function pvf(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: ROOT, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const pvf = (args: readonly string[]): Promise<Run> => runPvf(CLI, args, 30_000);
 
 // ---- inputs --------------------------------------------------------------------------------
 
-const dir = mkdtempSync(join(tmpdir(), 'pvf-cli-contract-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string, bytes: Uint8Array | number[]) => {
-  const path = join(dir, name);
-  writeFileSync(path, bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
-  return path;
-};
+const { dir, file } = scratchDir('pvf-cli-contract-');
 const EMPTY = file('empty.wasm', []);
 const RANDOM = file('random.bin', [0x13, 0x37, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3]);
 const BOMB = file('bomb.wasm', new Uint8Array([...blobPrefix(7), ...zeroBomb(2 ** 30)]));

@@ -1,31 +1,17 @@
 // `pvf example adder` as a user runs it: a real process, its exit code and its report. The full
 // run needs the build's worker bundle and example PVFs (CI builds before testing); the usage
 // errors need nothing.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { exampleCodePath } from '../../../src/examples/code.js';
+import { CLI_SOURCE, ROOT, runPvf } from './run-pvf.js';
 
-const ROOT = join(import.meta.dirname, '../../..');
-const CLI = join(ROOT, 'src/cli/main.ts');
 const BUILT =
   existsSync(join(ROOT, 'dist/worker.js')) && existsSync(join(ROOT, exampleCodePath('adder')));
 
-function pvf(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', CLI, ...args],
-      { timeout: 120_000, cwd: ROOT },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const pvf = (...args: string[]) => runPvf(CLI_SOURCE, args, 120_000);
 
 describe('pvf example', () => {
   it('refuses a block count out of range and an unknown example', async () => {

@@ -1,43 +1,15 @@
 // `pvf inspect` as a user runs it: a real process, its exit code, stdout and stderr.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/cli/exit-codes.js';
 import { FIXTURES_DIR, HAVE_FIXTURES } from '../../support/fixtures.js';
 import { HEADER } from '../../support/wasm-bytes.js';
 import { blobPrefix, zeroBomb } from '../../support/zstd-frames.js';
+import { CLI_SOURCE, type Run, runPvf, scratchDir } from './run-pvf.js';
 
-const CLI = join(import.meta.dirname, '../../../src/cli/main.ts');
+const pvf = (...args: string[]): Promise<Run> => runPvf(CLI_SOURCE, args);
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function pvf(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', CLI, ...args],
-      { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'pvf-inspect-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string, bytes: Uint8Array | number[]) => {
-  const path = join(dir, name);
-  writeFileSync(path, bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
-  return path;
-};
+const { dir, file } = scratchDir('pvf-inspect-');
 
 /** A bad input gives exactly one line on stderr, no stack trace, and exit code 3. */
 function expectOneLineError(r: Run, pattern: RegExp) {
