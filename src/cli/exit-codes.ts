@@ -13,12 +13,12 @@ export const ExitCode = {
   Usage: 2,
   /**
    * The input could not be used: a missing, unreadable, empty or oversized file, malformed hex
-   * or blob, or code that fails preparation (`preparation-error`).
+   * or blob, or code that deterministically fails preparation (`preparation-error`).
    */
   BadInput: 3,
   /**
-   * No definite verdict: `possibly-invalid` (ambiguous worker death), `internal-error`, workers
-   * that could not start, or an unexpected error.
+   * No definite verdict: `possibly-invalid` (ambiguous worker death), `internal-error`, a
+   * non-deterministic `preparation-error`, workers that could not start, or an unexpected error.
    */
   Inconclusive: 4,
   /** The sandbox cannot seal workers here and the user did not opt out. */

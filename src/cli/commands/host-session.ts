@@ -77,7 +77,10 @@ export function exitFor(o: FailureOutcome): ExitCode {
     case 'invalid':
       return ExitCode.Invalid;
     case 'preparation-error':
-      return ExitCode.BadInput;
+      // A non-deterministic preparation error (timed out, job died, runtime construction) says
+      // nothing about the code: the reference turns it into Internal and abstains
+      // (`From<PrepareError> for ValidationError`, polkadot/node/core/pvf/src/error.rs).
+      return o.deterministic ? ExitCode.BadInput : ExitCode.Inconclusive;
     case 'possibly-invalid':
     case 'internal-error':
       return ExitCode.Inconclusive;
