@@ -11,31 +11,39 @@ const OUT_FD = 1;
 /** Reused for every small read; frames handed out from it are valid until `onFrame` returns. */
 const scratch = Buffer.allocUnsafe(256 * 1024);
 
+/** A read that took longer than this (wall ms) waited for the host: the worker was idle. */
+const WAITED_MS = 0.2;
+
 /**
  * Reads frames until the host closes the channel (EOF) and hands each to `onFrame`, one at a
  * time: the next read happens only after the previous frame's handler has settled, so a frame
- * may be a view into the reused read buffer.
+ * may be a view into the reused read buffer. `waited` says whether the worker sat idle in a
+ * read since the previous frame's handler returned (always true for the first frame).
  * @throws {ProtocolError} when the stream does not parse (the worker should then exit).
  */
-export async function readFrames(onFrame: (f: Frame) => void | Promise<void>): Promise<void> {
+export async function readFrames(
+  onFrame: (f: Frame, waited: boolean) => void | Promise<void>,
+): Promise<void> {
   const reader = new FrameReader();
   const ready: Frame[] = [];
   const collect = (f: Frame) => void ready.push(f);
+  let waited = true;
   for (;;) {
     for (let f = ready.shift(); f !== undefined; f = ready.shift()) {
-      const pending = onFrame(f);
+      const pending = onFrame(f, waited);
+      waited = false;
       if (pending !== undefined) await pending;
     }
+    const started = performance.now();
     const target = reader.pendingTarget();
-    if (target !== undefined) {
-      const n = readSync(IN_FD, target, 0, target.length, null);
-      if (n === 0) return;
-      reader.filled(n, collect);
-      continue;
-    }
-    const n = readSync(IN_FD, scratch, 0, scratch.length, null);
+    const n =
+      target !== undefined
+        ? readSync(IN_FD, target, 0, target.length, null)
+        : readSync(IN_FD, scratch, 0, scratch.length, null);
     if (n === 0) return;
-    reader.feed(scratch.subarray(0, n), collect);
+    if (performance.now() - started > WAITED_MS) waited = true;
+    if (target !== undefined) reader.filled(n, collect);
+    else reader.feed(scratch.subarray(0, n), collect);
   }
 }
 

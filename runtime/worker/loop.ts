@@ -17,8 +17,12 @@ export const WorkerExit = { Eof: 0, Protocol: 65, Version: 66 } as const;
 
 export async function runWorker(): Promise<never> {
   let jobs: Jobs | undefined;
+  // Process CPU time at the end of the previous job. A job that follows another without the
+  // worker waiting in between starts where that one ended, so each job costs one getrusage,
+  // not two (it takes 3–14 µs here, 7 % of a sealed worker's time per adder job).
+  let lastCpu: NodeJS.CpuUsage = process.cpuUsage();
   try {
-    await readFrames(async (f) => {
+    await readFrames(async (f, waited) => {
       const m = decodeHostMessage(f.tag, f.id, f.body);
       if (m.tag === 'hello') {
         if (jobs !== undefined) throw new ProtocolError('a second hello');
@@ -33,17 +37,18 @@ export async function runWorker(): Promise<never> {
             sandbox: sandboxView(),
           }),
         );
+        lastCpu = process.cpuUsage();
         return;
       }
       if (jobs === undefined) throw new ProtocolError('a request before hello');
-      const before = process.cpuUsage();
+      const before = waited ? process.cpuUsage() : lastCpu;
       const outcome = await serve(jobs, m);
-      const used = process.cpuUsage(before);
+      lastCpu = process.cpuUsage();
       writeFrame(
         encodeWorkerMessage({
           tag: 'result',
           id: m.id,
-          cpuMicros: used.user + used.system,
+          cpuMicros: lastCpu.user - before.user + (lastCpu.system - before.system),
           outcome,
         }),
       );

@@ -35,8 +35,9 @@ export interface HostOptions {
   /** Jobs waiting for a worker; one more is refused with `QueueFullError` (backpressure). */
   readonly maxQueued: number;
   /**
-   * Requests sent ahead to each worker, so it never idles waiting for the next job. Measured
-   * on the adder: 2 is enough to hide the round trip; more only delays priorities.
+   * Most requests in flight per worker, so it never idles waiting for the next job. A worker
+   * whose recent jobs are long holds two (the running one and the next); one with short jobs
+   * holds up to this many, about 1 ms of its work (the pool's `depthFor`).
    */
   readonly pipelineDepth: number;
   /** Compiled modules each worker keeps (LRU by code hash + executor params). */
@@ -75,7 +76,7 @@ export const DEFAULT_HOST_OPTIONS: HostOptions = Object.freeze({
   lenientPrepareTimeoutMs: 360_000,
   retryDelayMs: 3_000,
   maxQueued: 1024,
-  pipelineDepth: 2,
+  pipelineDepth: 8,
   moduleCacheEntries: 8,
   codeCacheEntries: 64,
   workerMemoryLimitBytes: 2 * 1024 ** 3,

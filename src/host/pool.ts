@@ -1,6 +1,6 @@
 // The pool of warm workers: keeps N of them alive (replacing the dead with bounded backoff),
-// hands queued jobs to the least-loaded one with up to `pipelineDepth` requests in flight per
-// worker, compiles code on a worker before its first run there (a separate step with the
+// hands queued jobs to the least-loaded one with a few requests in flight per worker (see
+// `depthFor`), compiles code on a worker before its first run there (a separate step with the
 // preparation timeout, as the reference separates preparation from execution), and runs the
 // periodic CPU-time / memory check. Every job handed in gets exactly one `done` call.
 import { performance } from 'node:perf_hooks';
@@ -45,6 +45,14 @@ export interface PoolJob {
   done(result: AttemptResult): void;
 }
 
+/**
+ * Work to keep queued in a worker beyond the running job, in ms of its recent job time: it
+ * covers the host's turnaround (wake-up, reply, refill: tens of µs idle, ms on a loaded
+ * machine), so a worker with short jobs never waits for the next one.
+ */
+const AHEAD_MS = 1;
+/** Requests a worker with long jobs holds: the running one and the next (no idle gap). */
+const LONG_JOB_DEPTH = 2;
 /** `JOB_TIMEOUT_OVERHEAD` (50 ms): how often running jobs are checked against their budgets. */
 const CHECK_INTERVAL_MS = 50;
 /** Respawn backoff: 100 ms doubling up to the reference's 3 s spawn retry delay. */
@@ -234,13 +242,26 @@ export class WorkerPool {
       let best: Slot | undefined;
       for (const s of this.slots) {
         const w = s.worker;
-        if (!s.ready || w === undefined || !w.alive || w.load >= this.opts.pipelineDepth) continue;
+        if (!s.ready || w === undefined || !w.alive || w.load >= this.depthFor(w)) continue;
         if (best === undefined || w.load < best.worker!.load) best = s;
       }
       if (best === undefined) return;
       const t = this.queue.next()!;
       this.dispatch(t, best);
     }
+  }
+
+  /**
+   * How many requests a worker may hold. With short jobs, enough for AHEAD_MS of work (one
+   * worker on a 15 µs PVF, our AssemblyScript adder: ~9,000 validations/s at depth 2, ~12,500
+   * at 8); with long ones two, so that a later dispute or approval waits behind one queued job
+   * at most.
+   */
+  private depthFor(w: WorkerProcess): number {
+    const max = this.opts.pipelineDepth;
+    const ms = w.recentStepMs;
+    if (ms === undefined) return Math.min(LONG_JOB_DEPTH, max);
+    return Math.min(max, Math.max(LONG_JOB_DEPTH, Math.ceil(AHEAD_MS / ms) + 1));
   }
 
   private dispatch(t: Tracked, slot: Slot): void {

@@ -76,6 +76,7 @@ export class WorkerProcess {
   private lastCpuMs: number | undefined;
   /** Frames written since the last flush are corked: one writev per tick, not one per job. */
   private corked = false;
+  private stepMs: number | undefined;
   private handshakeDone = false;
   private dead = false;
   private killReason: StepFailure | undefined;
@@ -127,6 +128,11 @@ export class WorkerProcess {
     child.on('close', (code, signal) => this.onGone(code, signal));
     if (child.pid === undefined) return;
     this.write({ tag: 'hello', id: 0, version: PROTOCOL_VERSION, cacheEntries: opts.cacheEntries });
+  }
+
+  /** Moving average of how long its answered steps ran (wall ms), undefined before the first. */
+  get recentStepMs(): number | undefined {
+    return this.stepMs;
   }
 
   /** Requests sent and not yet answered (the first one is running). */
@@ -265,6 +271,7 @@ export class WorkerProcess {
         // (polkadot/node/core/pvf/execute-worker/src/lib.rs, `handle_parent_process`).
         const cpuMs = m.cpuMicros / 1000;
         const wallMs = now - head.startedAt;
+        this.stepMs = this.stepMs === undefined ? wallMs : 0.8 * this.stepMs + 0.2 * wallMs;
         if (cpuMs >= head.step.timeoutMs) head.step.onFail({ kind: 'timeout', cpuMs, wallMs });
         else head.step.onReply(m.outcome, cpuMs, wallMs);
         return;
