@@ -7,7 +7,8 @@
 // overflow it at a few hundred levels). So this thread only starts one long-lived thread with
 // the guest stack (sized for the largest accepted `StackLogicalMax`) and runs the whole worker
 // loop there (worker-thread.ts, bundled beside this file): every job of every ABI runs on it,
-// at no cost per job. The loop thread
+// with no work per job (the GC cost measured for PVFs that need a new memory per call is in
+// native-stack.ts). The loop thread
 // - reads fd 0 and writes fd 1 itself (synchronous fs calls work from any thread);
 // - is sealed like this one: the launcher's seccomp filter and no-new-privs apply to every
 //   thread created after them (verifySealed checks each task), and Landlock lets it read its
