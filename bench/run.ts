@@ -6,12 +6,22 @@ import { blob } from './blob.js';
 import { determinism } from './determinism.js';
 import { engine } from './engine.js';
 import { examples } from './examples.js';
+import { guestStack } from './guest-stack.js';
 import { host } from './host.js';
 import { sandbox } from './sandbox.js';
 import { wasi } from './wasi.js';
 import type { Row, Section } from './section.js';
 
-const SECTIONS: readonly Section[] = [blob, engine, examples, determinism, sandbox, wasi, host];
+const SECTIONS: readonly Section[] = [
+  blob,
+  engine,
+  examples,
+  determinism,
+  guestStack,
+  sandbox,
+  wasi,
+  host,
+];
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
