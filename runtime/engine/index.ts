@@ -18,6 +18,8 @@ export type {
   LogRecord,
   MemoryShape,
   PreparedModule,
+  PrepareError,
   PrepareErrorReason,
   PrepareOutcome,
+  PrepareStage,
 } from './types.js';
