@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepare, validateBlock } from '../../../runtime/engine/index.js';
 import type { ValidationOutcome } from '../../../src/host/outcome.js';
+import { HostOptionError } from '../../../src/host/errors.js';
 import { ValidationHost } from '../../../src/host/validation-host.js';
 import {
   RECURSIVE_PVF_RESULT,
@@ -86,6 +87,14 @@ describe.runIf(linux)('deterministic stack limit through sealed workers', () => 
       });
     },
   );
+
+  it('refuses a StackLogicalMax outside the reference range, naming the option', async () => {
+    await expect(newHost(131073)).rejects.toThrow(
+      new HostOptionError(
+        "option 'executorParams': stackLogicalMax must be an integer in [1024, 131072], got 131073",
+      ),
+    );
+  });
 
   it('runs the loop on a second thread, and every thread is sealed (checked from /proc)', () => {
     const [pid] = hosts.get(65536)!.workerPids;
