@@ -10,7 +10,7 @@ import { parseModule } from '../runtime/wasm/sections.js';
 import { AdderChain } from '../src/examples/adder-chain.js';
 import type { Candidate } from '../src/examples/candidate.js';
 import { UndyingChain } from '../src/examples/undying-chain.js';
-import { exampleFromSource } from '../test/support/example-pvfs.js';
+import { exampleWasm } from './example-wasm.js';
 import { CUMULUS_RUNTIMES, fixture, HAVE_FIXTURES } from '../test/support/fixtures.js';
 import { percentiles, type Row, type Section } from './section.js';
 
@@ -109,7 +109,7 @@ export const determinism: Section = {
     const adderBlocks = Array.from({ length: 2000 }, () => adderChain.next());
     if (HAVE_FIXTURES)
       rows.push(executeRow('adder (reference blob)', fixture('pvf/adder.wasm'), adderBlocks));
-    rows.push(executeRow('adder (ours)', await exampleFromSource('adder'), adderBlocks));
+    rows.push(executeRow('adder (ours)', exampleWasm('adder'), adderBlocks));
     const undying = new UndyingChain({
       graveyardSize: 1024,
       work: { tombstones: 1024, iterations: 16 },
@@ -117,7 +117,7 @@ export const determinism: Section = {
     rows.push(
       executeRow(
         'undying 1024 × 16',
-        await exampleFromSource('undying'),
+        exampleWasm('undying'),
         Array.from({ length: 50 }, () => undying.next()),
       ),
     );

@@ -7,11 +7,11 @@ import type { Candidate } from '../src/examples/candidate.js';
 import { UndyingChain, type UndyingWork } from '../src/examples/undying-chain.js';
 import { prepare, validateBlock } from '../runtime/engine/index.js';
 import { fixture, HAVE_FIXTURES } from '../test/support/fixtures.js';
-import { exampleFromSource } from '../test/support/example-pvfs.js';
+import { exampleWasm } from './example-wasm.js';
 import { percentiles, type Row, type Section } from './section.js';
 
-const ADDER_BLOCKS = 2000;
-const UNDYING_BLOCKS = 50;
+const ADDER_BLOCKS = 1000;
+const UNDYING_BLOCKS = 20;
 const GRAVEYARD = 1024;
 const UNDYING_WORK: readonly UndyingWork[] = [
   { tombstones: 1024, iterations: 1 },
@@ -58,12 +58,10 @@ export const examples: Section = {
   async run() {
     const adderChain = new AdderChain();
     const adderBlocks = chain(() => adderChain.next(), ADDER_BLOCKS);
-    const rows = [
-      measure('adder (ours, AssemblyScript)', await exampleFromSource('adder'), adderBlocks),
-    ];
+    const rows = [measure('adder (ours, AssemblyScript)', exampleWasm('adder'), adderBlocks)];
     if (HAVE_FIXTURES)
       rows.push(measure('adder (reference blob, Rust)', fixture('pvf/adder.wasm'), adderBlocks));
-    const undying = await exampleFromSource('undying');
+    const undying = exampleWasm('undying');
     for (const work of UNDYING_WORK) {
       const c = new UndyingChain({ graveyardSize: GRAVEYARD, work });
       const label = `undying ${GRAVEYARD} graves, ${work.tombstones} × ${work.iterations}`;

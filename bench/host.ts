@@ -1,123 +1,119 @@
-// The validation host against the bare engine and the peer, side by side in one run:
-//   bare   — prepare once, then validateBlock in this process (no worker, no sandbox);
-//   host/1 — ValidationHost with 1 sealed worker; host/N — with the default worker count;
-//   peer   — @acala-network/chopsticks-executor (smoldot's executor compiled to wasm).
-// Throughput: `JOBS` validations with a window of jobs in flight; latency: p50/p99 of one job
-// at a time (submit → outcome), so queueing does not inflate it. Every outcome is checked.
-// The peer cannot run a bare PVF: its run_task always calls `Core_version` first (the adder
-// has none: "Function to start was not found"), and it compiles the code on every task; it is
-// compared on what it can run, a `Core_version` runtime call, against `host.call`.
+// The hot path side by side, in one run and one process tree, on the same inputs:
+//   bare    — the engine in this process: prepare once, then validateBlock (no worker, no
+//             sandbox, no protocol);
+//   host 1  — a ValidationHost with 1 sealed worker; host N — with the default worker count;
+//   peer    — @acala-network/chopsticks-executor (smoldot's executor compiled to wasm).
+// Workloads: Polkadot's adder (a few µs of guest code: the cost of the path itself), the undying
+// PVF at 1024 × 256 (ms of guest code per validation), and a Core_version call on a Cumulus
+// runtime. The peer cannot run a bare PVF: its run_task always calls `Core_version` first (the
+// adder and undying have none: "Function to start was not found") and it compiles the code on
+// every task, so it is compared on the Core_version call, which both can run.
+// Throughput: the median of interleaved rounds (bare, host 1, host N, bare, …), the hosts with
+// 16 jobs per worker in flight; latency: p50/p99 of one job at a time. Every outcome is checked.
+import { cpus, loadavg } from 'node:os';
+import { decompressCode } from '../runtime/blob/code-blob.js';
+import { callExport, prepare, validateBlock } from '../runtime/engine/index.js';
 import { AdderChain } from '../src/examples/adder-chain.js';
 import type { Candidate } from '../src/examples/candidate.js';
 import { UndyingChain } from '../src/examples/undying-chain.js';
 import { DEFAULT_HOST_OPTIONS } from '../src/host/options.js';
 import { ValidationHost } from '../src/host/validation-host.js';
-import { callExport, prepare, validateBlock } from '../runtime/engine/index.js';
-import { decompressCode } from '../runtime/blob/code-blob.js';
-import { exampleFromSource } from '../test/support/example-pvfs.js';
+import { exampleWasm } from './example-wasm.js';
 import { fixture, HAVE_FIXTURES } from '../test/support/fixtures.js';
 import { testBundles } from '../test/support/worker-bundle.js';
-import { percentiles, type Row, type Section } from './section.js';
+import { type Row, type Section } from './section.js';
+import { type Job, type Measured, Meter } from './side-by-side.js';
 
-const LATENCY_JOBS = 300;
-const WINDOW_PER_WORKER = 8;
+const ROUNDS = 3;
+const WINDOW_PER_WORKER = 16;
+const PEER_CALLS = 8;
 
 interface Workload {
   readonly label: string;
-  readonly code: Uint8Array;
-  readonly candidates: readonly Candidate[];
-  /** Throughput jobs (cycled over the candidates). */
-  readonly jobs: number;
+  /** What the peer column says when the peer cannot run this workload. */
+  readonly peerNote?: string;
+  /** Length of one throughput round, per executor. */
+  readonly roundMs: number;
+  /** Latency samples per round, per executor. */
+  readonly latencyJobs: number;
+  readonly bare: Job;
+  /** The same job through a host. */
+  hosted(host: ValidationHost): Job;
 }
 
-const round = (x: number) => Math.round(x * 100) / 100;
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
-function bare(w: Workload): { perSec: number; p50: number; p99: number } {
-  const p = prepare(w.code);
-  if (p.kind !== 'prepared') throw new Error(`${w.label}: ${p.message}`);
-  const run = (c: Candidate) => {
-    const out = validateBlock(p.prepared, c.params);
-    if (out.kind !== c.expected.kind)
-      throw new Error(`${w.label} ${c.label}: bare got ${out.kind}`);
-  };
-  for (let i = 0; i < Math.min(200, w.jobs); i++) run(w.candidates[i % w.candidates.length]!);
-  const t0 = performance.now();
-  for (let i = 0; i < w.jobs; i++) run(w.candidates[i % w.candidates.length]!);
-  const perSec = w.jobs / ((performance.now() - t0) / 1000);
-  const samples: number[] = [];
-  for (let i = 0; i < Math.min(LATENCY_JOBS, w.jobs); i++) {
-    const s = performance.now();
-    run(w.candidates[i % w.candidates.length]!);
-    samples.push(performance.now() - s);
-  }
-  return { perSec, ...percentiles(samples) };
+async function adderWorkload(): Promise<Workload> {
+  const code = fixture('pvf/adder.wasm');
+  const chain = new AdderChain();
+  const candidates = Array.from({ length: 2000 }, () => chain.next());
+  return validation('adder (Polkadot test-parachain blob)', code, candidates, 1000, 100);
 }
 
-async function hosted(
-  w: Workload,
-  workers: number,
-): Promise<{ perSec: number; p50: number; p99: number }> {
-  const b = await testBundles();
-  const host = await ValidationHost.create({
-    workers,
-    workerScript: b.worker,
-    sandbox: { launcher: b.launcher },
+async function undyingWorkload(): Promise<Workload> {
+  const chain = new UndyingChain({
+    graveyardSize: 1024,
+    work: { tombstones: 1024, iterations: 256 },
   });
-  try {
-    const one = async (c: Candidate) => {
-      const out = await host.validate({ code: w.code, params: c.params });
-      if (out.kind !== c.expected.kind)
-        throw new Error(`${w.label} ${c.label}: host got ${out.kind}`);
-    };
-    // Warm every worker (compile + V8 tier-up) before measuring.
-    await Promise.all(
-      Array.from({ length: Math.min(200, w.jobs) }, (_, i) =>
-        one(w.candidates[i % w.candidates.length]!),
-      ),
-    );
-    const t0 = performance.now();
-    const inFlight = new Set<Promise<void>>();
-    for (let i = 0; i < w.jobs; i++) {
-      const p: Promise<void> = one(w.candidates[i % w.candidates.length]!).then(
-        () => void inFlight.delete(p),
-      );
-      inFlight.add(p);
-      if (inFlight.size >= workers * WINDOW_PER_WORKER) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
-    const perSec = w.jobs / ((performance.now() - t0) / 1000);
-    const samples: number[] = [];
-    for (let i = 0; i < Math.min(LATENCY_JOBS, w.jobs); i++) {
-      const s = performance.now();
-      await one(w.candidates[i % w.candidates.length]!);
-      samples.push(performance.now() - s);
-    }
-    return { perSec, ...percentiles(samples) };
-  } finally {
-    await host.close();
-  }
+  const candidates = Array.from({ length: 12 }, () => chain.next());
+  return validation('undying 1024 × 256 (heavy)', exampleWasm('undying'), candidates, 1500, 12);
 }
 
-function row(
-  what: string,
-  how: string,
-  m: { perSec: number; p50: number; p99: number },
-  base: number,
-): Row {
+function validation(
+  label: string,
+  code: Uint8Array,
+  candidates: readonly Candidate[],
+  roundMs: number,
+  latencyJobs: number,
+): Workload {
+  const p = prepare(code);
+  if (p.kind !== 'prepared') throw new Error(`${label}: ${p.message}`);
+  const pick = (i: number) => candidates[i % candidates.length]!;
   return {
-    workload: what,
-    executor: how,
-    'validations/s': Math.round(m.perSec),
-    'p50 µs': round(m.p50 * 1000),
-    'p99 µs': round(m.p99 * 1000),
-    'vs bare': round(m.perSec / base),
+    label,
+    peerNote: 'cannot run it: its run_task calls Core_version first, which a PVF lacks',
+    roundMs,
+    latencyJobs,
+    bare: (i) => {
+      const c = pick(i);
+      const out = validateBlock(p.prepared, c.params);
+      if (out.kind !== c.expected.kind)
+        throw new Error(`${label} ${c.label}: bare got ${out.kind}`);
+    },
+    hosted: (host) => async (i) => {
+      const c = pick(i);
+      const out = await host.validate({ code, params: c.params });
+      if (out.kind !== c.expected.kind)
+        throw new Error(`${label} ${c.label}: host got ${out.kind}`);
+    },
   };
 }
 
-async function peerCoreVersion(
-  code: Uint8Array,
-  calls: number,
-): Promise<{ perSec: number; p50: number; p99: number }> {
+async function coreVersionWorkload(): Promise<Workload & { readonly blob: Uint8Array }> {
+  const blob = fixture('pvf/template-parachain.compact.compressed.wasm');
+  const wasm = await decompressCode(blob);
+  if (wasm.kind !== 'ok') throw new Error('template runtime did not decompress');
+  const p = prepare(wasm.bytes);
+  if (p.kind !== 'prepared') throw new Error(p.message);
+  const none = new Uint8Array();
+  return {
+    label: 'Core_version, template-parachain (2.8 MB wasm)',
+    blob,
+    roundMs: 800,
+    latencyJobs: 40,
+    bare: () => {
+      if (callExport(p.prepared, 'Core_version', none).kind !== 'returned')
+        throw new Error('bare Core_version');
+    },
+    hosted: (host) => async () => {
+      if ((await host.call({ code: blob, fn: 'Core_version' })).kind !== 'returned')
+        throw new Error('host Core_version');
+    },
+  };
+}
+
+/** The peer running `Core_version` on `blob`: a fresh compile and instance per task. */
+async function peer(blob: Uint8Array): Promise<Measured> {
   const ex = await import('@acala-network/chopsticks-executor');
   const js = {
     getStorage: async () => undefined,
@@ -127,9 +123,9 @@ async function peerCoreVersion(
     offchainRandomSeed: async () => '0x' as const,
     offchainSubmitTransaction: async () => false,
   };
-  const wasm = `0x${Buffer.from(code).toString('hex')}`;
+  const wasm = `0x${Buffer.from(blob).toString('hex')}`;
   let id = 0;
-  const once = async () => {
+  const job: Job = async () => {
     const r = await ex.run_task(
       {
         id: ++id,
@@ -144,101 +140,113 @@ async function peerCoreVersion(
     );
     if (!('Call' in r)) throw new Error(`peer: ${JSON.stringify(r).slice(0, 200)}`);
   };
-  await once();
-  const samples: number[] = [];
-  const t0 = performance.now();
-  for (let i = 0; i < calls; i++) {
-    const s = performance.now();
-    await once();
-    samples.push(performance.now() - s);
-  }
-  return { perSec: calls / ((performance.now() - t0) / 1000), ...percentiles(samples) };
+  await job(0);
+  const m = new Meter();
+  // One job at a time is all it does; its round is its latency run.
+  await m.latency(job, PEER_CALLS);
+  const lat = m.result();
+  return { ...lat, perSec: 1000 / lat.p50, rounds: 1 };
 }
 
-async function coreVersionRows(): Promise<Row[]> {
-  const blob = fixture('pvf/template-parachain.compact.compressed.wasm');
-  const wasm = await decompressCode(blob);
-  if (wasm.kind !== 'ok') throw new Error('template runtime did not decompress');
-  const p = prepare(wasm.bytes);
-  if (p.kind !== 'prepared') throw new Error(p.message);
-  const calls = 50;
-  const bareSamples: number[] = [];
-  callExport(p.prepared, 'Core_version', new Uint8Array());
-  const t0 = performance.now();
-  for (let i = 0; i < calls; i++) {
-    const s = performance.now();
-    if (callExport(p.prepared, 'Core_version', new Uint8Array()).kind !== 'returned')
-      throw new Error('bare Core_version');
-    bareSamples.push(performance.now() - s);
-  }
-  const bareM = { perSec: calls / ((performance.now() - t0) / 1000), ...percentiles(bareSamples) };
-  const b = await testBundles();
-  const host = await ValidationHost.create({
-    workers: 1,
-    workerScript: b.worker,
-    sandbox: { launcher: b.launcher },
-  });
-  let hostM;
-  try {
-    await host.call({ code: blob, fn: 'Core_version' });
-    const samples: number[] = [];
-    const t1 = performance.now();
-    for (let i = 0; i < calls; i++) {
-      const s = performance.now();
-      if ((await host.call({ code: blob, fn: 'Core_version' })).kind !== 'returned')
-        throw new Error('host Core_version');
-      samples.push(performance.now() - s);
+/** Bare, host 1 and host N over ROUNDS interleaved rounds; hosts already warm. */
+async function sideBySide(
+  w: Workload,
+  hosts: readonly {
+    readonly label: string;
+    readonly host: ValidationHost;
+    readonly workers: number;
+  }[],
+): Promise<{ label: string; m: Measured }[]> {
+  const bare = new Meter();
+  const meters = hosts.map(() => new Meter());
+  const jobs = hosts.map((h) => w.hosted(h.host));
+  // Warm-up: V8 tiers the module and the engine up; every worker compiles the code.
+  for (let i = 0; i < 20; i++) w.bare(i);
+  for (const [k, h] of hosts.entries())
+    await Promise.all(Array.from({ length: 4 * h.workers }, (_, i) => jobs[k]!(i)));
+  for (let r = 0; r < ROUNDS; r++) {
+    await bare.round(w.bare, w.roundMs, 1);
+    await bare.latency(w.bare, w.latencyJobs);
+    for (const [k, h] of hosts.entries()) {
+      await meters[k]!.round(jobs[k]!, w.roundMs, h.workers * WINDOW_PER_WORKER);
+      await meters[k]!.latency(jobs[k]!, w.latencyJobs);
     }
-    hostM = { perSec: calls / ((performance.now() - t1) / 1000), ...percentiles(samples) };
-  } finally {
-    await host.close();
   }
-  const peerM = await peerCoreVersion(blob, 10);
-  const what = 'Core_version, template-parachain';
   return [
-    row(what, 'bare engine', bareM, bareM.perSec),
-    row(what, 'host, 1 worker', hostM, bareM.perSec),
-    {
-      ...row(what, 'peer (chopsticks-executor)', peerM, bareM.perSec),
-      'host/peer': round(hostM.perSec / peerM.perSec),
-    },
+    { label: 'bare engine (in-process)', m: bare.result() },
+    ...hosts.map((h, k) => ({ label: h.label, m: meters[k]!.result() })),
   ];
+}
+
+function rows(
+  w: Workload,
+  measured: readonly { label: string; m: Measured }[],
+  peerM: Measured | undefined,
+): Row[] {
+  const bare = measured[0]!.m.perSec;
+  const out: Row[] = measured.map(({ label, m }, k) => ({
+    workload: w.label,
+    executor: label,
+    'validations/s': Math.round(m.perSec),
+    'p50 µs': round2(m.p50 * 1000),
+    'p99 µs': round2(m.p99 * 1000),
+    'host/bare': k === 0 ? '' : round2(m.perSec / bare),
+    'host/peer': k === 0 || peerM === undefined ? '' : round2(m.perSec / peerM.perSec),
+  }));
+  out.push({
+    workload: w.label,
+    executor: 'peer (chopsticks-executor)',
+    'validations/s': peerM === undefined ? (w.peerNote ?? 'n/a') : round2(peerM.perSec),
+    'p50 µs': peerM === undefined ? '' : round2(peerM.p50 * 1000),
+    'p99 µs': peerM === undefined ? '' : round2(peerM.p99 * 1000),
+    'host/bare': '',
+    'host/peer': '',
+  });
+  return out;
+}
+
+/** The machine the figures were made on: core count and load average before and after. */
+export function machineNote(before: number[]): string {
+  const f = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  return `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${f(before)} before, ${f(loadavg())} after`;
 }
 
 export const host: Section = {
   name: 'host',
   description:
-    'sealed validation host vs bare in-process engine vs chopsticks-executor; vs bare = throughput / bare throughput',
+    'the hot path side by side: bare in-process engine vs the sealed validation host (1 and N workers) vs chopsticks-executor. validations/s = median of 3 interleaved rounds (hosts: 16 jobs per worker in flight); p50/p99 = one job at a time, submit to outcome; host/bare and host/peer = throughput ratios. The peer can only be run on a runtime call (Core_version), so it is compared there.',
   async run() {
+    const load = loadavg();
     const workloads: Workload[] = [];
-    if (HAVE_FIXTURES) {
-      const chain = new AdderChain();
-      workloads.push({
-        label: 'adder (reference blob)',
-        code: fixture('pvf/adder.wasm'),
-        candidates: Array.from({ length: 2000 }, () => chain.next()),
-        jobs: 20_000,
-      });
-    }
-    const undying = new UndyingChain({
-      graveyardSize: 1024,
-      work: { tombstones: 1024, iterations: 256 },
-    });
-    workloads.push({
-      label: 'undying 1024 × 256 (heavy)',
-      code: await exampleFromSource('undying'),
-      candidates: Array.from({ length: 40 }, () => undying.next()),
-      jobs: 200,
-    });
+    let coreVersion: Awaited<ReturnType<typeof coreVersionWorkload>> | undefined;
+    if (HAVE_FIXTURES) workloads.push(await adderWorkload());
+    workloads.push(await undyingWorkload());
+    if (HAVE_FIXTURES) workloads.push((coreVersion = await coreVersionWorkload()));
+    const b = await testBundles();
     const n = DEFAULT_HOST_OPTIONS.workers;
-    const rows: Row[] = [];
-    for (const w of workloads) {
-      const b = bare(w);
-      rows.push(row(w.label, 'bare engine', b, b.perSec));
-      rows.push(row(w.label, 'host, 1 worker', await hosted(w, 1), b.perSec));
-      if (n > 1) rows.push(row(w.label, `host, ${n} workers`, await hosted(w, n), b.perSec));
+    const counts = n > 1 ? [1, n] : [1];
+    const hosts = [];
+    try {
+      for (const workers of counts)
+        hosts.push({
+          label: `host, ${workers} worker${workers > 1 ? 's' : ''}`,
+          workers,
+          host: await ValidationHost.create({
+            workers,
+            workerScript: b.worker,
+            sandbox: { launcher: b.launcher },
+          }),
+        });
+      const out: Row[] = [];
+      for (const w of workloads) {
+        const measured = await sideBySide(w, hosts);
+        const peerM = w === coreVersion ? await peer(coreVersion.blob) : undefined;
+        out.push(...rows(w, measured, peerM));
+      }
+      out.push({ workload: 'machine', executor: machineNote(load) });
+      return out;
+    } finally {
+      await Promise.all(hosts.map((h) => h.host.close()));
     }
-    if (HAVE_FIXTURES) rows.push(...(await coreVersionRows()));
-    return rows;
   },
 };

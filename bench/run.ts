@@ -2,6 +2,12 @@
 // printing one table each and, at the end, the summary: the hot path side by side (the host
 // section: bare engine, host with 1 and N workers, peer). With --json: one object of rows per
 // section, plus `summary` and the run's `seconds`.
+//
+// Each section runs in a process of its own (this script with `--section NAME`): what one
+// section leaves on the heap (compiled runtimes, workers' buffers, a compiler) would otherwise
+// make the next one's garbage collections dearer, and with them its figures.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { blob } from './blob.js';
 import { determinism } from './determinism.js';
 import { engine } from './engine.js';
@@ -24,6 +30,13 @@ const SECTIONS: readonly Section[] = [
 ];
 
 const args = process.argv.slice(2);
+const child = args.indexOf('--section');
+if (child >= 0) {
+  const section = SECTIONS.find((s) => s.name === args[child + 1])!;
+  process.stdout.write(JSON.stringify(await section.run()));
+  process.exit(0);
+}
+
 const json = args.includes('--json');
 const wanted = args.filter((a) => !a.startsWith('--'));
 const unknown = wanted.filter((w) => !SECTIONS.some((s) => s.name === w));
@@ -32,22 +45,31 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
+function runSection(s: Section): Row[] {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--section', s.name],
+    { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (r.status !== 0) throw new Error(`section ${s.name} failed (${r.status ?? r.signal})`);
+  return JSON.parse(r.stdout.toString('utf8')) as Row[];
+}
+
 const started = performance.now();
-const results: Record<string, unknown> = {};
-let summary: Row[] | undefined;
+const results: Record<string, Row[]> = {};
 for (const section of SECTIONS.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
-  const rows = await section.run();
-  if (section === host) summary = rows;
-  if (json) results[section.name] = rows;
-  else {
+  const rows = runSection(section);
+  results[section.name] = rows;
+  if (!json) {
     console.log(`\n${section.name}: ${section.description}`);
     console.table(rows);
   }
 }
 const seconds = Math.round((performance.now() - started) / 100) / 10;
+const summary = results[host.name];
 if (json) console.log(JSON.stringify({ ...results, summary, seconds }, null, 2));
 else {
-  if (summary !== undefined && wanted.length !== 1) {
+  if (summary !== undefined && Object.keys(results).length > 1) {
     console.log(`\nsummary (${host.name}): ${host.description}`);
     console.table(summary);
   }

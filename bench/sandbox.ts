@@ -13,9 +13,9 @@ import { sandboxBundle } from '../test/support/sandbox-bundle.js';
 import { percentiles, type Row, type Section } from './section.js';
 
 const SPAWN_RUNS = 15;
-const WORKLOAD_RUNS = 7;
-const WASM_ITERATIONS = 300_000_000;
-const FS_ITERATIONS = 50_000;
+const WORKLOAD_RUNS = 5;
+const WASM_ITERATIONS = 200_000_000;
+const FS_ITERATIONS = 20_000;
 
 type Launch = (args: string[]) => ChildProcess;
 

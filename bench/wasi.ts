@@ -15,15 +15,15 @@ import {
 import { prepareComponent, validateBlockComponent } from '../runtime/wasi/component/pvf.js';
 import { prepareWasiP1, validateBlockWasiP1 } from '../runtime/wasi/preview1/pvf.js';
 import { ValidationHost } from '../src/host/validation-host.js';
-import { exampleFromSource } from '../test/support/example-pvfs.js';
+import { exampleWasm } from './example-wasm.js';
 import { testBundles } from '../test/support/worker-bundle.js';
 import { wasiExample } from '../test/support/wasi-pvfs.js';
 import { percentiles, type Row, type Section } from './section.js';
 
-const BLOCKS = 2000;
+const BLOCKS = 1000;
 const WARM_UP = 200;
-const HOST_JOBS = 1000;
-const HOST_LATENCY_JOBS = 200;
+const HOST_JOBS = 500;
+const HOST_LATENCY_JOBS = 100;
 const WINDOW = 8;
 
 type Prepared = (code: Uint8Array) => (params: Uint8Array) => EngineOutcome;
@@ -117,7 +117,7 @@ export const wasi: Section = {
     const chain = new AdderChain();
     const blocks = Array.from({ length: BLOCKS }, () => chain.next());
     const abis = [
-      ['substrate (engine)', await exampleFromSource('adder'), substrate],
+      ['substrate (engine)', exampleWasm('adder'), substrate],
       ['wasi-p1 (preview1 host)', await wasiExample('wasi-p1-adder'), wasiP1],
       ['component (jco glue)', await wasiExample('component-adder'), component],
     ] as const;
