@@ -13,6 +13,7 @@ import {
 } from '../runtime/engine/index.js';
 import { blake2_256, keccak_256, twox } from '../runtime/host/hash-functions.js';
 import { CUMULUS_RUNTIMES, fixture, HAVE_FIXTURES, unhex } from '../test/support/fixtures.js';
+import { gcRows } from './engine-gc.js';
 import { percentiles, type Row, type Section } from './section.js';
 
 const ROUND_MS = 1500;
@@ -136,9 +137,9 @@ function hashRows(): Row[] {
 export const engine: Section = {
   name: 'engine',
   description:
-    'in-process engine, fresh instance per call; medians of interleaved samples: instantiate = new WebAssembly.Instance alone, call+checks = the rest (host allocator, input copy, call, result bounds and decoding); adder per second from a 1.5 s loop; hash functions behind the host functions vs @noble/hashes (alternative)',
+    'in-process engine, fresh instance per call; medians of interleaved samples: instantiate = new WebAssembly.Instance alone, call+checks = the rest (host allocator, input copy, call, result bounds and decoding); adder per second from a 1.5 s loop; GC rows: collections and main-thread GC pause per validation when memory is recycled vs when every call needs a new one (engine-gc.ts); hash functions behind the host functions vs @noble/hashes (alternative)',
   async run() {
     if (!HAVE_FIXTURES) return [{ case: 'skipped: fixtures absent' }];
-    return [...adderRows(), ...(await cumulusRows()), ...hashRows()];
+    return [...adderRows(), ...(await gcRows()), ...(await cumulusRows()), ...hashRows()];
   },
 };
