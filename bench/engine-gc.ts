@@ -4,7 +4,7 @@
 // be handed to the next instance: `memory.size` would differ). V8 counts each memory's bytes
 // as external memory and starts a full collection about every 64 MiB of them; the figures are
 // V8's own (perf_hooks 'gc' entries: main-thread pause per collection).
-import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { prepare, validateBlock } from '../runtime/engine/index.js';
 import { AdderChain } from '../src/examples/adder-chain.js';
 import { fixture, HAVE_FIXTURES } from '../test/support/fixtures.js';
