@@ -238,11 +238,12 @@ export class WorkerPool {
 
   /** Hands queued jobs to workers with free pipeline slots, least loaded first. */
   private pump(): void {
+    const now = performance.now();
     while (this.queue.size > 0) {
       let best: Slot | undefined;
       for (const s of this.slots) {
         const w = s.worker;
-        if (!s.ready || w === undefined || !w.alive || w.load >= this.depthFor(w)) continue;
+        if (!s.ready || w === undefined || !w.alive || w.load >= this.depthFor(w, now)) continue;
         if (best === undefined || w.load < best.worker!.load) best = s;
       }
       if (best === undefined) return;
@@ -254,12 +255,12 @@ export class WorkerPool {
   /**
    * How many requests a worker may hold. With short jobs, enough for AHEAD_MS of work (one
    * worker on a 15 µs PVF, our AssemblyScript adder: ~9,000 validations/s at depth 2, ~12,500
-   * at 8); with long ones two, so that a later dispute or approval waits behind one queued job
-   * at most.
+   * at 8); with long ones, or while the running one is taking long, two, so that a later
+   * dispute or approval waits behind one queued job at most.
    */
-  private depthFor(w: WorkerProcess): number {
+  private depthFor(w: WorkerProcess, now: number): number {
     const max = this.opts.pipelineDepth;
-    const ms = w.recentStepMs;
+    const ms = w.jobMs(now);
     if (ms === undefined) return Math.min(LONG_JOB_DEPTH, max);
     return Math.min(max, Math.max(LONG_JOB_DEPTH, Math.ceil(AHEAD_MS / ms) + 1));
   }
@@ -281,7 +282,8 @@ export class WorkerPool {
         timeoutMs: job.prepareTimeoutMs,
         onReply: (outcome, cpuMs, wallMs) => {
           metrics.prepareConcluded(wallMs / 1000);
-          if (outcome.kind === 'prepared') return;
+          // Its pipeline slot is free: fill it now rather than after the job behind it.
+          if (outcome.kind === 'prepared') return this.pump();
           slot.modules.delete(key);
           this.finish(t, { kind: 'reply', phase: 'prepare', outcome, cpuMs, wallMs });
         },

@@ -130,9 +130,14 @@ export class WorkerProcess {
     this.write({ tag: 'hello', id: 0, version: PROTOCOL_VERSION, cacheEntries: opts.cacheEntries });
   }
 
-  /** Moving average of how long its answered steps ran (wall ms), undefined before the first. */
-  get recentStepMs(): number | undefined {
-    return this.stepMs;
+  /**
+   * How long its jobs run, in wall ms: the moving average of its answered executions and calls,
+   * or the running step's time so far when that is longer; undefined before the first answer.
+   */
+  jobMs(now: number): number | undefined {
+    const head = this.inFlight[0];
+    const running = head === undefined ? 0 : now - head.startedAt;
+    return this.stepMs === undefined ? undefined : Math.max(this.stepMs, running);
   }
 
   /** Requests sent and not yet answered (the first one is running). */
@@ -271,7 +276,8 @@ export class WorkerProcess {
         // (polkadot/node/core/pvf/execute-worker/src/lib.rs, `handle_parent_process`).
         const cpuMs = m.cpuMicros / 1000;
         const wallMs = now - head.startedAt;
-        this.stepMs = this.stepMs === undefined ? wallMs : 0.8 * this.stepMs + 0.2 * wallMs;
+        if (head.step.message.tag !== 'prepare')
+          this.stepMs = this.stepMs === undefined ? wallMs : 0.8 * this.stepMs + 0.2 * wallMs;
         if (cpuMs >= head.step.timeoutMs) head.step.onFail({ kind: 'timeout', cpuMs, wallMs });
         else head.step.onReply(m.outcome, cpuMs, wallMs);
         return;
