@@ -71,7 +71,7 @@ function validation(
   const pick = (i: number) => candidates[i % candidates.length]!;
   return {
     label,
-    peerNote: 'cannot run it: its run_task calls Core_version first, which a PVF lacks',
+    peerNote: 'n/a: needs Core_version',
     roundMs,
     latencyJobs,
     bare: (i) => {
@@ -208,13 +208,13 @@ function rows(
 /** The machine the figures were made on: core count and load average before and after. */
 export function machineNote(before: number[]): string {
   const f = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
-  return `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${f(before)} before, ${f(loadavg())} after`;
+  return `${cpus().length} cores, load ${f(before)} → ${f(loadavg())}`;
 }
 
 export const host: Section = {
   name: 'host',
   description:
-    'the hot path side by side: bare in-process engine vs the sealed validation host (1 and N workers) vs chopsticks-executor. validations/s = median of 3 interleaved rounds (hosts: 16 jobs per worker in flight); p50/p99 = one job at a time, submit to outcome; host/bare and host/peer = throughput ratios. The peer can only be run on a runtime call (Core_version), so it is compared there.',
+    'the hot path side by side: bare in-process engine vs the sealed validation host (1 and N workers) vs chopsticks-executor. validations/s = median of 3 interleaved rounds (hosts: 16 jobs per worker in flight); p50/p99 = one job at a time, submit to outcome; host/bare and host/peer = throughput ratios. The peer cannot run validate_block (its run_task calls Core_version first, which a PVF lacks: n/a), so it is compared on a Core_version call; machine = cores and load average (1, 5, 15 min) before → after.',
   async run() {
     const load = loadavg();
     const workloads: Workload[] = [];
