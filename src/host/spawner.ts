@@ -32,6 +32,14 @@ export interface WorkerSpawner {
 }
 
 /**
+ * Node flags every worker starts with. `--single-threaded-gc`: a validation of a PVF that grows
+ * its memory (Polkadot's adder does on every call) is mostly V8 collecting the fresh
+ * `WebAssembly.Memory`; with GC helper threads, workers compete for cores they do not need.
+ * Measured with `npm run bench -- host` (see README, Performance). It cannot be set at run time.
+ */
+const WORKER_NODE_FLAGS = ['--single-threaded-gc'];
+
+/**
  * Workers sealed by the sandbox launcher with every layer the machine offers.
  * @throws {SandboxUnavailableError} at the first spawn if the seccomp filter is unavailable
  *   and `sandbox.insecureNoSandbox` is not set.
@@ -39,6 +47,7 @@ export interface WorkerSpawner {
 export function sealedSpawner(sandbox: Partial<SandboxOptions>): WorkerSpawner {
   const opts = (script: string): SealedSpawnOptions => ({
     script,
+    nodeFlags: WORKER_NODE_FLAGS,
     stdio: ['pipe', 'pipe', 'pipe'],
     sandbox,
   });

@@ -16,6 +16,10 @@ export interface SealedSpawnOptions {
    *  sandbox: the script's directory and the nearest package.json. */
   readonly script: string;
   readonly args?: readonly string[];
+  /** V8/Node flags placed before the script (`node <flags> <script> <args>`), each of the form
+   *  `--name` or `--name=value`. Fixed at exec: a flag like `--single-threaded-gc` cannot be
+   *  set at run time. */
+  readonly nodeFlags?: readonly string[];
   /** Slots 0, 1, 2 and the worker's extra channel fds (3, 4, ...), as for
    *  child_process.spawn. Every slot that is not 'ignore' stays open across the launcher's
    *  execve; all other fds are closed. Default: ['pipe', 'pipe', 'pipe']. */
@@ -75,11 +79,17 @@ export function planWorker(opts: SealedSpawnOptions): LaunchPlan {
   checkEnv(opts.env ?? {});
   if (!existsSync(opts.script))
     throw new SandboxOptionsError(`script ${opts.script} does not exist`);
+  const nodeFlags = opts.nodeFlags ?? [];
+  for (const f of nodeFlags)
+    if (!/^--[a-z0-9][a-z0-9-]*(=[\w.,-]+)?$/.test(f))
+      throw new SandboxOptionsError(
+        `node flag ${JSON.stringify(f)} is not of the form --name[=value]`,
+      );
   const script = realpathSync(opts.script);
   const pkg = nearestPackageJson(script);
   const target: SealedTarget = {
     path: process.execPath,
-    argv: [process.execPath, opts.script, ...(opts.args ?? [])],
+    argv: [process.execPath, ...nodeFlags, opts.script, ...(opts.args ?? [])],
     // libuv reads UV_USE_IO_URING once at startup; 0 also keeps SQPOLL rings off on Node 22.
     env: { ...opts.env, UV_USE_IO_URING: '0' },
     readPaths: [...nodeRuntimeFiles(), dirname(script), ...(pkg ? [pkg] : []), '/proc/self'],
@@ -107,5 +117,5 @@ export function spawnSealed(opts: SealedSpawnOptions): ChildProcess {
 
 /** What the worker spawned with `opts` must look like from outside (for verifySealed). */
 export function sealExpectations(opts: SealedSpawnOptions): SealExpectations {
-  return { ...planWorker(opts).expect, script: opts.script };
+  return { ...planWorker(opts).expect, script: opts.script, nodeFlags: opts.nodeFlags ?? [] };
 }

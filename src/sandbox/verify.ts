@@ -11,8 +11,11 @@ export interface SealExpectations {
   readonly gid?: number;
   /** The process must be in a network namespace other than this process's. */
   readonly newNetworkNamespace?: boolean;
-  /** argv[1] must be this path: proves the launcher already exec'd the worker. */
+  /** argv[1 + nodeFlags.length] must be this path: proves the launcher already exec'd the
+   *  worker. */
   readonly script?: string;
+  /** The node flags expected before the script (argv[1..]). */
+  readonly nodeFlags?: readonly string[];
 }
 
 export type SealReport =
@@ -40,8 +43,10 @@ export function verifySealed(pid: number, expect: SealExpectations): SealReport 
     tids = readdirSync(`${base}/task`);
     if (expect.script !== undefined) {
       const argv = readFileSync(`${base}/cmdline`, 'utf8').split('\0');
-      if (argv[1] !== expect.script)
-        problems.push(`argv[1] is ${JSON.stringify(argv[1])}, not the worker script`);
+      const flags = expect.nodeFlags ?? [];
+      const head = argv.slice(1, 2 + flags.length);
+      if (head.join('\0') !== [...flags, expect.script].join('\0'))
+        problems.push(`argv is ${JSON.stringify(head)}, not the worker's flags and script`);
     }
   } catch (err) {
     if (isGone(err)) return { kind: 'gone' };

@@ -22,6 +22,8 @@ export interface LaunchOptions {
   readonly sandbox?: Partial<SandboxOptions>;
   readonly mutate?: (config: LaunchConfig) => LaunchConfig;
   readonly stdio?: readonly SealedStdio[];
+  /** Node flags before the script (`node <flags> <script>`). */
+  readonly nodeFlags?: readonly string[];
   /** Runs while the process is alive, after its report line. */
   readonly whileAlive?: (pid: number, expect: SealExpectations) => unknown;
 }
@@ -34,14 +36,25 @@ export async function runSealed(
 ): Promise<BatteryRun> {
   const { launcher } = await sandboxBundle();
   const stdio = opts.stdio ?? ['pipe', 'pipe', 'pipe'];
-  const plan = planWorker({ script, args, stdio, sandbox: { launcher, ...opts.sandbox } });
+  const nodeFlags = opts.nodeFlags ?? [];
+  const plan = planWorker({
+    script,
+    args,
+    stdio,
+    nodeFlags,
+    sandbox: { launcher, ...opts.sandbox },
+  });
   const args2 = [...plan.args];
   if (opts.mutate) {
     const config = opts.mutate(decodeLaunchConfig(args2.at(-1)));
     args2[args2.length - 1] = encodeLaunchConfig(config);
   }
   const child = spawn(plan.command, args2, { stdio: [...stdio], env: { ...plan.env } });
-  return runBattery(child, (pid) => opts.whileAlive?.(pid, { ...plan.expect, script }), 30_000);
+  return runBattery(
+    child,
+    (pid) => opts.whileAlive?.(pid, { ...plan.expect, script, nodeFlags }),
+    30_000,
+  );
 }
 
 /** Config edits for negative controls. */

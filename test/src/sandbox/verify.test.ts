@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBattery } from '../../../src/sandbox/self-test/battery.js';
 import { startLab, type Lab } from '../../../src/sandbox/self-test/lab.js';
+import { SandboxOptionsError } from '../../../src/sandbox/options.js';
+import { planWorker } from '../../../src/sandbox/spawn.js';
 import { verifySealed } from '../../../src/sandbox/verify.js';
 import { sandboxBundle } from '../../support/sandbox-bundle.js';
 import { eventually, reportOf, runSealed, SCRIPTS, without } from '../../support/sealed.js';
@@ -29,6 +31,24 @@ describe.runIf(process.platform === 'linux')('verifySealed', () => {
     expect((run.inspected as { threads: number }).threads).toBeGreaterThan(4);
     const seen = reportOf<{ seccomp: string; noNewPrivs: string }>(run);
     expect(seen).toMatchObject({ seccomp: '2', noNewPrivs: '1' });
+  });
+
+  it('checks the exec line: node flags and script exactly as planned', async () => {
+    const flags = ['--single-threaded-gc'];
+    const run = await runSealed(`${SCRIPTS}/report.mjs`, ['{}'], {
+      nodeFlags: flags,
+      whileAlive: (pid, expect) => [
+        verifySealed(pid, expect),
+        // Negative control: the same process against expectations without the flag.
+        verifySealed(pid, { ...expect, nodeFlags: [] }),
+      ],
+    });
+    const [planned, other] = run.inspected as [{ kind: string }, { problems: string[] }];
+    expect(planned).toMatchObject({ kind: 'sealed' });
+    expect(other.problems).toEqual([expect.stringMatching(/not the worker's flags and script/)]);
+    expect(() =>
+      planWorker({ script: `${SCRIPTS}/report.mjs`, nodeFlags: ['--x; rm -rf /'] }),
+    ).toThrow(SandboxOptionsError);
   });
 
   it('catches a plain, unsealed process on every thread', async () => {
@@ -108,7 +128,7 @@ describe.runIf(process.platform === 'linux')('verifySealed', () => {
       verifySealed(pid, { allowedSocketFds: [0, 1, 2], script: '/elsewhere/worker.js' }),
     );
     expect((run.inspected as { problems: string[] }).problems[0]).toMatch(
-      /argv\[1\] is .*report\.mjs.*not the worker script/,
+      /argv is .*report\.mjs.*not the worker's flags and script/,
     );
     const child = plain(['-e', '0']);
     await new Promise((r) => child.on('close', r));
