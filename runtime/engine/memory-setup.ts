@@ -14,6 +14,7 @@
 // memory lets the engine recycle it between calls (see execute.ts), which V8 cannot do for a
 // memory it creates; the instance sees the same limits, size and contents either way.
 import { Reader } from '../wasm/reader.js';
+import { SECTION_ORDER } from '../wasm/sections.js';
 import { type ModuleLayout, SectionId, type SectionRange } from '../wasm/types.js';
 
 /** Where the rewritten module imports its memory from, and the memory's limits. */
@@ -47,23 +48,6 @@ export type MemorySetup =
 
 /** Import name used for a memory the module defined itself (no `env` function can clash). */
 const DEFINED_MEMORY_IMPORT = { module: 'pvf-runtime', name: 'memory' } as const;
-
-// Where a new section goes: before the first section that must follow it.
-const RANK: Record<number, number> = {
-  [SectionId.Type]: 1,
-  [SectionId.Import]: 2,
-  [SectionId.Function]: 3,
-  [SectionId.Table]: 4,
-  [SectionId.Memory]: 5,
-  [SectionId.Tag]: 6,
-  [SectionId.Global]: 7,
-  [SectionId.Export]: 8,
-  [SectionId.Start]: 9,
-  [SectionId.Element]: 10,
-  [SectionId.DataCount]: 11,
-  [SectionId.Code]: 12,
-  [SectionId.Data]: 13,
-};
 
 /** Rewrites `m` so its only memory is defined, capped at `maxPages` and exported. */
 export function setupMemory(m: ModuleLayout, maxPages: number): MemorySetup {
@@ -138,15 +122,17 @@ function rebuild(m: ModuleLayout, replace: Map<number, Uint8Array>): Uint8Array 
   const parts: Uint8Array[] = [m.bytes.subarray(0, 8)];
   const pending = new Map(replace);
   const flushBefore = (rank: number) => {
-    for (const [id, content] of [...pending].sort((a, b) => RANK[a[0]]! - RANK[b[0]]!)) {
-      if (RANK[id]! < rank) {
+    for (const [id, content] of [...pending].sort(
+      (a, b) => SECTION_ORDER[a[0]]! - SECTION_ORDER[b[0]]!,
+    )) {
+      if (SECTION_ORDER[id]! < rank) {
         parts.push(section(id, content));
         pending.delete(id);
       }
     }
   };
   for (const s of m.sections) {
-    if (s.id !== SectionId.Custom) flushBefore(RANK[s.id]!);
+    if (s.id !== SectionId.Custom) flushBefore(SECTION_ORDER[s.id]!);
     const content = pending.get(s.id);
     if (s.id !== SectionId.Custom && content !== undefined) {
       if (content.length > 0) parts.push(section(s.id, content));

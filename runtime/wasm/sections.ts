@@ -30,7 +30,7 @@ export const WASM_VERSION = 1;
 
 // The order non-custom sections must appear in (the tag section sits between memory and
 // global; data count between element and code).
-const ORDER: Record<number, number> = {
+export const SECTION_ORDER: Readonly<Record<number, number>> = {
   [SectionId.Type]: 1,
   [SectionId.Import]: 2,
   [SectionId.Function]: 3,
@@ -97,7 +97,7 @@ export function parseModule(bytes: Uint8Array): WasmModule {
     m.sections.push(range);
     const s = new Reader(bytes, contentStart, end);
     if (id !== SectionId.Custom) {
-      const rank = ORDER[id];
+      const rank = SECTION_ORDER[id];
       if (rank === undefined) throw new WasmParseError(`unknown section id ${id}`, start);
       if (rank <= last) r.fail(`section ${id} out of order or repeated`, start);
       last = rank;
