@@ -12,6 +12,9 @@
 // Any frame that does not decode exactly (unknown tag, short or trailing bytes, oversized)
 // throws ProtocolError; the host then kills the worker, since a compromised worker must not be
 // able to confuse it.
+//
+// Longer than most files on purpose: the message unions, their encoders and their decoders
+// stay side by side so that a field added to one direction cannot drift from its codec.
 
 /** Bumped on every incompatible change of a message below. */
 export const PROTOCOL_VERSION = 2;
