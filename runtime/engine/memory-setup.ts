@@ -15,6 +15,7 @@
 // memory it creates; the instance sees the same limits, size and contents either way.
 import { Reader } from '../wasm/reader.js';
 import { SECTION_ORDER } from '../wasm/sections.js';
+import { u32Bytes } from '../wasm/writer.js';
 import { type ModuleLayout, SectionId, type SectionRange } from '../wasm/types.js';
 
 /** Where the rewritten module imports its memory from, and the memory's limits. */
@@ -91,7 +92,7 @@ export function setupMemory(m: ModuleLayout, maxPages: number): MemorySetup {
     };
 
   const initial = Math.min(first.min, maxPages);
-  const limits2 = concat([1], uleb(initial), uleb(maxPages));
+  const limits2 = concat([1], u32Bytes(initial), u32Bytes(maxPages));
   const replace = new Map<number, Uint8Array>(); // section id → new content (empty = drop)
   const importSection = m.sections.find((s) => s.id === SectionId.Import);
   let where: { module: string; name: string };
@@ -104,7 +105,9 @@ export function setupMemory(m: ModuleLayout, maxPages: number): MemorySetup {
     const entry = concat(name(where.module), name(where.name), [2], limits2);
     replace.set(
       SectionId.Import,
-      importSection ? rewriteImports(m.bytes, importSection, -1, entry) : concat(uleb(1), entry),
+      importSection
+        ? rewriteImports(m.bytes, importSection, -1, entry)
+        : concat(u32Bytes(1), entry),
     );
     replace.set(SectionId.Memory, new Uint8Array(0));
   }
@@ -157,7 +160,7 @@ function rewriteImports(
 ): Uint8Array {
   const r = new Reader(bytes, s.contentStart, s.end);
   const count = r.u32();
-  const out: Uint8Array[] = [uleb(index < 0 ? count + 1 : count)];
+  const out: Uint8Array[] = [u32Bytes(index < 0 ? count + 1 : count)];
   for (let k = 0; k < count; k++) {
     const start = r.pos;
     skipImport(r);
@@ -200,23 +203,12 @@ function skipLimits(r: Reader): void {
 }
 
 function section(id: number, content: Uint8Array): Uint8Array {
-  return concat([id], uleb(content.length), content);
+  return concat([id], u32Bytes(content.length), content);
 }
 
 function name(text: string): Uint8Array {
   const b = new TextEncoder().encode(text);
-  return concat(uleb(b.length), b);
-}
-
-function uleb(n: number): Uint8Array {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return new Uint8Array(out);
+  return concat(u32Bytes(b.length), b);
 }
 
 function concat(...parts: ArrayLike<number>[]): Uint8Array {

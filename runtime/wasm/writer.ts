@@ -15,6 +15,13 @@ export function u32Size(value: number): number {
   return n;
 }
 
+/** The unsigned LEB128 encoding of `value` (< 2^32) on its own, for small splices. */
+export function u32Bytes(value: number): Uint8Array {
+  const w = new Writer(5);
+  w.u32(value);
+  return w.finish();
+}
+
 export class Writer {
   private buf: Uint8Array;
   pos = 0;

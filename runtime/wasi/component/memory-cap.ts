@@ -6,17 +6,7 @@
 // the core modules itself, so here the defined memory keeps its place and only its limits
 // change.
 import { SectionId, type WasmModule } from '../../wasm/types.js';
-
-const uleb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-};
+import { u32Bytes } from '../../wasm/writer.js';
 
 /**
  * The module with its one defined memory's limits set to (min(initial, maxPages), maxPages);
@@ -29,8 +19,8 @@ export function capDefinedMemory(m: WasmModule, maxPages: number): Uint8Array | 
   if (!memory || more.length > 0) throw new Error('a core module defines several memories');
   if (memory.shared || memory.index64)
     throw new Error('a core module defines a shared or 64-bit memory');
-  const content = [1, 0x01, ...uleb(Math.min(memory.min, maxPages)), ...uleb(maxPages)];
-  const rebuilt = [SectionId.Memory, ...uleb(content.length), ...content];
+  const content = [1, 0x01, ...u32Bytes(Math.min(memory.min, maxPages)), ...u32Bytes(maxPages)];
+  const rebuilt = [SectionId.Memory, ...u32Bytes(content.length), ...content];
   const out = new Uint8Array(m.bytes.length - (section.end - section.start) + rebuilt.length);
   out.set(m.bytes.subarray(0, section.start), 0);
   out.set(rebuilt, section.start);
