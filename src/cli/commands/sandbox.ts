@@ -14,7 +14,7 @@ import {
 } from '../../sandbox/options.js';
 import { ProgramFilesError } from '../../sandbox/program-files.js';
 import { probeSandbox } from '../../sandbox/probe.js';
-import { planCommand } from '../../sandbox/run-command.js';
+import { CommandNotRunnableError, planCommand } from '../../sandbox/run-command.js';
 import { runSelfTest } from '../../sandbox/self-test/run.js';
 import { startPlan } from '../../sandbox/spawn.js';
 
@@ -153,7 +153,12 @@ export function registerSandboxCommand(program: Command): void {
         try {
           plan = planCommand(command, args, options);
         } catch (e) {
-          // The command or an --allow-read path cannot be used as given.
+          // A command that cannot run exits as a shell would (127 not found, 126 not executable).
+          if (e instanceof CommandNotRunnableError) {
+            process.stderr.write(`pvf: ${e.message}\n`);
+            return e.status;
+          }
+          // An --allow-read path cannot be used as given.
           if (e instanceof SandboxOptionsError || e instanceof ProgramFilesError)
             throw new CliError(e.message, ExitCode.BadInput);
           throw e;
