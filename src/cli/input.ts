@@ -67,31 +67,33 @@ export function readInputFile(
 
 /**
  * Bytes given as `0x…` hex (possibly `0x` for none), as a file path (read with
- * {@link readInputFile}), or as `-` for standard input. A file or stdin holding `0x…` hex text
+ * {@link readInputFile}), or as `-` for standard input; `flag` names the argument in messages
+ * (positional arguments pass none). A file or stdin holding `0x…` hex text
  * (as block explorers and chain tools write it; surrounding white space allowed) is decoded:
  * no PVF, PoV or SCALE params file starts with the bytes `0x` followed by nothing but hex
  * digits, so the two readings cannot be confused. A value of bare hex digits that is not a file
  * gets a hint.
  */
-export function bytesArg(value: string, flag: string, limit: number): Uint8Array {
-  if (/^0x/i.test(value)) return hexArg(value, flag, limit);
+export function bytesArg(value: string, flag: string | undefined, limit: number): Uint8Array {
+  if (/^0x/i.test(value)) return hexArg(value, flag ?? 'argument', limit);
   // Read up to the size the same bytes take as hex text; binary is held to `limit` below.
   const textLimit = 2 * limit + 4;
   let bytes: Uint8Array;
   try {
     bytes =
       value === '-'
-        ? readStdin(flag, textLimit, limit)
+        ? readStdin(flag ?? 'argument', textLimit, limit)
         : readInputFile(value, flag, textLimit, limit);
   } catch (e) {
     if (e instanceof CliError && /^[0-9a-fA-F]+$/.test(value) && /: cannot read: /.test(e.message))
       throw new CliError(`${e.message}; hex must start with 0x`, e.exitCode);
     throw e;
   }
-  if (isHexText(bytes)) return hexArg(Buffer.from(bytes).toString('latin1').trim(), flag, limit);
+  if (isHexText(bytes))
+    return hexArg(Buffer.from(bytes).toString('latin1').trim(), flag ?? value, limit);
   if (bytes.length > limit)
     throw new CliError(
-      `${flag} ${value}: ${bytes.length} bytes, over the ${limit}-byte limit`,
+      `${flag ? `${flag} ` : ''}${value}: ${bytes.length} bytes, over the ${limit}-byte limit`,
       ExitCode.BadInput,
     );
   return bytes;
