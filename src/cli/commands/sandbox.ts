@@ -6,6 +6,7 @@ import { CliError, ExitCode } from '../exit-codes.js';
 import { integerArg } from '../input.js';
 import { insecureNoSandboxOption, jsonOption, requireAllLayersOption } from '../options.js';
 import { printJson } from '../output.js';
+import { table, tableWidth } from '../table.js';
 import {
   DEFAULT_SANDBOX_OPTIONS,
   resolveSandboxOptions,
@@ -74,19 +75,6 @@ function toOptions(f: SandboxFlags): SandboxOptions {
   }
 }
 
-/** Plain-text table with a header row. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return (
-    [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
-  );
-}
-
 const yes = (b: boolean) => (b ? 'yes' : 'no');
 
 export function registerSandboxCommand(program: Command): void {
@@ -110,6 +98,7 @@ export function registerSandboxCommand(program: Command): void {
             table(
               ['layer', 'available', 'workers get it', 'detail'],
               status.layers.map((l) => [l.layer, yes(l.available), yes(l.applied), l.detail]),
+              tableWidth(),
             ),
           );
           const v = status.verdict;
@@ -204,6 +193,7 @@ export function registerSandboxCommand(program: Command): void {
                 r.evidence,
                 r.blocked ? 'blocked' : 'BYPASS',
               ]),
+              tableWidth(),
             ),
           );
           const bypasses = report.rows.filter((r) => !r.blocked).length;
