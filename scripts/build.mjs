@@ -15,6 +15,8 @@ import { dirname, join } from 'node:path';
 
 const entries = [
   { in: 'src/index.ts', out: 'index', bundleDeps: false },
+  // `pvf-runtime/examples`: example PVFs and block producers, apart from the validator's API.
+  { in: 'src/examples/index.ts', out: 'examples-api', bundleDeps: false },
   { in: 'src/cli/main.ts', out: 'cli', bundleDeps: false, shebang: true },
   { in: 'runtime/worker.ts', out: 'worker', bundleDeps: true },
   // The worker's loop, started by worker.js on a thread with the guest stack.
