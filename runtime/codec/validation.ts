@@ -44,6 +44,11 @@ export const decodeValidationParams = (input: Uint8Array): ValidationParams =>
 export const decodeValidationResultPrefix = (input: Uint8Array) =>
   decodePrefix(validationResult, input);
 
-/** {@link decodeValidationResultPrefix}'s value: trailing bytes ignored; throws `CodecError`. */
+/**
+ * Decodes exactly one SCALE `ValidationResult`, refusing trailing bytes; throws `CodecError`.
+ * For bytes that are already one value (the engine's trimmed `result`) and for the WASI ABIs,
+ * which are this project's own; a Substrate PVF's output goes through
+ * {@link decodeValidationResultPrefix}.
+ */
 export const decodeValidationResult = (input: Uint8Array): ValidationResult =>
-  decodeValidationResultPrefix(input).value;
+  decodeAll(validationResult, input);

@@ -42,14 +42,15 @@ describe('ValidationResult codec', () => {
     expect(decodeValidationResult(enc)).toEqual(sample);
   });
 
-  it("ignores trailing bytes as the execute worker's `ValidationResult::decode` does", () => {
+  it('the prefix decoder ignores trailing bytes as `ValidationResult::decode` does', () => {
     const enc = validationResult.enc(sample);
     const padded = Uint8Array.from([...enc, 0xff, 0x00]);
-    expect(decodeValidationResult(padded)).toEqual(sample);
-    expect(decodeValidationResultPrefix(padded).length).toBe(enc.length);
+    expect(decodeValidationResultPrefix(padded)).toEqual({ value: sample, length: enc.length });
+    expect(() => decodeValidationResult(padded)).toThrow(/trailing/);
   });
 
   it.each([
+    ['trailing bytes', (e: Uint8Array) => Uint8Array.from([...e, 0])],
     ['a truncated input', (e: Uint8Array) => e.subarray(0, e.length - 1)],
     ['an Option tag of 2', (e: Uint8Array) => Uint8Array.from(e, (b, i) => (i === 3 ? 2 : b))],
     [
