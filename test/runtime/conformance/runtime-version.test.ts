@@ -11,6 +11,7 @@ import {
 import { readRuntimeVersion } from '../../../runtime/engine/runtime-version.js';
 import { name, section } from '../../support/wasm-bytes.js';
 import { wat } from '../../support/wat.js';
+import { blobPrefix, frameHeader, rawBlock } from '../../support/zstd-frames.js';
 
 const version: RuntimeVersion = {
   specName: 'probe',
@@ -39,5 +40,17 @@ describe('ext_misc_runtime_version refuses what RuntimeBlob::new refuses', () =>
     expect(readRuntimeVersion(await withVersion('(i32.const 1)'))).toEqual(
       encodeRuntimeVersion(version),
     );
+  });
+
+  // `uncompress_if_needed`: `blob_type(blob)` must be code; a PoV prefix is `InvalidModule`.
+  const compressed = async (version: number) => {
+    const wasm = [...(await withVersion('(i32.const 1)'))];
+    return Uint8Array.from([...blobPrefix(version), ...frameHeader(), ...rawBlock(wasm)]);
+  };
+  it('a PoV-prefixed blob is not code: None', async () => {
+    expect(readRuntimeVersion(await compressed(6))).toBeUndefined();
+  });
+  it('control: the same stream with the wasm-code prefix: Some(version)', async () => {
+    expect(readRuntimeVersion(await compressed(7))).toEqual(encodeRuntimeVersion(version));
   });
 });
