@@ -4,8 +4,9 @@
 // the same transcript bytes, or a trap in both. Known intended differences, not compared:
 // error message texts; the unordered `*_root` functions (the peer's trie-root code panics —
 // smoldot calculate_root.rs:181 `unreachable` — on inputs as plain as keys 0x01 and 0x03, and
-// returns other roots for keys 0x01 and 0x0301; ours follow sp-trie's codec vectors, see
-// test/runtime/host/trie.test.ts), so only the ordered roots are compared; and where memory runs out (the peer sizes memory from `:heappages`,
+// returns other roots for keys 0x01 and 0x0301, where the peer's own state-root calculator
+// agrees with ours), so those are compared against `calculate_state_root` instead
+// (`compareStateRoots`); and where memory runs out (the peer sizes memory from `:heappages`,
 // this engine from `maxMemoryPages`); programs stay far below both limits.
 import { callExport, prepare, type PreparedModule } from '../../runtime/engine/index.js';
 import { encodeCompactU32 } from '../../runtime/codec/strict.js';
@@ -182,4 +183,48 @@ export async function compare(
     else traps++;
   }
   return { seeds, ok, traps, first };
+}
+
+/**
+ * Unordered trie roots against the peer's own state-root calculator (`calculate_state_root`,
+ * which chopsticks uses for real chains' storage; its `ext_trie_*_root` host-function path is
+ * the one that panics, see the header): `count` generated key/value sets, V0 and V1, with
+ * shared prefixes, keys that prefix others, empty values and values around the 33-byte
+ * threshold. Returns the disagreeing seeds.
+ */
+export async function compareStateRoots(
+  from: number,
+  count: number,
+  ours: (pairs: [Uint8Array, Uint8Array][], version: 0 | 1) => Uint8Array,
+): Promise<{ seeds: number[]; first?: string }> {
+  const ex = await import('@acala-network/chopsticks-executor');
+  const seeds: number[] = [];
+  let first: string | undefined;
+  for (let seed = from; seed < from + count; seed++) {
+    const r = rng(seed);
+    const int = (n: number) => Math.floor(r() * n);
+    const pairs = new Map<string, [Uint8Array, Uint8Array]>();
+    for (let k = 1 + int(30); k > 0; k--) {
+      const key = Uint8Array.from({ length: int(5) }, () => int(r() < 0.7 ? 3 : 256));
+      const roll = r();
+      const len = roll < 0.2 ? 0 : roll < 0.5 ? 31 + int(4) : int(100);
+      pairs.set(hex(key), [key, Uint8Array.from({ length: len }, () => int(256))]);
+    }
+    const list = [...pairs.values()];
+    for (const version of [0, 1] as const) {
+      const a = hex(ours(list, version));
+      const b = String(
+        await ex.calculate_state_root(
+          list.map(([k, v]) => [hex(k), hex(v)]),
+          version,
+        ),
+      );
+      if (a !== b) {
+        seeds.push(seed);
+        first ??= `seed ${seed} V${version}: ours ${a} peer ${b}`;
+        break;
+      }
+    }
+  }
+  return { seeds, first };
 }

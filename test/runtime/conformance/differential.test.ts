@@ -5,7 +5,9 @@
 // same transcript, or trap in both. CI runs a bounded count; `npx tsx
 // scripts/differential.ts [count]` runs the full one.
 import { describe, expect, it } from 'vitest';
-import { compare, differential, program } from '../../support/differential.js';
+import { trieRoot } from '../../../runtime/host/trie-root.js';
+import { blake2_256 } from '../../../runtime/host/hash-functions.js';
+import { compare, compareStateRoots, differential, program } from '../../support/differential.js';
 
 const COUNT = Number(process.env.PVF_DIFFERENTIAL_COUNT ?? 400);
 
@@ -28,5 +30,15 @@ describe('allocator and host functions agree with smoldot (chopsticks-executor)'
     expect(ours).toEqual(peer);
     const tampered = { ...d, ours: () => ({ kind: 'ok' as const, output: '0x00' }) };
     expect((await compare(tampered, 7, 1)).seeds).toEqual([7]);
+  });
+
+  it(`unordered trie roots (V0 and V1) agree with the peer's state-root calculator on ${COUNT} sets`, async () => {
+    const r = await compareStateRoots(1, COUNT, (pairs, v) => trieRoot(pairs, v, blake2_256));
+    expect(r.first).toBeUndefined();
+    // control: a root computed with the wrong state version is seen
+    const wrong = await compareStateRoots(1, 5, (pairs, v) =>
+      trieRoot(pairs, v === 0 ? 1 : 0, blake2_256),
+    );
+    expect(wrong.seeds.length).toBeGreaterThan(0);
   });
 });
