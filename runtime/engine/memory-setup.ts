@@ -77,6 +77,19 @@ export function setupMemory(m: ModuleLayout, maxPages: number): MemorySetup {
       stage: 'preparation',
       message: 'no memory section found',
     };
+  // `convert_memory_import_into_export` pushes `ExportEntry::new(<import field>, Memory(0))`
+  // without looking for an existing export of that name (runtime_blob.rs @0646724e), so a
+  // module that imports its memory as `memory` and already exports something named `memory`
+  // leaves preparation with two exports of one name, which wasmtime's validator refuses
+  // ("duplicate export name"): a deterministic preparation error there, before any
+  // runtime-construction check.
+  if (imported && m.exports.some((e) => e.name === imported.name))
+    return {
+      kind: 'error',
+      reason: 'invalid-wasm',
+      stage: 'preparation',
+      message: `duplicate export name \`${imported.name}\`: the converted memory import clashes with an export`,
+    };
   // After the conversion the exports are the original ones plus the converted import.
   const memoryExport =
     imported?.name === 'memory' ? 'memory' : m.exports.find((e) => e.name === 'memory')?.kind;
