@@ -40,7 +40,15 @@ export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}):
   // (sc-executor-wasmtime `InstanceWrapper::new`), an invalid candidate there and here.
   const compiled = compile(memory.bytes);
   if (compiled instanceof Error)
-    return refused('preparation', 'invalid-wasm', `cannot create module: ${compiled.message}`);
+    // Past a limit only V8 has (runtime/determinism/impl-limits.ts), the reference compiles
+    // what V8 refused: not the code's fault, so the non-deterministic stage.
+    return det.v8Excess === undefined
+      ? refused('preparation', 'invalid-wasm', `cannot create module: ${compiled.message}`)
+      : refused(
+          'runtime-construction',
+          'invalid-wasm',
+          `beyond this executor's limits, which the reference does not have: ${det.v8Excess} (${compiled.message})`,
+        );
   const slot: HostSlot = { ctx: undefined };
   const linked = link(m, slot);
   if (linked.kind === 'error')

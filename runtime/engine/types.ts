@@ -200,6 +200,8 @@ export type PrepareErrorReason =
  *   (`runtime_construction_check`) or executing (`ExecuteError::RuntimeConstruction`).
  *   Instantiation itself (start function, data segments, the `memory` export) is never a
  *   preparation error: the reference meets it only when executing, as an invalid candidate.
+ *   Also used when V8 refuses code past a limit only V8 has (runtime/determinism/
+ *   impl-limits.ts): the reference would compile it, so the refusal must not be a vote.
  */
 export type PrepareStage = 'prevalidation' | 'preparation' | 'runtime-construction';
 
