@@ -21,8 +21,10 @@ import {
   localsGate,
   Refused,
 } from './features.js';
-import { BIG_BR_TABLE } from './br-table.js';
+import { BIG_BR_TABLE, bigBrTableWithValue, labelValueType } from './br-table.js';
 import { V8_MAX_BR_TABLE, WASMPARSER_MAX_BR_TABLE } from './impl-limits.js';
+
+const VALTYPE: Partial<Record<string, number>> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
 import { NAN_RESULT } from './nan.js';
 import { functionTypeIndices, StackCost } from './stack-cost.js';
 
@@ -51,8 +53,6 @@ export interface Analysis {
   readonly costs: Uint32Array;
   /** The stack limiter's error for the first function whose cost it cannot compute. */
   readonly costError: { readonly message: string; readonly funcIndex: number } | undefined;
-  /** A construct only V8 refuses (impl-limits.ts), left as it is. */
-  readonly v8Excess: string | undefined;
   /** The first br_table wasmparser refuses (a preparation error after any cost error). */
   readonly brTableRefusal: string | undefined;
   readonly plan: RewritePlan;
@@ -77,7 +77,6 @@ export function analyzeModule(m: WasmModule): Analysis | FeatureRefusal {
   const cursor = new InstructionCursor(m.bytes);
   const cost = new StackCost(m, typeOf);
   let costError: Analysis['costError'];
-  let v8Excess: string | undefined;
   let tooBig: string | undefined;
   try {
     for (const s of m.sections) {
@@ -103,12 +102,26 @@ export function analyzeModule(m: WasmModule): Analysis | FeatureRefusal {
           if (op === 0x0e && cursor.a > V8_MAX_BR_TABLE) {
             if (cursor.a > WASMPARSER_MAX_BR_TABLE)
               tooBig ??= `br_table size is out of bounds (${cursor.a} targets, wasmparser takes ${WASMPARSER_MAX_BR_TABLE}) in function ${funcIndex}`;
-            // Split for V8 (br-table.ts) when its labels carry no value; otherwise V8 refuses
-            // it and the engine abstains (impl-limits.ts).
-            if (measuring && cost.branchArity(cursor.b) === 0)
-              sites.push(cursor.start, cursor.pos, BIG_BR_TABLE);
-            else
-              v8Excess ??= `a br_table of ${cursor.a} targets carrying a value in function ${funcIndex} (V8 takes ${V8_MAX_BR_TABLE})`;
+            // Split for V8 (br-table.ts). A label that does not exist is the stack limiter's
+            // error already (a preparation error before anything is written).
+            if (measuring && cost.branchArity(cursor.b) !== undefined) {
+              const own = m.types[m.functions[k]!]?.results[0];
+              const result = own === undefined ? 0 : (VALTYPE[own] ?? 0);
+              const t = labelValueType(
+                m.bytes,
+                codeStart,
+                body.end,
+                cursor.start,
+                cursor.b,
+                result,
+              );
+              if (t !== undefined)
+                sites.push(
+                  cursor.start,
+                  cursor.pos,
+                  t === 0 ? BIG_BR_TABLE : bigBrTableWithValue(t),
+                );
+            }
           }
           if (measuring) cost.step(cursor);
           if (op === 0x10) {
@@ -137,7 +150,6 @@ export function analyzeModule(m: WasmModule): Analysis | FeatureRefusal {
     importedFuncs,
     costs,
     costError,
-    v8Excess,
     brTableRefusal: tooBig,
     plan: { ...plan, sites: sites.view() },
   };

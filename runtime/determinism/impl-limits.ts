@@ -25,7 +25,7 @@ import type { WasmModule } from '../wasm/types.js';
 
 /** wasmparser 0.233-0.236 `MAX_WASM_BR_TABLE_SIZE` (= `MAX_WASM_FUNCTION_SIZE`, 128 KiB). */
 export const WASMPARSER_MAX_BR_TABLE = 128 * 1024;
-/** V8 `kV8MaxWasmFunctionBrCount`: the largest br_table V8 compiles. */
+/** The most br_table targets V8 compiles (measured: 65,520 on Node 20, 22 and 24). */
 export const V8_MAX_BR_TABLE = 65520;
 /** wasmparser `MAX_WASM_ELEMENT_SEGMENTS` (V8: 10,000,000). */
 export const WASMPARSER_MAX_ELEMENT_SEGMENTS = 100_000;

@@ -31,7 +31,7 @@ import { SectionId } from '../wasm/types.js';
 import { Writer } from '../wasm/writer.js';
 import type { Analysis, RewritePlan } from './analyze.js';
 import { constExpr } from './const-fold.js';
-import { BIG_BR_TABLE, writeSplitBrTable } from './br-table.js';
+import { brTableSiteValue, writeSplitBrTable } from './br-table.js';
 import { canonicalizeSequence } from './nan.js';
 
 export interface InstrumentOptions {
@@ -208,6 +208,7 @@ const I32 = 0x7f;
 /** The zero constant of each scratch global's type. */
 const ZERO: Record<number, number[]> = {
   [I32]: [0x41, 0],
+  [0x7e]: [0x42, 0],
   [F32]: [0x43, 0, 0, 0, 0],
   [F64]: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
 };
@@ -262,6 +263,8 @@ class CodeWriter {
    */
   readonly scratchGlobals: number[] = [];
   private brScratch = -1;
+  /** Scratch global per value type a split br_table passes along (br-table.ts). */
+  private readonly brValue = new Map<number, number>();
   private readonly plan: RewritePlan;
   /** Per defined function: canonicalize through scratch globals instead of new locals. */
   private readonly viaGlobals: Uint8Array;
@@ -275,15 +278,20 @@ class CodeWriter {
     this.plan = analysis.plan;
     // Decided before writing: the global section, written first, declares the scratch globals.
     this.viaGlobals = new Uint8Array(m.code.length);
-    for (let i = 2; i < this.plan.sites.length; i += 3)
-      if (this.plan.sites[i] === BIG_BR_TABLE) {
-        this.brScratch = -2; // placed after the NaN scratch globals, below
-        break;
-      }
+    const brTypes = new Set<number>();
+    for (let i = 2; i < this.plan.sites.length; i += 3) {
+      const t = brTableSiteValue(this.plan.sites[i]!);
+      if (t !== undefined) brTypes.add(t);
+    }
     this.placeNanScratch(m, analysis, opts.nans);
-    if (this.brScratch === -2) {
+    // After the NaN scratch globals, whose positions are fixed.
+    if (brTypes.size > 0) {
       this.brScratch = opts.firstScratchGlobal + this.scratchGlobals.length;
       this.scratchGlobals.push(I32);
+      for (const t of [...brTypes].filter((t) => t !== 0).sort()) {
+        this.brValue.set(t, opts.firstScratchGlobal + this.scratchGlobals.length);
+        this.scratchGlobals.push(t);
+      }
     }
   }
 
@@ -339,10 +347,13 @@ class CodeWriter {
     for (let i = plan.firstSite[k]! * 3, end = plan.firstSite[k + 1]! * 3; i < end; i += 3) {
       const start = sites[i]!;
       const callee = sites[i + 2]!;
-      if (callee === BIG_BR_TABLE) {
+      const carried = brTableSiteValue(callee);
+      if (carried !== undefined) {
         w.range(bytes, from, start);
         from = sites[i + 1]!;
-        writeSplitBrTable(w, bytes, start, from, this.brScratch);
+        const value =
+          carried === 0 ? undefined : { type: carried, global: this.brValue.get(carried)! };
+        writeSplitBrTable(w, bytes, start, from, this.brScratch, value);
       } else if (callee >= 0) {
         const cost = costs[callee] ?? 0;
         if (cost === 0) continue;

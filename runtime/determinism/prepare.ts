@@ -104,7 +104,7 @@ export function makeDeterministic(
       thunks: out.thunks,
       instrumentedCalls: out.instrumentedCalls,
       canonicalizedOps: out.canonicalizedOps,
-      v8Excess: analysis.v8Excess ?? v8OnlyExcess(module),
+      v8Excess: v8OnlyExcess(module),
     };
   } catch (err) {
     if (err instanceof WasmParseError)

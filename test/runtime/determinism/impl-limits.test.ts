@@ -234,27 +234,43 @@ describe('implementation limits decide as the reference does', () => {
 });
 
 /**
- * `(func (param i32) (result i32))` dispatching with a br_table of `n` targets over three
- * void blocks: target k → label (k % 3 === 2 ? 1 : 0), default → 2. Returns 10, 11 or 12.
+ * `(func (param i32) (result T))` dispatching with a br_table of `n` targets over three blocks:
+ * target k → label (k % 3 === 2 ? 1 : 0), default → 2. Without a value (T = i32) the blocks
+ * are void and return 10, 11 or 12; with `carry` ('i32' or 'f64') they have result T, the
+ * br_table carries 7 and the blocks add 100, 200 or 300 to it.
  */
-function dispatcher(n: number, carryValue = false): Uint8Array {
-  const body = new B().byte(0);
-  if (carryValue) {
-    // block (result i32) ... br_table with an i32 value below the index
-    body.bytes([0x02, 0x7f, 0x41, 7, 0x20, 0, 0x0e]).u32(n);
-    for (let k = 0; k < n; k++) body.byte(0);
-    body.bytes([0, 0x0b, 0x0b]);
-  } else {
-    body.bytes([0x02, 0x40, 0x02, 0x40, 0x02, 0x40, 0x20, 0, 0x0e]).u32(n);
-    for (let k = 0; k < n; k++) body.byte(k % 3 === 2 ? 1 : 0);
-    body.bytes([2, 0x0b, 0x41, 10, 0x0f, 0x0b, 0x41, 11, 0x0f, 0x0b, 0x41, 12, 0x0b]);
-  }
+function dispatcher(n: number, carry?: 'i32' | 'f64'): Uint8Array {
+  const f64 = (v: number) => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)];
+  const konst = (v: number) => (carry === 'f64' ? f64(v) : [0x41, ...sleb(v)]);
+  const add = carry === 'f64' ? 0xa0 : 0x6a;
+  const t = carry === 'f64' ? 0x7c : 0x7f;
+  const bt = carry ? t : 0x40;
+  const body = new B().byte(0).bytes([0x02, bt, 0x02, bt, 0x02, bt]);
+  if (carry) body.bytes(konst(7));
+  body.bytes([0x20, 0, 0x0e]).u32(n);
+  for (let k = 0; k < n; k++) body.byte(k % 3 === 2 ? 1 : 0);
+  body.bytes([2, 0x0b]);
+  if (carry)
+    body
+      .bytes([...konst(100), add, 0x0f, 0x0b, ...konst(200), add, 0x0f, 0x0b])
+      .bytes([...konst(300), add, 0x0b]);
+  else body.bytes([0x41, 10, 0x0f, 0x0b, 0x41, 11, 0x0f, 0x0b, 0x41, 12, 0x0b]);
   const m = header();
-  m.sec(1, new B().bytes([1, 0x60, 1, 0x7f, 1, 0x7f]));
+  m.sec(1, new B().bytes([1, 0x60, 1, 0x7f, 1, t]));
   m.sec(3, new B().bytes([1, 0]));
   m.sec(7, new B().bytes([1, 1, 0x66, 0, 0]));
   m.sec(10, new B().u32(1).u32(body.len).bytes(body.view()));
   return m.view();
+}
+
+function sleb(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) return [...out, b];
+    out.push(b | 0x80);
+  }
 }
 
 describe("br_table beyond V8's 65,520 targets", () => {
@@ -300,9 +316,18 @@ describe("br_table beyond V8's 65,520 targets", () => {
     if (out.kind === 'refused') expect(out.message).toMatch(/br_table size is out of bounds/);
   });
 
-  it('65,521 targets carrying a value: V8 refuses the unsplit table, the engine abstains', () => {
-    const out = makeDeterministic(dispatcher(65_521, true));
-    expect(out.kind).toBe('instrumented');
-    if (out.kind === 'instrumented') expect(out.v8Excess).toMatch(/carrying a value/);
-  });
+  it.each(['i32', 'f64'] as const)(
+    '65,521 and 131,072 targets whose labels carry an %s: split, exact',
+    (carry) => {
+      for (const n of [65_521, 131_072]) {
+        const out = makeDeterministic(dispatcher(n, carry));
+        if (out.kind !== 'instrumented') throw new Error(out.message);
+        const f = new WebAssembly.Instance(new WebAssembly.Module(out.bytes)).exports.f as (
+          i: number,
+        ) => number;
+        for (const i of [0, 2, 65_519, 65_520, 65_522, n - 1, n, -1])
+          expect(f(i)).toBe(7 + (i >>> 0 >= n ? 300 : i % 3 === 2 ? 200 : 100));
+      }
+    },
+  );
 });
