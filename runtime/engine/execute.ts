@@ -89,6 +89,9 @@ function run(
     prepared.memoryState.next = undefined;
   }
   const exports = instance.exports;
+  // `InstanceWrapper::new`: `get_linear_memory` right after instantiating.
+  if (prepared.memoryExportProblem !== undefined)
+    return invalid('bad-entry-point', prepared.memoryExportProblem, [], 0);
   if (prepared.heapBase !== 'ok')
     return invalid('bad-entry-point', HEAP_BASE_ERRORS[prepared.heapBase], [], 0);
   const base = (exports.__heap_base as WebAssembly.Global).value as number;
