@@ -9,6 +9,7 @@ export {
 } from './options.js';
 export {
   planWorker,
+  sealedPid,
   sealExpectations,
   spawnSealed,
   type SealedSpawnOptions,

@@ -22,6 +22,7 @@ interface SandboxFlags {
   networkAction: 'errno' | 'kill';
   landlock: boolean;
   networkNamespace: boolean;
+  namespaces: boolean;
   uid: string;
   gid: string;
   keepRoot?: boolean;
@@ -44,6 +45,7 @@ function withSandboxFlags(cmd: Command): Command {
     )
     .option('--no-landlock', 'do not restrict the filesystem with Landlock')
     .option('--no-network-namespace', 'do not give sealed processes a new network namespace')
+    .option('--no-namespaces', 'no own PID, IPC and mount namespaces, no minimal root')
     .option('--uid <uid>', 'uid sealed processes drop to when running as root', String(uid))
     .option('--gid <gid>', 'gid sealed processes drop to when running as root', String(gid))
     .option('--keep-root', 'do not drop root in sealed processes (not recommended)')
@@ -61,6 +63,7 @@ function toOptions(f: SandboxFlags): SandboxOptions {
       network: f.networkAction,
       landlock: f.landlock,
       networkNamespace: f.networkNamespace,
+      namespaces: f.namespaces,
       dropIdentity: f.keepRoot
         ? null
         : { uid: integerArg(f.uid, '--uid'), gid: integerArg(f.gid, '--gid') },
