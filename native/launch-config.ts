@@ -24,6 +24,8 @@ export interface LaunchConfig {
   readonly identity: { readonly mode: LayerMode; readonly uid: number; readonly gid: number };
   /** Empty the bounding, ambient, permitted, effective and inheritable capability sets. */
   readonly capabilities: LayerMode;
+  /** PR_SET_PDEATHSIG = SIGKILL after the identity drop, with the parent re-checked. */
+  readonly parentDeath: LayerMode;
   readonly landlock: {
     readonly mode: LayerMode;
     readonly readPaths: readonly string[];
@@ -114,6 +116,7 @@ export function decodeLaunchConfig(text: string | undefined): LaunchConfig {
     keepFds: list(c.keepFds, 'keepFds', (v, w) => int(v, w, 3, 1 << 20)),
     netns: mode(c.netns, 'netns'),
     capabilities: mode(c.capabilities, 'capabilities'),
+    parentDeath: mode(c.parentDeath, 'parentDeath'),
     identity: {
       mode: mode(identity.mode, 'identity.mode'),
       uid: int(identity.uid, 'identity.uid', 0, 0xfffffffe),

@@ -127,7 +127,7 @@ async function main(): Promise<never> {
     dropCapabilities(libc);
     return `none (${bounding} dropped from the bounding set)`;
   });
-  const parentDeath = layer('required', 'parent death', LauncherExit.ParentDeath, () => {
+  const parentDeath = layer(config.parentDeath, 'parent death', LauncherExit.ParentDeath, () => {
     armParentDeath(libc, watch);
     return 'SIGKILL when the parent dies';
   });

@@ -32,6 +32,7 @@ export const SYS = {
   unshare: 272,
   accept4: 288,
   perf_event_open: 298,
+  prlimit64: 302,
   open_by_handle_at: 304,
   setns: 308,
   process_vm_readv: 310,

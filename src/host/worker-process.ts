@@ -14,7 +14,7 @@ import {
   ProtocolError,
   type SandboxView,
 } from '../../runtime/protocol/messages.js';
-import { sealedPid } from '../sandbox/spawn.js';
+import { killSealed, sealedExit, sealedPid } from '../sandbox/spawn.js';
 import { ProcStat } from './proc-stat.js';
 import type { HostLogger } from './options.js';
 
@@ -205,7 +205,7 @@ export class WorkerProcess {
   kill(reason: StepFailure): void {
     if (this.dead) return;
     this.killReason ??= reason;
-    this.child.kill('SIGKILL');
+    killSealed(this.child);
   }
 
   private start(entry: InFlight): void {
@@ -289,8 +289,13 @@ export class WorkerProcess {
     }
   }
 
-  private onGone(code: number | null, signal: NodeJS.Signals | null, spawnError?: string): void {
+  private onGone(
+    rawCode: number | null,
+    rawSignal: NodeJS.Signals | null,
+    spawnError?: string,
+  ): void {
     if (this.dead) return;
+    const { code, signal } = sealedExit(this.child, rawCode, rawSignal, this.stderrTail);
     this.dead = true;
     this.proc?.close();
     if (!this.child.killed && this.child.exitCode === null) this.child.kill('SIGKILL');

@@ -9,6 +9,8 @@ export {
 } from './options.js';
 export {
   planWorker,
+  killSealed,
+  sealedExit,
   sealedPid,
   sealExpectations,
   spawnSealed,

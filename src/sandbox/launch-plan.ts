@@ -174,6 +174,7 @@ export function planLaunch(
     netns: route?.kind === 'launcher' ? optional : 'off',
     identity: { mode: drop ? 'required' : 'off', uid: drop?.uid ?? 0, gid: drop?.gid ?? 0 },
     capabilities: 'required',
+    parentDeath: 'required',
     landlock: {
       mode: options.landlock ? optional : 'off',
       readPaths: [...new Set(readPaths)],

@@ -97,6 +97,44 @@ export function startPlan(plan: LaunchPlan, stdio: readonly SealedStdio[]): Chil
   );
 }
 
+/**
+ * SIGKILLs the sealed program: the process running it when known (in a PID namespace that
+ * takes every descendant with it, and `unshare` reaps it before exiting, so no zombie is
+ * left once `child` closes), else `child` itself (the parent-death signal then follows).
+ */
+export function killSealed(child: ChildProcess): void {
+  const pid = sealedPid(child);
+  if (pid !== undefined && pid !== child.pid) {
+    try {
+      process.kill(pid, 'SIGKILL');
+      return;
+    } catch {
+      // gone already, or not yet forked: kill the wrapper
+    }
+  }
+  child.kill('SIGKILL');
+}
+
+/** util-linux 2.38 `unshare --fork` cannot re-raise SIGKILL (it tries to unblock it and
+ *  exits 1 with this line on stderr); every other signal it re-raises on itself. */
+const UNSHARE_LOST_SIGKILL = /unshare: sigprocmask unblock failed/;
+
+/**
+ * How the sealed program ended, from the exit of `child` and the tail of its stderr: the
+ * program's own status, with a SIGKILL that the `unshare` wrapper reports as exit 1 mapped
+ * back to the signal.
+ */
+export function sealedExit(
+  child: ChildProcess,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderrTail: string,
+): { code: number | null; signal: NodeJS.Signals | null } {
+  if (isolatedChildren.has(child) && code === 1 && UNSHARE_LOST_SIGKILL.test(stderrTail))
+    return { code: null, signal: 'SIGKILL' };
+  return { code, signal };
+}
+
 /** Records that `child` was started from `plan` (for sealedPid); returns it. */
 export function trackPlanChild(plan: LaunchPlan, child: ChildProcess): ChildProcess {
   if (plan.expect.isolated) isolatedChildren.add(child);

@@ -71,6 +71,7 @@ export const without = {
   /** Root keeps its capabilities (only meaningful with `identity` removed too). */
   capabilities: (c: LaunchConfig): LaunchConfig => ({ ...c, capabilities: 'off' }),
   root: (c: LaunchConfig): LaunchConfig => ({ ...c, root: { ...c.root, mode: 'off' } }),
+  parentDeath: (c: LaunchConfig): LaunchConfig => ({ ...c, parentDeath: 'off' }),
   /** The same rules without the arch and x32 checks. */
   archCheck: (c: LaunchConfig): LaunchConfig => ({
     ...c,

@@ -110,6 +110,7 @@ describe('sandbox options and policy', () => {
       landlock: { mode: 'off', readPaths: [], readWritePaths: [] },
       seccomp: { mode: 'required', program: [{ code: 6, jt: 0, jf: 0, k: 0x7fff0000 }] },
       capabilities: 'required',
+      parentDeath: 'required',
       root: { mode: 'optional', readPaths: ['/usr/bin/true'], proc: true },
     };
     expect(decodeLaunchConfig(JSON.stringify(good))).toEqual(good);
