@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttemptResult } from '../../../native/self-test/protocol.js';
 import { isolationRoute } from '../../../src/sandbox/host-support.js';
+import { resolveSandboxOptions } from '../../../src/sandbox/options.js';
+import { isolationRows } from '../../../src/sandbox/self-test/isolation.js';
 import { koffiReadPaths } from '../../../src/sandbox/self-test/run.js';
 import { planWorker, sealedPid, trackPlanChild } from '../../../src/sandbox/spawn.js';
 import { verifySealed } from '../../../src/sandbox/verify.js';
@@ -266,6 +268,35 @@ describe.runIf(isolated)('isolation: PID, IPC and mount namespaces, minimal root
         }
       }
     });
+  });
+});
+
+describe.runIf(isolated)('pvf sandbox self-test, isolation rows', () => {
+  it('judges from outside: blocked when sealed; the control (no namespaces, Landlock or uid drop) shows each bypass', async () => {
+    const { isolationAttacks, launcher } = await sandboxBundle();
+    const options = resolveSandboxOptions({ launcher, allowRead: koffiReadPaths() });
+    const sealed = await isolationRows(isolationAttacks, options);
+    expect(sealed.filter((r) => !r.blocked)).toEqual([]);
+    expect(sealed.length).toBe(8);
+    const control = await isolationRows(isolationAttacks, {
+      ...options,
+      namespaces: false,
+      landlock: false,
+      dropIdentity: null, // the target is this process: same uid, so only the layers stop it
+    });
+    const byId = Object.fromEntries(control.map((r) => [r.attempt, r]));
+    for (const id of [
+      'kill(host pid, SIGUSR1)',
+      'prlimit64 probe (host pid)',
+      'SysV msgsnd (host queue)',
+      'SysV shmat (host segment)',
+      'read a host file outside the rules',
+      'isolation battery: checked from outside',
+    ])
+      expect(byId[id]?.blocked, id).toBe(false);
+    expect(byId['kill(host pid, SIGUSR1)']!.evidence).toBe('SIGUSR1 received here: 1');
+    expect(byId['SysV msgsnd (host queue)']!.evidence).toBe('messages on the queue: 1');
+    expect(byId['SysV shmat (host segment)']!.evidence).toBe('attaches while it ran: 1');
   });
 });
 
