@@ -3,8 +3,10 @@
 // program needs, each bind-mounted read-only from the old root, plus /dev/null and a private
 // /proc; then the old root is unmounted, so nothing else of the host's filesystem exists for
 // the program at all. This is bubblewrap's and Polkadot's secure-validator-mode construction
-// (polkadot-sdk polkadot/node/core/pvf/common/src/worker/security/change_root.rs, which
-// unshares CLONE_NEWNS, bind-mounts the worker dir, pivot_roots and detaches the old root).
+// (polkadot-sdk @3eb58f47, polkadot/node/core/pvf/common/src/worker/security/change_root.rs,
+// `try_restrict`: unshare CLONE_NEWUSER|CLONE_NEWNS, mount / MS_REC|MS_PRIVATE, bind the
+// worker dir read-only, pivot_root, umount2(MNT_DETACH) the old root). Polkadot's root is the
+// worker's own folder; ours holds Node and its libraries too, because Node is the program.
 //
 // The mounts are made with the launcher's capabilities (root, or the owner's capabilities in
 // a user namespace) before the identity drop, so a bound path needs only its own permission

@@ -71,7 +71,10 @@ export function netnsRoute(): NetnsRoute {
 }
 
 /**
- * How sealed processes get their own PID, IPC and mount namespaces: util-linux `unshare
+ * How sealed processes get their own PID, IPC and mount namespaces, as Polkadot's job
+ * processes do (polkadot-sdk @21c8eb80, polkadot/node/core/pvf/common/src/worker/security/
+ * clone.rs, `clone_flags`: CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID, plus
+ * CLONE_NEWUSER without root): util-linux `unshare
  * --pid --fork --ipc --mount` around the launcher (a new PID namespace takes effect only for
  * children, and Node cannot fork itself safely), with `--user --map-current-user --keep-caps`
  * when not root (the launcher then holds capabilities only inside its user namespace, enough
