@@ -150,10 +150,11 @@ function materialize(
 /**
  * Replaces the root of this (already private) mount namespace with a read-only tmpfs holding
  * only `spec.readPaths`, /dev/null (read-write) and, if asked, a private /proc. Afterwards the
- * working directory is `/`. In a multithreaded process pivot_root moves every thread whose
+ * working directory is the caller's if the root holds it, else `/`. In a multithreaded process pivot_root moves every thread whose
  * root was the old root; the execve that follows starts the program in the new root.
  */
 export function enterMinimalRoot(libc: Libc, spec: MinimalRootSpec): MinimalRootResult {
+  const cwd = process.cwd();
   // Nothing below may propagate back to the host's mounts.
   if (libc.mount(null, '/', null, MS_REC | MS_PRIVATE, null) !== 0) {
     const errno = libc.errno();
@@ -198,5 +199,8 @@ export function enterMinimalRoot(libc: Libc, spec: MinimalRootSpec): MinimalRoot
   rmdirSync(OLD);
   // The root itself: read-only, so the program cannot create files anywhere.
   mount(libc, null, '/', null, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV);
+  // Back to the caller's folder if the root offers it (`pvf sandbox run` with relative paths
+  // under --allow-read); otherwise the program starts in `/`.
+  libc.chdir(cwd);
   return { bound, proc };
 }
