@@ -100,9 +100,11 @@ async function main(): Promise<never> {
     return 'new empty network namespace';
   });
   const root = layer(config.root.mode, 'minimal root', LauncherExit.Root, () => {
+    const t0 = performance.now();
     const r = enterMinimalRoot(libc, config.root);
+    const ms = (performance.now() - t0).toFixed(1);
     const pid1 = libc.getpid() === 1 ? ', pid 1 of a new PID namespace' : '';
-    return `pivot_root into a read-only tmpfs, ${r.bound} bind mounts${r.proc ? ', private /proc' : ''}${pid1}`;
+    return `pivot_root into a read-only tmpfs, ${r.bound} bind mounts${r.proc ? ', private /proc' : ''}${pid1} (${ms} ms)`;
   });
   const session = layer('required', 'setsid', LauncherExit.Session, () => {
     newSession(libc);
