@@ -111,6 +111,10 @@ export function dropBoundingSet(libc: Libc): number {
     if (libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) === 0) dropped++;
     else if (libc.errno() === ERRNO.EINVAL)
       break; // past the kernel's last capability
+    // No CAP_SETPCAP: an unprivileged launcher without a user namespace holds no capability
+    // to lose, and no_new_privs makes execve ignore file capabilities, so nothing can be
+    // regained through the bounding set either.
+    else if (libc.errno() === ERRNO.EPERM && cap === 0) return 0;
     else throw new SyscallError(`prctl(PR_CAPBSET_DROP, ${cap})`, libc.errno());
   }
   return dropped;
