@@ -99,11 +99,8 @@ export function sealFds(libc: Libc, keep: readonly number[]): void {
 }
 
 /**
- * Drops every capability for good: the bounding set (so no later execve can regain one; this
- * needs CAP_SETPCAP, so it runs before the identity drop), the ambient set, and the
- * permitted/effective/inheritable sets. What matters in a user namespace, where the launcher
- * holds the namespace owner's capabilities (util-linux `unshare --keep-caps`) to build the
- * minimal root, and where no uid change would clear them. Checked with capget afterwards.
+ * Empties the capability bounding set, so no later execve can regain a capability. Needs
+ * CAP_SETPCAP, so it runs before the identity drop. Returns how many were dropped.
  */
 export function dropBoundingSet(libc: Libc): number {
   let dropped = 0;
@@ -120,6 +117,12 @@ export function dropBoundingSet(libc: Libc): number {
   return dropped;
 }
 
+/**
+ * Drops the ambient, permitted, effective and inheritable sets. What matters in a user
+ * namespace, where the launcher holds the namespace owner's capabilities (util-linux `unshare
+ * --keep-caps`) to build the minimal root and no uid change would clear them; as root, the
+ * uid drop already cleared them and this checks it. Verified with capget afterwards.
+ */
 export function dropCapabilities(libc: Libc): void {
   if (libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) !== 0)
     throw new SyscallError('prctl(PR_CAP_AMBIENT_CLEAR_ALL)', libc.errno());
