@@ -25,6 +25,11 @@ const entries = [
   // Sealed scripts of `pvf sandbox self-test`, found beside the launcher.
   { in: 'native/self-test/js-attacks.ts', out: 'sandbox/js-attacks', bundleDeps: true },
   { in: 'native/self-test/native-attacks.ts', out: 'sandbox/native-attacks', bundleDeps: true },
+  {
+    in: 'native/self-test/isolation-attacks.ts',
+    out: 'sandbox/isolation-attacks',
+    bundleDeps: true,
+  },
 ];
 
 rmSync('dist', { recursive: true, force: true });

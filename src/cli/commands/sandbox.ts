@@ -17,12 +17,13 @@ import { ProgramFilesError } from '../../sandbox/program-files.js';
 import { probeSandbox } from '../../sandbox/probe.js';
 import { CommandNotRunnableError, planCommand } from '../../sandbox/run-command.js';
 import { runSelfTest } from '../../sandbox/self-test/run.js';
-import { startPlan } from '../../sandbox/spawn.js';
+import { killSealed, sealedPid, startPlan } from '../../sandbox/spawn.js';
 
 interface SandboxFlags {
   networkAction: 'errno' | 'kill';
   landlock: boolean;
   networkNamespace: boolean;
+  namespaces: boolean;
   uid: string;
   gid: string;
   keepRoot?: boolean;
@@ -45,6 +46,7 @@ function withSandboxFlags(cmd: Command): Command {
     )
     .option('--no-landlock', 'do not restrict the filesystem with Landlock')
     .option('--no-network-namespace', 'do not give sealed processes a new network namespace')
+    .option('--no-namespaces', 'no own PID, IPC and mount namespaces, no minimal root')
     .option('--uid <uid>', 'uid sealed processes drop to when running as root', String(uid))
     .option('--gid <gid>', 'gid sealed processes drop to when running as root', String(gid))
     .option('--keep-root', 'do not drop root in sealed processes (not recommended)')
@@ -62,6 +64,7 @@ function toOptions(f: SandboxFlags): SandboxOptions {
       network: f.networkAction,
       landlock: f.landlock,
       networkNamespace: f.networkNamespace,
+      namespaces: f.namespaces,
       dropIdentity: f.keepRoot
         ? null
         : { uid: integerArg(f.uid, '--uid'), gid: integerArg(f.gid, '--gid') },
@@ -153,8 +156,26 @@ export function registerSandboxCommand(program: Command): void {
           throw e;
         }
         const child = startPlan(plan, ['inherit', 'inherit', 'inherit']);
-        // The sealed process has its own session: terminal signals reach only us. Pass them on.
-        const forward = (sig: NodeJS.Signals) => child.kill(sig);
+        // The sealed process has its own session: terminal signals reach only us. Pass them on,
+        // to the command itself: the `unshare` in front of it blocks SIGINT and SIGTERM. As
+        // pid 1 of its namespace the command ignores a signal it has no handler for, so a
+        // second signal kills it.
+        let forwarded: NodeJS.Signals | undefined;
+        let forced = false;
+        const forward = (sig: NodeJS.Signals) => {
+          if (forwarded) {
+            forced = true;
+            return killSealed(child);
+          }
+          forwarded = sig;
+          const pid = sealedPid(child);
+          if (pid === undefined) return killSealed(child);
+          try {
+            process.kill(pid, sig);
+          } catch {
+            // already gone
+          }
+        };
         for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, forward);
         const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
           (resolve, reject) => {
@@ -162,6 +183,9 @@ export function registerSandboxCommand(program: Command): void {
             child.on('exit', (c, s) => resolve([c, s]));
           },
         );
+        // Killed on a second signal: report that signal, as a shell would, whatever the
+        // `unshare` wrapper made of the SIGKILL.
+        if (forced && forwarded) return 128 + (constants.signals[forwarded] ?? 0);
         if (signal === 'SIGSYS') {
           process.stderr.write('pvf: killed by the sandbox: forbidden system call\n');
           return SIGSYS_STATUS;
