@@ -17,6 +17,7 @@ import type { KeyPair } from './dev-keys.js';
 import { peerCall } from './peer.js';
 import { relayState } from './relay-state.js';
 import {
+  compact,
   type DigestItem,
   extrinsic,
   type Header,
@@ -26,7 +27,7 @@ import {
   parachainInherentData,
 } from './scale.js';
 import { type ChainState, RecordingReader } from './state.js';
-import { blake2_256, type TrieNode } from './trie.js';
+import { blake2_256, Trie, type TrieNode } from './trie.js';
 
 const AURA = new TextEncoder().encode('aura');
 /** The relay chain's slot duration (Polkadot and Kusama: 6 s). */
@@ -171,8 +172,11 @@ export class Collator {
       reader,
     );
     const postState = this.#state.apply(built.diff);
+    const finalized = headerCodec.dec(built.output);
+    if (!Buffer.from(finalized.extrinsicsRoot).equals(extrinsicsRoot(extrinsics)))
+      throw new Error('the runtime computed another extrinsics root than the collator');
     const unsealed: Header = {
-      ...headerCodec.dec(built.output),
+      ...finalized,
       stateRoot: postState.trie().rootHash,
     };
     const author = authorities[Number(slot % BigInt(authorities.length))]!;
@@ -257,4 +261,15 @@ export function genesisHeader(genesis: ChainState): Header {
     extrinsicsRoot: blake2_256(Uint8Array.of(0)),
     digest: [],
   };
+}
+
+/**
+ * frame-system's extrinsics root: the ordered trie root (keys the `Compact<u32>` indices) of
+ * the extrinsics' encodings, in state version 0 (`extrinsics_data_root`, frame/system/src/lib.rs).
+ */
+export function extrinsicsRoot(bodies: readonly Uint8Array[]): Uint8Array {
+  return new Trie(
+    bodies.map((b, i) => [compact(i), extrinsic.enc(b)] as const),
+    0,
+  ).rootHash;
 }

@@ -24,18 +24,24 @@ export interface KeyPair {
 }
 
 /**
- * The key pair of `//<name>`: sp-core's hard derivation of the dev phrase's key with the
- * junction's chain code (the SCALE encoding of the name, zero-padded to 32 bytes).
+ * The key pair of `//<path>` (e.g. `Alice` or `Alice//stash`): sp-core's hard derivation of the
+ * dev phrase's key, junction by junction, each with its chain code (the SCALE encoding of the
+ * junction's name, zero-padded to 32 bytes).
  */
-export function devKeyPair(name: string): KeyPair {
-  const encoded = Buffer.concat([Buffer.of(name.length << 2), Buffer.from(name, 'utf8')]);
-  if (name.length >= 64 || encoded.length > 32) throw new RangeError(`junction too long: ${name}`);
-  const chainCode = new Uint8Array(32);
-  chainCode.set(encoded);
-  const secret = HDKD.secretHard(secretFromSeed(DEV_SEED), chainCode);
+export function devKeyPair(path: string): KeyPair {
+  let secret: Uint8Array = secretFromSeed(DEV_SEED);
+  for (const junction of path.split('//')) {
+    const encoded = Buffer.concat([Buffer.of(junction.length << 2), Buffer.from(junction, 'utf8')]);
+    if (junction.length >= 64 || encoded.length > 32)
+      throw new RangeError(`junction too long: ${junction}`);
+    const chainCode = new Uint8Array(32);
+    chainCode.set(encoded);
+    secret = HDKD.secretHard(secret, chainCode);
+  }
+  const signer = secret;
   return {
-    name: `//${name}`,
-    publicKey: getPublicKey(secret),
-    sign: (message) => sign(secret, message),
+    name: `//${path}`,
+    publicKey: getPublicKey(signer),
+    sign: (message) => sign(signer, message),
   };
 }

@@ -22,6 +22,18 @@ export interface PeerCallResult {
   readonly logs: readonly string[];
 }
 
+/** A runtime call failed in the peer: its error, and the runtime's panic message if it logged one. */
+export class PeerCallError extends Error {
+  override name = 'PeerCallError';
+  constructor(
+    message: string,
+    /** The runtime's panic (`panicked at <file>:<line>:<col>:\n<payload>`), if any. */
+    readonly panic: string | undefined,
+  ) {
+    super(panic === undefined ? message : `${message}: ${panic}`);
+  }
+}
+
 /** The peer executor is not installed. */
 export class PeerUnavailableError extends Error {
   override name = 'PeerUnavailableError';
@@ -68,17 +80,21 @@ export async function peerCall(
     offchainRandomSeed: async () => toHex(new Uint8Array(32)),
     offchainSubmitTransaction: async () => false,
   };
-  const response = (await ex.run_task(
-    {
-      id: ++taskId,
-      wasm: toHex(code),
-      calls: calls.map(([fn, arg]) => [fn, [toHex(arg)]]),
-      mockSignatureHost: 0,
-      allowUnresolvedImports: true,
-      runtimeLogLevel: 0,
-      storageProofSize: 0,
-    },
-    js as Parameters<Executor['run_task']>[1],
+  const id = ++taskId;
+  const printed: string[] = [];
+  const response = (await quietly(printed, () =>
+    ex.run_task(
+      {
+        id,
+        wasm: toHex(code),
+        calls: calls.map(([fn, arg]) => [fn, [toHex(arg)]]),
+        mockSignatureHost: 0,
+        allowUnresolvedImports: true,
+        runtimeLogLevel: 0,
+        storageProofSize: 0,
+      },
+      js as Parameters<Executor['run_task']>[1],
+    ),
   )) as
     | {
         Call: {
@@ -88,7 +104,7 @@ export async function peerCall(
         };
       }
     | { Error: string };
-  if ('Error' in response) throw new Error(response.Error);
+  if ('Error' in response) throw new PeerCallError(response.Error, panicOf(printed, id));
   const diff = new Map<string, Uint8Array | null>();
   for (const [k, v] of response.Call.storageDiff)
     diff.set(k.slice(2), v == null ? null : fromHex(v));
@@ -107,4 +123,32 @@ export async function peerStateRoot(
   const ex = await peerExecutor();
   const list = [...entries].map(([k, v]) => [toHex(k), toHex(v)]);
   return fromHex((await ex.calculate_state_root(list, version)) as string);
+}
+
+type ConsoleMethod = 'log' | 'info' | 'warn' | 'error' | 'debug';
+const CONSOLE_METHODS: readonly ConsoleMethod[] = ['log', 'info', 'warn', 'error', 'debug'];
+
+/**
+ * Runs `fn` with the console captured into `lines`: the peer prints the runtime's logs (its
+ * panics included) through `console`, which would otherwise land on our stdout.
+ */
+async function quietly<T>(lines: string[], fn: () => Promise<T>): Promise<T> {
+  const saved = CONSOLE_METHODS.map((m) => console[m]);
+  for (const m of CONSOLE_METHODS)
+    console[m] = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+  try {
+    return await fn();
+  } finally {
+    CONSOLE_METHODS.forEach((m, k) => (console[m] = saved[k]!));
+  }
+}
+
+/** The panic the runtime logged in task `id`: `panicked at …` up to the next log line. */
+function panicOf(lines: readonly string[], id: number): string | undefined {
+  const text = lines.join('\n');
+  const start = text.indexOf(`[${id}] panicked at `);
+  if (start < 0) return undefined;
+  const body = text.slice(start + `[${id}] `.length);
+  const end = body.search(/\n\s*\S+\s+(ERROR|WARN|INFO|DEBUG|TRACE):/);
+  return end < 0 ? body : body.slice(0, end);
 }
