@@ -4,6 +4,7 @@
 import { validationParams } from '../../runtime/codec/validation.js';
 import { type BuiltBlock, extrinsicsRoot } from './collator.js';
 import { SIGNATURE_OFFSET } from './extrinsic.js';
+import type { AssertionStyle } from './parachains.js';
 import { type Header, header as headerCodec, parachainBlockData } from './scale.js';
 import { blake2_256 } from './trie.js';
 
@@ -90,12 +91,18 @@ export function negativeParams(kind: NegativeKind, block: BuiltBlock): Uint8Arra
  * `validate_block/implementation.rs` (proof decoding, `validate_validation_data`'s assertions
  * with the params' value left and the inherent's right).
  */
-export function expectedPanic(kind: NegativeKind, block: BuiltBlock): string {
+export function expectedPanic(
+  kind: NegativeKind,
+  block: BuiltBlock,
+  style: AssertionStyle,
+): string {
   const root = `0x${Buffer.from(block.relayParentStorageRoot).toString('hex')}`;
   const flipped = block.relayParentStorageRoot.slice();
   flipped[0]! ^= 0x01;
   const assertion = (what: string, left: string, right: string) =>
-    `assertion \`left == right\` failed: ${what} doesn't match\n  left: ${left}\n right: ${right}`;
+    style === 'current'
+      ? `assertion \`left == right\` failed: ${what} doesn't match\n  left: ${left}\n right: ${right}`
+      : `assertion failed: \`(left == right)\`\n  left: \`${left}\`,\n right: \`${right}\`: ${what} doesn't match`;
   switch (kind) {
     case 'seal-bit-flipped':
       return 'Invalid AuRa seal';

@@ -26,7 +26,15 @@ export interface Parachain {
   /** Accounts that sign transfers, and accounts that receive them (never signers). */
   readonly senders: readonly KeyPair[];
   readonly recipients: readonly KeyPair[];
+  /**
+   * How the runtime's Rust formats a failed `assert_eq!`: `current` since Rust 1.73
+   * (``assertion `left == right` failed: msg``), `legacy` before (``assertion failed: `(left ==
+   * right)` ``, the message last).
+   */
+  readonly assertions: AssertionStyle;
 }
+
+export type AssertionStyle = 'current' | 'legacy';
 
 /** The collator's first slot and relay parent: arbitrary, realistic magnitudes. */
 const FIRST_SLOT = 140_000_000n;
@@ -68,6 +76,7 @@ export async function assetHubKusama(spec: RawChainSpec): Promise<Parachain> {
     authorities,
     version,
     payment,
+    assertions: 'current',
   });
 }
 
@@ -78,6 +87,7 @@ interface TargetParts {
   readonly authorities: readonly KeyPair[];
   readonly version: { specVersion: number; transactionVersion: number; stateVersion: StateVersion };
   readonly payment: Uint8Array;
+  readonly assertions: AssertionStyle;
 }
 
 export function target(name: ParachainName, title: string, p: TargetParts): Parachain {
@@ -106,6 +116,7 @@ export function target(name: ParachainName, title: string, p: TargetParts): Para
       ]),
     },
     transfer: (dest, amount) => transferKeepAlive(BALANCES, TRANSFER_KEEP_ALIVE, dest, amount),
+    assertions: p.assertions,
     senders: DEV_ACCOUNTS.map((n) => devKeyPair(n)),
     recipients: DEV_ACCOUNTS.map((n) => devKeyPair(`${n}//stash`)),
   };

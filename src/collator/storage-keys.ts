@@ -44,11 +44,17 @@ export function accountOf(value: Uint8Array | undefined): { nonce: number; free:
 }
 
 /**
- * `System::BlockWeight`: `PerDispatchClass<Weight>` with `Weight { ref_time: Compact<u64>,
- * proof_size: Compact<u64> }` for normal, operational and mandatory; the sum of the three.
+ * `System::BlockWeight`: `PerDispatchClass<Weight>` for normal, operational and mandatory, the
+ * sum of the three. `Weight` is `{ ref_time: Compact<u64>, proof_size: Compact<u64> }` since
+ * weights v2, and a plain `u64` (ref time only: 24 bytes in all) in older runtimes.
  */
 export function blockWeight(value: Uint8Array | undefined): { refTime: bigint; proofSize: bigint } {
   if (value === undefined) return { refTime: 0n, proofSize: 0n };
+  if (value.length === 24) {
+    const view = Buffer.from(value);
+    const refTime = [0, 8, 16].reduce((sum, at) => sum + view.readBigUInt64LE(at), 0n);
+    return { refTime, proofSize: 0n };
+  }
   let at = 0;
   const next = (): bigint => {
     const [v, len] = readCompact(value, at);
