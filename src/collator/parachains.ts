@@ -1,6 +1,6 @@
 // The parachains the collator builds blocks for: each a real runtime blob, a genesis, and what
 // a wallet needs to sign a balance transfer for it (the runtime's `SignedExtra` and the
-// `Balances::transfer_keep_alive` call index, read from the runtime's metadata).
+// `Balances::transfer_keep_alive` call index, as both runtimes' metadata list them).
 import { u32, Vector, Bytes } from 'scale-ts';
 import type { CollatorConfig } from './collator.js';
 import { Collator } from './collator.js';

@@ -3,9 +3,8 @@
 // (cumulus/pallets/parachain-system/src/relay_state_snapshot.rs), put in a trie of their own
 // whose root becomes the `relay_parent_storage_root` and whose nodes are the state proof. The
 // keys are polkadot-primitives' `well_known_keys` (polkadot/primitives/src/v*/mod.rs).
-import { Struct, u32, u64, Vector } from 'scale-ts';
+import { Bytes, Struct, u32, u64, Vector } from 'scale-ts';
 import { twox } from '../../runtime/host/hash-functions.js';
-import { Bytes } from 'scale-ts';
 import { concat, Trie } from './trie.js';
 
 /** `well_known_keys::ACTIVE_CONFIG`: `Configuration::ActiveConfig` (read, mandatory). */

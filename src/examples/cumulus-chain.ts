@@ -11,15 +11,16 @@ import {
   assetHubKusama,
   type Parachain,
   type ParachainName,
+  type RawChainSpec,
 } from '../collator/parachains.js';
 import { templateParachain } from '../collator/template-genesis.js';
 import { type TransferBlock, TransferChain } from '../collator/transfer-chain.js';
 import type { Candidate } from './candidate.js';
 import { packageRoot } from './code.js';
 
-/** A fixture the example reads is missing. */
-export class FixtureMissingError extends Error {
-  override name = 'FixtureMissingError';
+/** The file a parachain is built from is missing or is not what it should be. */
+export class ParachainSourceError extends Error {
+  override name = 'ParachainSourceError';
 }
 
 /**
@@ -39,16 +40,25 @@ export const PARACHAIN_SOURCES: Readonly<Record<ParachainName, string>> = {
 /**
  * Loads a parachain: Asset Hub from its raw chain spec, the template from its runtime blob (and
  * the genesis written in template-genesis.ts). `file` overrides the default source.
- * @throws {FixtureMissingError} when the source file is absent.
+ * @throws {ParachainSourceError} when the source file is absent or not a raw chain spec.
  */
 export async function loadParachain(name: ParachainName, file?: string): Promise<Parachain> {
   const path = file ?? join(fixturesDir(), PARACHAIN_SOURCES[name]);
   if (!existsSync(path))
-    throw new FixtureMissingError(`${path} is missing (set PVF_FIXTURES or give the file)`);
+    throw new ParachainSourceError(`${path} is missing (set PVF_FIXTURES or give the file)`);
   const bytes = readFileSync(path);
   switch (name) {
-    case 'asset-hub':
-      return assetHubKusama(JSON.parse(bytes.toString('utf8')) as never);
+    case 'asset-hub': {
+      let spec: RawChainSpec;
+      try {
+        spec = JSON.parse(bytes.toString('utf8')) as RawChainSpec;
+      } catch (e) {
+        throw new ParachainSourceError(`${path} is not JSON: ${(e as Error).message}`);
+      }
+      if (typeof spec?.genesis?.raw?.top !== 'object')
+        throw new ParachainSourceError(`${path} is not a raw chain spec (no genesis.raw.top)`);
+      return assetHubKusama(spec);
+    }
     case 'template':
       return templateParachain(new Uint8Array(bytes));
   }

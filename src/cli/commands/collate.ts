@@ -21,7 +21,7 @@ import { PARACHAINS, type ParachainName } from '../../collator/parachains.js';
 import { shippedPov } from '../../collator/pov-blob.js';
 import {
   cumulusRun,
-  FixtureMissingError,
+  ParachainSourceError,
   loadParachain,
   negativeCandidates,
 } from '../../examples/cumulus-chain.js';
@@ -60,7 +60,7 @@ async function collate(name: ParachainName, f: CollateFlags): Promise<number> {
       negatives: false,
     });
   } catch (e) {
-    if (e instanceof FixtureMissingError) throw new CliError(e.message, ExitCode.BadInput);
+    if (e instanceof ParachainSourceError) throw new CliError(e.message, ExitCode.BadInput);
     if (e instanceof PeerUnavailableError) throw new CliError(e.message, ExitCode.Inconclusive);
     throw e;
   }

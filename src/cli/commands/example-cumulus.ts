@@ -14,7 +14,7 @@ import { NEGATIVE_KINDS } from '../../collator/negatives.js';
 import { type ChainRunReport, runChain } from '../../examples/chain-run.js';
 import {
   cumulusRun,
-  FixtureMissingError,
+  ParachainSourceError,
   loadParachain,
   type CumulusRun,
 } from '../../examples/cumulus-chain.js';
@@ -84,7 +84,7 @@ async function build(
       },
     });
   } catch (e) {
-    if (e instanceof FixtureMissingError) throw new CliError(e.message, ExitCode.BadInput);
+    if (e instanceof ParachainSourceError) throw new CliError(e.message, ExitCode.BadInput);
     if (e instanceof PeerUnavailableError) throw new CliError(e.message, ExitCode.Inconclusive);
     throw e;
   }
