@@ -30,6 +30,19 @@ describe('pvf collate', () => {
     expect(noOut.stderr).toMatch(/--out/);
   });
 
+  it('refuses a missing source and one that is not a raw chain spec (exit 3)', async () => {
+    const { file } = scratchDir('pvf-collate-src-');
+    const missing = await pvf('example', 'asset-hub', '--source', '/nonexistent/spec.json');
+    expect(missing.code).toBe(ExitCode.BadInput);
+    expect(missing.stderr).toBe(
+      'pvf: /nonexistent/spec.json is missing (set PVF_FIXTURES or give the file)\n',
+    );
+    const notSpec = file('spec.json', [...Buffer.from('{"genesis":{}}')]);
+    const bad = await pvf('collate', 'asset-hub', '--out', '/tmp/unused', '--source', notSpec);
+    expect(bad.code).toBe(ExitCode.BadInput);
+    expect(bad.stderr).toMatch(/is not a raw chain spec \(no genesis\.raw\.top\)/);
+  });
+
   it.runIf(HAVE_FIXTURES && BUILT && process.platform === 'linux')(
     'writes real blocks that pvf validate accepts as params and as a shipped PoV',
     async () => {
