@@ -19,7 +19,9 @@ const HRMP_EGRESS = hexKey('6a0da05ca59913bc38a8630590f2627cf12b746dcf32e8433545
 
 /**
  * `AbridgedHostConfiguration` (polkadot-primitives): the prefix of the relay chain's
- * `HostConfiguration` that parachains decode. Values are Polkadot's production ones.
+ * `HostConfiguration` that parachains decode (a runtime that predates `async_backing_params`
+ * reads the prefix without it). The values are production-like; with no messages, upgrades or
+ * async backing in these blocks, the runtimes only store them.
  */
 const abridgedHostConfiguration = Struct({
   maxCodeSize: u32,
