@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { blob } from './blob.js';
+import { blocks } from './blocks.js';
 import { determinism } from './determinism.js';
 import { engine } from './engine.js';
 import { examples } from './examples.js';
@@ -27,6 +28,7 @@ const SECTIONS: readonly Section[] = [
   sandbox,
   wasi,
   host,
+  blocks,
 ];
 
 const args = process.argv.slice(2);
