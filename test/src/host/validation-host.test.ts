@@ -160,6 +160,8 @@ describe.runIf(linux && HAVE_FIXTURES)('ValidationHost on the adder', () => {
     });
     // Every worker did part of the work (a worker retired on the way, when verdict isolation
     // moved it to another code, is replaced by one that starts from 0).
+    for (let i = 0; i < 100 && host.workerPids.length < 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(host.workerPids).toHaveLength(2);
     for (const pid of host.workerPids)
       expect(cpuTicks(pid)).toBeGreaterThan(cpuBefore.get(pid) ?? 0);
