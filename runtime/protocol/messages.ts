@@ -216,7 +216,8 @@ const ANY = MAX_HOST_FRAME_BYTES;
 // ---- codecs of shared shapes ---------------------------------------------------------------
 
 const executorParams: Codec<ExecutorParams> = {
-  enc: (w, p) => w.u32(p.maxMemoryPages).u32(p.maxLogBytes).u8(p.maxLogLevel).u32(p.stackLogicalMax),
+  enc: (w, p) =>
+    w.u32(p.maxMemoryPages).u32(p.maxLogBytes).u8(p.maxLogLevel).u32(p.stackLogicalMax),
   dec: (r) => ({
     maxMemoryPages: r.u32(),
     maxLogBytes: r.u32(),

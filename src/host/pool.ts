@@ -316,7 +316,7 @@ export class WorkerPool {
     if (this.closing) return;
     const now = performance.now();
     const precheckCap = Math.max(1, Math.floor(this.opts.workers * PREPARE_SHARE));
-    for (let moved = true; moved; ) {
+    for (let moved = true; moved;) {
       moved = this.place(this.queue, now);
       const busy = this.slots.filter((s) => s.prechecks > 0).length;
       if (busy < precheckCap && this.place(this.prechecks, now)) moved = true;
@@ -368,7 +368,11 @@ export class WorkerPool {
   private otherWorker(s: Slot, now: number): boolean {
     return this.slots.some(
       (o) =>
-        o !== s && o.ready && !o.retiring && o.worker?.alive === true && !runningLong(o.worker, now),
+        o !== s &&
+        o.ready &&
+        !o.retiring &&
+        o.worker?.alive === true &&
+        !runningLong(o.worker, now),
     );
   }
 

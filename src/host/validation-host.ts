@@ -136,7 +136,10 @@ export class ValidationHost {
     return this.track(() => this.prepareOnce(code, options));
   }
 
-  private async prepareOnce(code: Uint8Array, options: PrepareRequestOptions): Promise<PrepareOutcome> {
+  private async prepareOnce(
+    code: Uint8Array,
+    options: PrepareRequestOptions,
+  ): Promise<PrepareOutcome> {
     if (!(code instanceof Uint8Array)) throw new HostRequestError('code must be a Uint8Array');
     const kind = options.kind ?? 'precheck';
     const ref = this.codeRef({ code });

@@ -354,7 +354,9 @@ export class WorkerProcess {
   /** The bounds of a reply to the running step (the executor params it was sent with). */
   private replyLimits(): ReplyLimits | undefined {
     const m = this.inFlight[0]?.step.message;
-    return m === undefined || m.tag === 'hello' ? undefined : { maxLogBytes: m.code.params.maxLogBytes };
+    return m === undefined || m.tag === 'hello'
+      ? undefined
+      : { maxLogBytes: m.code.params.maxLogBytes };
   }
 
   private onFrame(f: Frame): void {

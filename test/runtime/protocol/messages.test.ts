@@ -151,9 +151,9 @@ describe('worker protocol', () => {
       return f;
     };
     const f = body(WORKER[2]!);
-    expect(() => decodeWorkerMessage(f.tag, f.id, f.body.subarray(0, f.body.length - 1), LIMITS)).toThrow(
-      ProtocolError,
-    );
+    expect(() =>
+      decodeWorkerMessage(f.tag, f.id, f.body.subarray(0, f.body.length - 1), LIMITS),
+    ).toThrow(ProtocolError);
     expect(() =>
       decodeWorkerMessage(f.tag, f.id, Buffer.concat([f.body, Buffer.from([0])]), LIMITS),
     ).toThrow(ProtocolError);
@@ -165,10 +165,16 @@ describe('worker protocol', () => {
     expect(() => decodeWorkerMessage(badUtf8.tag, badUtf8.id, copy, LIMITS)).toThrow(ProtocolError);
     // An impossible length is refused as soon as the header arrives.
     expect(() =>
-      new FrameReader(MAX_HOST_FRAME_BYTES).feed(Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0, 0]), () => {}),
+      new FrameReader(MAX_HOST_FRAME_BYTES).feed(
+        Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0, 0]),
+        () => {},
+      ),
     ).toThrow(ProtocolError);
     expect(() =>
-      new FrameReader(MAX_HOST_FRAME_BYTES).feed(Buffer.from([1, 0, 0, 0, 1, 0, 0, 0, 0]), () => {}),
+      new FrameReader(MAX_HOST_FRAME_BYTES).feed(
+        Buffer.from([1, 0, 0, 0, 1, 0, 0, 0, 0]),
+        () => {},
+      ),
     ).toThrow(ProtocolError);
   });
 

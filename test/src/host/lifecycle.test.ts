@@ -29,7 +29,8 @@ const children = () =>
     readFileSync(`/proc/self/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean),
   );
 const fds = () => readdirSync('/proc/self/fd').length;
-const rssMiB = () => (Number(readFileSync('/proc/self/statm', 'utf8').split(' ')[1]) * 4096) / 2 ** 20;
+const rssMiB = () =>
+  (Number(readFileSync('/proc/self/statm', 'utf8').split(' ')[1]) * 4096) / 2 ** 20;
 
 // Spins a job into its hard timeout, then awaits the next job on the same (respawned) worker
 // with nothing else keeping the process alive, prints both outcomes and never calls close():
@@ -71,7 +72,13 @@ describe.runIf(linux && HAVE_FIXTURES)('host lifecycle', () => {
     const script = await testScript('lifecycle-keepalive.js', SCRIPT);
     const { stdout } = await run(
       process.execPath,
-      [script, b.worker, b.launcher, `${FIXTURES_DIR}/pvf/adder.wasm`, Buffer.from(params).toString('hex')],
+      [
+        script,
+        b.worker,
+        b.launcher,
+        `${FIXTURES_DIR}/pvf/adder.wasm`,
+        Buffer.from(params).toString('hex'),
+      ],
       { timeout: 60_000 },
     );
     // execFile rejects on a non-zero exit (13: "unsettled top-level await") or the timeout.
