@@ -349,6 +349,12 @@ export class WorkerPool {
 
   /** The best slot to run `t` now, if any. */
   private slotFor(t: Tracked, now: number): Slot | undefined {
+    // 'job': the spares are there to be warm, not to run more jobs at once than `workers`.
+    if (
+      this.opts.isolation === 'job' &&
+      this.slots.filter((s) => (s.worker?.load ?? 0) > 0).length >= this.opts.workers
+    )
+      return undefined;
     let best: Slot | undefined;
     for (const s of this.slots) {
       const w = s.worker;

@@ -123,3 +123,45 @@ describe.runIf(linux && HAVE_FIXTURES)('no head-of-line blocking', () => {
       expect(await spin).toMatchObject({ kind: 'invalid', reason: 'hard-timeout' });
     });
 });
+
+describe.runIf(linux)('prechecks do not starve executions', () => {
+  // Prechecks take 1.5 s each; executions answer at once.
+  const SLOW_PRECHECK = `
+import { FrameReader } from './runtime/protocol/frame-reader.js';
+import { decodeHostMessage, encodeWorkerMessage, PROTOCOL_VERSION } from './runtime/protocol/messages.js';
+import { writeFrame } from './runtime/worker/channel.js';
+const reader = new FrameReader(96 * 1024 * 1024);
+let chain = Promise.resolve();
+const reply = (id, outcome, ms) => { chain = chain.then(() => new Promise((r) => setTimeout(r, ms)))
+  .then(() => writeFrame(encodeWorkerMessage({ tag: 'result', id, cpuMicros: 0, outcome }))); };
+process.stdin.on('data', (chunk) => reader.feed(chunk, (f) => {
+  const m = decodeHostMessage(f.tag, f.id, f.body);
+  if (m.tag === 'hello')
+    writeFrame(encodeWorkerMessage({ tag: 'ready', id: 0, version: PROTOCOL_VERSION, pid: process.pid,
+      sandbox: { seccomp: -1, noNewPrivs: -1, uid: -1, netns: '', fsRestricted: true, layers: '' } }));
+  else if (m.tag === 'prepare')
+    reply(m.id, { kind: 'prepared', codeBytes: 1, compileMicros: 1 }, m.prepKind === 'precheck' ? 1500 : 0);
+  else reply(m.id, { kind: 'invalid', reason: 'trap', message: 'ran', logs: [] }, 0);
+}));
+`;
+
+  it('with prechecks of two PVFs pending, an execution runs at once on the worker they leave free', async () => {
+    const b = await testBundles();
+    const host = await ValidationHost.create({
+      workers: 2,
+      workerScript: await testScript('isolation-slow-precheck.js', SLOW_PRECHECK),
+      sandbox: { launcher: b.launcher },
+      logger: { warn: () => {} },
+    });
+    hosts.push(host);
+    const code = (k: number) => Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, k);
+    const prechecks = [1, 2].map((k) => host.prepare(code(k)));
+    await new Promise((r) => setTimeout(r, 100));
+    const out = await host.validate({ code: code(3), params: new Uint8Array(8) });
+    expect(out).toMatchObject({ kind: 'invalid', message: 'ran' });
+    // Without the bound, both workers would hold a 1.5 s precheck and the execution would
+    // wait behind one of them.
+    expect(out.durationMs).toBeLessThan(1000);
+    for (const p of await Promise.all(prechecks)) expect(p.kind).toBe('prepared');
+  });
+});
