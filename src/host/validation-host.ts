@@ -2,7 +2,8 @@
 // come out. The host only hashes and frames bytes; everything untrusted is decompressed,
 // parsed, compiled and run inside sealed workers (pool.ts). This file adds what the reference's
 // candidate-validation subsystem adds on top of its PVF host: per-kind timeouts, the retry
-// policy, and the mapping from an attempt to an outcome.
+// policy, and the mapping from an attempt to an outcome. (A little over 400 lines: the request
+// types and their checks sit beside the methods that take them.)
 import { performance } from 'node:perf_hooks';
 import { decodeValidationResult } from '../../runtime/codec/validation.js';
 import { checkExecutorParams, type ExecutorParams } from '../../runtime/engine/index.js';

@@ -7,6 +7,9 @@
 // the worker's stdio keeps the pipes open after the worker is gone, so after 'exit' the host
 // drains stdout for at most DRAIN_MS, then ends every step it held and closes its own ends.
 // Kills go to the whole process group (the launcher's `setsid` makes the worker its leader).
+//
+// Longer than most files: the in-flight steps, the frame stream and the process's end are one
+// state machine (a step ends on a reply, a breach, or the exit) and stay in one place.
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { type Frame, FrameReader } from '../../runtime/protocol/frame-reader.js';
@@ -210,8 +213,9 @@ export class WorkerProcess {
     return n;
   }
 
+  /** False from the process's exit on (its steps may still be draining for DRAIN_MS). */
   get alive(): boolean {
-    return !this.dead;
+    return !this.dead && this.exit === undefined;
   }
 
   /** The last bytes the worker wrote to stderr (diagnostics only). */
