@@ -74,6 +74,12 @@ const GIVE_UP_AFTER = 3;
  * separate prepare workers: polkadot/node/core/pvf/src/host.rs, `prepare_workers_hard_max_num`).
  */
 const PREPARE_SHARE = 0.5;
+/**
+ * Warm workers beyond `workers` (never more than `workers` run jobs at once): 'job' retires a
+ * worker after every job, so as many spares as workers keep a fresh one ready while retired
+ * ones are replaced. ('code' has none: a code switch waits for a spawn; see README.)
+ */
+const spares = (o: HostOptions): number => (o.isolation === 'job' ? o.workers : 0);
 /** How far past the queue's head the pool looks for a job a free worker may take. */
 const SKIP_SCAN = 64;
 
@@ -128,9 +134,7 @@ export class WorkerPool {
   ) {
     this.queue = new Scheduler<Tracked>(opts.maxQueued);
     this.prechecks = new Scheduler<Tracked>(opts.maxQueued);
-    // 'job' isolation retires a worker after every job: as many warm spares as workers keep
-    // a fresh one ready while the retired ones are replaced.
-    const slots = opts.isolation === 'job' ? 2 * opts.workers : opts.workers;
+    const slots = opts.workers + spares(opts);
     this.slots = Array.from({ length: slots }, () => ({
       worker: undefined,
       ready: false,
@@ -349,17 +353,14 @@ export class WorkerPool {
 
   /** The best slot to run `t` now, if any. */
   private slotFor(t: Tracked, now: number): Slot | undefined {
-    // 'job': the spares are there to be warm, not to run more jobs at once than `workers`.
-    if (
-      this.opts.isolation === 'job' &&
-      this.slots.filter((s) => (s.worker?.load ?? 0) > 0).length >= this.opts.workers
-    )
-      return undefined;
+    // Spares are there to be warm, not to run more jobs at once than `workers`: at the cap,
+    // only a worker that is busy already may take more.
+    const full = this.slots.filter((s) => (s.worker?.load ?? 0) > 0).length >= this.opts.workers;
     let best: Slot | undefined;
     for (const s of this.slots) {
       const w = s.worker;
-      if (w === undefined || !eligible(s, t.code, this.opts.isolation, this.depthFor(w, now), now))
-        continue;
+      if (w === undefined || (full && w.load === 0)) continue;
+      if (!eligible(s, t.code, this.opts.isolation, this.depthFor(w, now), now)) continue;
       if (best === undefined || better(s, best, t.code)) best = s;
     }
     return best;

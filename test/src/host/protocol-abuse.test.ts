@@ -49,6 +49,8 @@ async function fakeHost(name: string, onExecute: string) {
   const b = await testBundles();
   const h = await ValidationHost.create({
     workers: 1,
+    // One process (no warm spare): the test knows which one judged.
+    isolation: 'none',
     workerScript: await testScript(name, FAKE_WORKER(onExecute)),
     sandbox: { launcher: b.launcher },
     logger: { warn: () => {} },

@@ -163,8 +163,9 @@ describe.runIf(linux && HAVE_FIXTURES)('ValidationHost on the adder', () => {
     for (let i = 0; i < 100 && host.workerPids.length < 2; i++)
       await new Promise((r) => setTimeout(r, 50));
     expect(host.workerPids).toHaveLength(2);
-    for (const pid of host.workerPids)
-      expect(cpuTicks(pid)).toBeGreaterThan(cpuBefore.get(pid) ?? 0);
+    // Two codes: at least two processes did part of the work.
+    const worked = host.workerPids.filter((pid) => cpuTicks(pid) > (cpuBefore.get(pid) ?? 0));
+    expect(worked.length).toBeGreaterThanOrEqual(2);
   });
 
   it('a full queue rejects with QueueFullError (backpressure) and loses nothing', async () => {

@@ -52,6 +52,8 @@ describe.runIf(linux && HAVE_FIXTURES)('a pipe-holding descendant cannot wedge t
     const b = await testBundles();
     return ValidationHost.create({
       workers: 1,
+      // One process (no warm spare), so that the worker and its holder are the only ones.
+      isolation: 'none',
       workerScript: script,
       sandbox: { launcher: b.launcher },
       logger: { warn: () => {} },
