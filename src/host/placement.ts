@@ -2,8 +2,10 @@
 // over the pool's explicit per-slot state (pool.ts applies them).
 //
 // Verdict isolation. A PVF that escapes V8 controls its worker, and so every reply that worker
-// sends. The reference runs each job in a fresh process forked from the worker for this
-// reason (polkadot/node/core/pvf/execute-worker/src/lib.rs, "clone/fork" per job). Modes:
+// sends. The reference runs each job in a fresh process cloned or forked from the worker for
+// this reason (polkadot-sdk @019bd5f3, polkadot/node/core/pvf/execute-worker/src/lib.rs,
+// `handle_clone` / `handle_fork`, whose child closes the worker's socket and answers over a
+// pipe). Modes:
 // - 'code' (default): a worker serves one code hash until it is retired; a job of another
 //   code never reaches it. A compromised PVF can then forge only its own verdicts. A worker is
 //   retired (killed, and a fresh one started unbound) when a job of another code is waiting

@@ -3,7 +3,9 @@
 // from outside, and how it died. It never interprets anything the worker sends except the
 // reply to the request at the head of its own queue; anything else kills the worker.
 //
-// Its end is the process's 'exit', never the pipes' 'close' alone: a descendant that inherited
+// Its end is the process's 'exit', never the pipes' 'close' alone (the reference watches EOF on
+// its worker's stdout, polkadot/node/core/pvf/src/worker_interface.rs `WorkerHandle`, but its
+// job processes close the worker's socket and cannot keep it open): a descendant that inherited
 // the worker's stdio keeps the pipes open after the worker is gone, so after 'exit' the host
 // drains stdout for at most DRAIN_MS, then ends every step it held and closes its own ends.
 // Kills go to the whole process group (the launcher's `setsid` makes the worker its leader).
