@@ -13,7 +13,7 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.close()));
 });
 
-// Answers the handshake and `prepare`; on an execute `m`, runs `onExecute` with helpers to
+// Answers the handshake and `prepare`; on an execute `m`, runs `onExecute` with functions to
 // write raw frames: `frame(tag, id, body)` and `invalid(id, message, records, text)`, the body of
 // an `invalid` reply carrying `records` log records of `text` each.
 const FAKE_WORKER = (onExecute: string) => `
