@@ -6,6 +6,7 @@ import { CliError, ExitCode } from '../exit-codes.js';
 import { integerArg } from '../input.js';
 import { insecureNoSandboxOption, jsonOption, requireAllLayersOption } from '../options.js';
 import { printJson } from '../output.js';
+import { table, tableWidth } from '../table.js';
 import {
   DEFAULT_SANDBOX_OPTIONS,
   resolveSandboxOptions,
@@ -14,7 +15,7 @@ import {
 } from '../../sandbox/options.js';
 import { ProgramFilesError } from '../../sandbox/program-files.js';
 import { probeSandbox } from '../../sandbox/probe.js';
-import { planCommand } from '../../sandbox/run-command.js';
+import { CommandNotRunnableError, planCommand } from '../../sandbox/run-command.js';
 import { runSelfTest } from '../../sandbox/self-test/run.js';
 import { startPlan } from '../../sandbox/spawn.js';
 
@@ -74,19 +75,6 @@ function toOptions(f: SandboxFlags): SandboxOptions {
   }
 }
 
-/** Plain-text table with a header row. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return (
-    [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
-  );
-}
-
 const yes = (b: boolean) => (b ? 'yes' : 'no');
 
 export function registerSandboxCommand(program: Command): void {
@@ -110,6 +98,7 @@ export function registerSandboxCommand(program: Command): void {
             table(
               ['layer', 'available', 'workers get it', 'detail'],
               status.layers.map((l) => [l.layer, yes(l.available), yes(l.applied), l.detail]),
+              tableWidth(),
             ),
           );
           const v = status.verdict;
@@ -153,7 +142,12 @@ export function registerSandboxCommand(program: Command): void {
         try {
           plan = planCommand(command, args, options);
         } catch (e) {
-          // The command or an --allow-read path cannot be used as given.
+          // A command that cannot run exits as a shell would (127 not found, 126 not executable).
+          if (e instanceof CommandNotRunnableError) {
+            process.stderr.write(`pvf: ${e.message}\n`);
+            return e.status;
+          }
+          // An --allow-read path cannot be used as given.
           if (e instanceof SandboxOptionsError || e instanceof ProgramFilesError)
             throw new CliError(e.message, ExitCode.BadInput);
           throw e;
@@ -199,6 +193,7 @@ export function registerSandboxCommand(program: Command): void {
                 r.evidence,
                 r.blocked ? 'blocked' : 'BYPASS',
               ]),
+              tableWidth(),
             ),
           );
           const bypasses = report.rows.filter((r) => !r.blocked).length;
