@@ -421,14 +421,16 @@ export class WorkerPool {
     if (this.opts.isolation !== 'none') slot.boundTo = t.code;
     if (!job.needsModule) slot.prechecks++;
     let ended = false;
-    // Once per dispatch, whichever step ends it: the precheck share, and 'job' retirement.
+    // Whenever a step of this dispatch ends. Once per dispatch, whichever step is first: the
+    // precheck share and 'job' retirement. Every time: a retiring worker is killed once it
+    // holds nothing (a failed compile ends the dispatch while its pipelined run is still out).
     const end = () => {
-      if (ended) return;
-      ended = true;
-      if (!job.needsModule) slot.prechecks--;
-      if (slot.worker !== w) return;
-      if (this.opts.isolation === 'job') this.retire(slot);
-      else this.killIfRetired(slot);
+      if (!ended) {
+        ended = true;
+        if (!job.needsModule) slot.prechecks--;
+        if (slot.worker === w && this.opts.isolation === 'job') this.retire(slot);
+      }
+      if (slot.worker === w) this.killIfRetired(slot);
     };
     if (!t.dispatched) {
       t.dispatched = true;
@@ -552,9 +554,11 @@ export class WorkerPool {
       const now = performance.now();
       let busy = false;
       let tookBack = 0;
-      for (const s of this.slots)
+      for (const s of this.slots) {
+        // A retiring worker whose last request ended without a callback (a reply to one taken
+        // back from it) is killed here.
+        this.killIfRetired(s);
         if (s.worker !== undefined && s.worker.load > 0) {
-          this.killIfRetired(s);
           busy = true;
           s.worker.check(now);
           // No head-of-line: work queued behind a long job moves to another worker (when
@@ -562,6 +566,7 @@ export class WorkerPool {
           if (s.worker.load > 1 && runningLong(s.worker, now) && this.otherWorker(s, now))
             tookBack += s.worker.takeBackWaiting();
         }
+      }
       if (tookBack > 0) this.pump();
       if (!busy) {
         clearInterval(this.ticker);

@@ -1,5 +1,5 @@
 // Verdict isolation and head-of-line, through real processes. A fake worker answers every job
-// with its own pid, so the test sees which process judged which PVF: under 'code' no process
+// with an identity of its own, so the test sees which process judged which PVF: under 'code' no process
 // ever judges two codes, under 'job' no process judges two jobs, and the control ('none', the
 // old shared pool) shows one process judging both. Then real sealed workers: honest jobs
 // submitted with a spinning PVF are not held up behind it.
@@ -9,6 +9,7 @@ import { ValidationHost } from '../../../src/host/validation-host.js';
 import type { Isolation } from '../../../src/host/placement.js';
 import { FIXTURES_DIR, fixture, HAVE_FIXTURES, unhex } from '../../support/fixtures.js';
 import { infiniteLoopPvf } from '../../support/hostile-pvfs.js';
+import { wasiExample } from '../../support/wasi-pvfs.js';
 import { testBundles, testScript } from '../../support/worker-bundle.js';
 
 const linux = process.platform === 'linux';
@@ -17,13 +18,15 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.close()));
 });
 
-// Answers every execute `invalid` with its pid as the message, after `delayMs`; replies in
-// request order, as a real worker does.
+// Answers every execute `invalid` with an identity of its own as the message, after `delayMs`;
+// replies in request order, as a real worker does. The identity is random, not the pid: as pid 1
+// of its own PID namespace every sealed worker has the same pid.
 const PID_WORKER = (delayMs: number) => `
 import { FrameReader } from './runtime/protocol/frame-reader.js';
 import { decodeHostMessage, encodeWorkerMessage, PROTOCOL_VERSION } from './runtime/protocol/messages.js';
 import { writeFrame } from './runtime/worker/channel.js';
 const reader = new FrameReader(96 * 1024 * 1024);
+const ME = Math.floor(Math.random() * 2 ** 48);
 let chain = Promise.resolve();
 const reply = (id, outcome, ms = 0) => { chain = chain.then(() => new Promise((r) => setTimeout(r, ms)))
   .then(() => writeFrame(encodeWorkerMessage({ tag: 'result', id, cpuMicros: 0, outcome }))); };
@@ -33,7 +36,7 @@ process.stdin.on('data', (chunk) => reader.feed(chunk, (f) => {
     writeFrame(encodeWorkerMessage({ tag: 'ready', id: 0, version: PROTOCOL_VERSION, pid: process.pid,
       sandbox: { seccomp: -1, noNewPrivs: -1, uid: -1, netns: '', fsRestricted: true, layers: '' } }));
   else if (m.tag === 'prepare') reply(m.id, { kind: 'prepared', codeBytes: 1, compileMicros: 1 });
-  else reply(m.id, { kind: 'invalid', reason: 'trap', message: String(process.pid), logs: [] }, ${delayMs});
+  else reply(m.id, { kind: 'invalid', reason: 'trap', message: String(ME), logs: [] }, ${delayMs});
 }));
 `;
 
@@ -86,6 +89,34 @@ describe.runIf(linux)('verdict isolation', () => {
     expect([...byPid.values()].some((codes) => codes.size > 1)).toBe(true);
   });
 
+  it("'code': a worker whose PVF failed to compile is replaced for the next PVF", async () => {
+    // A failed compile ends its dispatch while the run pipelined behind it is still out; the
+    // retiring worker must still be killed once that run answers, or the slot never frees.
+    const b = await testBundles();
+    const host = await ValidationHost.create({
+      workers: 1,
+      workerScript: b.worker,
+      sandbox: { launcher: b.launcher },
+      logger: { warn: () => {} },
+    });
+    hosts.push(host);
+    const params = new Uint8Array(8);
+    // Refused by the worker's prepare (they import sockets), after the host sent both steps.
+    const broken = await Promise.all(
+      (['wasi-sockets-p1', 'wasi-sockets-tcp'] as const).map((n) => wasiExample(n)),
+    );
+    const codes = [fixture('pvf/adder.wasm'), ...broken, fixture('pvf/adder.wasm')];
+    const kinds = [];
+    for (const code of codes) {
+      const out = await Promise.race([
+        host.validate({ code, params }),
+        new Promise<{ kind: string }>((r) => setTimeout(() => r({ kind: 'stuck' }), 10_000)),
+      ]);
+      kinds.push(out.kind);
+    }
+    expect(kinds).toEqual(['invalid', 'preparation-error', 'preparation-error', 'invalid']);
+  });
+
   it('the default is code isolation', async () => {
     const { DEFAULT_HOST_OPTIONS } = await import('../../../src/host/options.js');
     expect(DEFAULT_HOST_OPTIONS.isolation).toBe('code');
@@ -131,6 +162,7 @@ import { FrameReader } from './runtime/protocol/frame-reader.js';
 import { decodeHostMessage, encodeWorkerMessage, PROTOCOL_VERSION } from './runtime/protocol/messages.js';
 import { writeFrame } from './runtime/worker/channel.js';
 const reader = new FrameReader(96 * 1024 * 1024);
+const ME = Math.floor(Math.random() * 2 ** 48);
 let chain = Promise.resolve();
 const reply = (id, outcome, ms) => { chain = chain.then(() => new Promise((r) => setTimeout(r, ms)))
   .then(() => writeFrame(encodeWorkerMessage({ tag: 'result', id, cpuMicros: 0, outcome }))); };

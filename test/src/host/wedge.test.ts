@@ -48,21 +48,25 @@ describe.runIf(linux && HAVE_FIXTURES)('a pipe-holding descendant cannot wedge t
     ? unhex(JSON.parse(readFileSync(`${FIXTURES_DIR}/vectors/adder-gossamer.json`, 'utf8')).params)
     : new Uint8Array();
 
-  async function hostWith(script: string) {
+  async function hostWith(script: string, sandbox: { namespaces?: boolean } = {}) {
     const b = await testBundles();
     return ValidationHost.create({
       workers: 1,
       // One process (no warm spare), so that the worker and its holder are the only ones.
       isolation: 'none',
       workerScript: script,
-      sandbox: { launcher: b.launcher },
+      sandbox: { launcher: b.launcher, ...sandbox },
       logger: { warn: () => {} },
     });
   }
 
   it('a holder that left the process group: the job settles, the slot is refilled, close() resolves', async () => {
     const mark = `${MARK}-detached`;
-    const host = await hostWith(await testScript('wedge-detached.js', holderWorker(true, mark)));
+    // Without the PID namespace, which alone reaches a holder that left the group (next test):
+    // the host itself must not depend on it.
+    const host = await hostWith(await testScript('wedge-detached.js', holderWorker(true, mark)), {
+      namespaces: false,
+    });
     const [pid] = host.workerPids;
     expect(holders(mark)).toHaveLength(1);
     let outcomes = 0;
@@ -70,8 +74,8 @@ describe.runIf(linux && HAVE_FIXTURES)('a pipe-holding descendant cannot wedge t
       .validate({ code: infiniteLoopPvf(), params, timeoutMs: 200 })
       .finally(() => outcomes++);
     expect(out).toMatchObject({ kind: 'invalid', reason: 'hard-timeout' });
-    // The holder escaped the group kill (only a PID namespace reaches it) and still holds the
-    // old channel; the host does not wait for it.
+    // The holder escaped the group kill and still holds the old channel; the host does not
+    // wait for it.
     expect(holders(mark).length).toBeGreaterThanOrEqual(1);
     expect(host.workerPids).not.toContain(pid);
     const next = await host.validate({ code: fixture('pvf/adder.wasm'), params });
@@ -79,6 +83,17 @@ describe.runIf(linux && HAVE_FIXTURES)('a pipe-holding descendant cannot wedge t
     const closed = host.close().then(() => 'closed');
     expect(await Promise.race([closed, sleep(10_000).then(() => 'wedged')])).toBe('closed');
     expect(outcomes).toBe(1);
+  });
+
+  it('in its PID namespace, even a holder that left the group dies with the worker', async () => {
+    const mark = `${MARK}-pidns`;
+    const host = await hostWith(await testScript('wedge-pidns.js', holderWorker(true, mark)));
+    expect(holders(mark)).toHaveLength(1);
+    const out = await host.validate({ code: infiniteLoopPvf(), params, timeoutMs: 200 });
+    expect(out).toMatchObject({ kind: 'invalid', reason: 'hard-timeout' });
+    await host.close();
+    for (let i = 0; i < 50 && holders(mark).length > 0; i++) await sleep(20);
+    expect(holders(mark)).toEqual([]);
   });
 
   it('a holder in the worker’s process group dies with the worker', async () => {
