@@ -55,3 +55,12 @@ for (const f of [
   copyFileSync(join(bindgen, f), join('dist/jco-bindgen', f));
 // Redistributed third-party code: its licence (Apache-2.0 WITH LLVM-exception) goes with it.
 copyFileSync(join(bindgen, '..', 'LICENSE'), 'dist/jco-bindgen/LICENSE');
+
+// schnorrkel compiled to wasm: read by the worker from dist/schnorrkel/, beside its bundle
+// (runtime/host/schnorrkel-wasm.ts), with its licence (MIT).
+const schnorrkel = dirname(
+  createRequire(import.meta.url).resolve('@polkadot-labs/schnorrkel-wasm'),
+);
+mkdirSync('dist/schnorrkel', { recursive: true });
+copyFileSync(join(schnorrkel, 'schnorrkel_bg.wasm'), 'dist/schnorrkel/schnorrkel_bg.wasm');
+copyFileSync(join(schnorrkel, '..', '..', 'LICENSE'), 'dist/schnorrkel/LICENSE');

@@ -6,7 +6,8 @@ import { HostTrap } from '../engine/traps.js';
 import { host, type HostContext, type HostFamily } from './context.js';
 import { parseRS, recover } from './ecdsa.js';
 import { fatBytes, fixedBytes, returnFat } from './marshal.js';
-import { ecdsaVerify, ecdsaVerifyPrehashed, ed25519Verify, sr25519Verify } from './signatures.js';
+import { ed25519VerifyFast, sr25519VerifyDeprecated, sr25519VerifyFast } from './fast-verify.js';
+import { ecdsaVerify, ecdsaVerifyPrehashed } from './signatures.js';
 
 const noKeystore = (name: string) =>
   host('(i32)->', () => {
@@ -54,13 +55,18 @@ const recoverer = (overflowing: boolean, compressed: boolean) =>
 
 export const crypto: HostFamily = {
   /** `ed25519_verify(sig, msg, pub) -> bool` with ed25519-zebra's rules. */
-  ext_crypto_ed25519_verify_version_1: verifier(64, 32, ed25519Verify),
+  ext_crypto_ed25519_verify_version_1: verifier(64, 32, ed25519VerifyFast),
   /** `ed25519_batch_verify` (register_only): verifies now, ANDs into the open batch. */
-  ext_crypto_ed25519_batch_verify_version_1: verifier(64, 32, ed25519Verify, true),
+  ext_crypto_ed25519_batch_verify_version_1: verifier(64, 32, ed25519VerifyFast, true),
+  /**
+   * `sr25519_verify(sig, msg, pub) -> bool`, version 1: sp-core `Pair::verify_deprecated`,
+   * which also accepts schnorrkel 0.1.1 ("pre-audit", unmarked) signatures.
+   */
+  ext_crypto_sr25519_verify_version_1: verifier(64, 32, sr25519VerifyDeprecated),
   /** `sr25519_verify(sig, msg, pub) -> bool` (version 2: schnorrkel `verify_simple`). */
-  ext_crypto_sr25519_verify_version_2: verifier(64, 32, sr25519Verify),
+  ext_crypto_sr25519_verify_version_2: verifier(64, 32, sr25519VerifyFast),
   /** `sr25519_batch_verify` (register_only): verifies now, ANDs into the open batch. */
-  ext_crypto_sr25519_batch_verify_version_1: verifier(64, 32, sr25519Verify, true),
+  ext_crypto_sr25519_batch_verify_version_1: verifier(64, 32, sr25519VerifyFast, true),
   /** `ecdsa_verify(sig, msg, pub) -> bool`, version 1: overflowing r, s (`verify_deprecated`). */
   ext_crypto_ecdsa_verify_version_1: verifier(65, 33, (s, m, p) => ecdsaVerify(s, m, p, true)),
   /** `ecdsa_verify(sig, msg, pub) -> bool`, version 2: r, s must be < n. */

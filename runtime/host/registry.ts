@@ -3,7 +3,6 @@
 // keyed by exact import name. Anything a PVF imports that is not here links to a trapping stub.
 //
 // Not served, so they link to trapping stubs although the reference serves them:
-// `ext_crypto_sr25519_verify_version_1` (schnorrkel 0.1.1 "preaudit" signatures) and
 // `ext_trie_{blake2,keccak}_256_verify_proof_version_{1,2}`. No known parachain runtime imports
 // them; a runtime that calls one is judged invalid here where the reference would go on.
 import { allocator } from './allocator.js';

@@ -11,6 +11,11 @@ import {
   bindgenDir,
 } from '../../runtime/wasi/component/bindgen.js';
 import {
+  BUNDLED_SCHNORRKEL_DIR,
+  SCHNORRKEL_WASM,
+  schnorrkelWasmPath,
+} from '../../runtime/host/schnorrkel-wasm.js';
+import {
   addFile,
   BUNDLE_OPTIONS,
   type BundleFile,
@@ -53,6 +58,11 @@ export function testBundles(): Promise<Bundles> {
         path: `${BUNDLED_BINDGEN_DIR}/${f}`,
         contents: readFileSync(join(bindgenDir(), f)),
       });
+    // schnorrkel's wasm beside the worker, as scripts/build.mjs puts it (sr25519 verification).
+    files.push({
+      path: `${BUNDLED_SCHNORRKEL_DIR}/${SCHNORRKEL_WASM}`,
+      contents: readFileSync(schnorrkelWasmPath()),
+    });
     const dir = contentDir('pvf-test-', files);
     return { worker: join(dir, 'worker.js'), launcher: join(dir, 'launcher.js'), dir };
   })();
