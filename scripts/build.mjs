@@ -56,11 +56,26 @@ for (const f of [
 // Redistributed third-party code: its licence (Apache-2.0 WITH LLVM-exception) goes with it.
 copyFileSync(join(bindgen, '..', 'LICENSE'), 'dist/jco-bindgen/LICENSE');
 
-// schnorrkel compiled to wasm: read by the worker from dist/schnorrkel/, beside its bundle
-// (runtime/host/schnorrkel-wasm.ts), with its licence (MIT).
-const schnorrkel = dirname(
-  createRequire(import.meta.url).resolve('@polkadot-labs/schnorrkel-wasm'),
-);
-mkdirSync('dist/schnorrkel', { recursive: true });
-copyFileSync(join(schnorrkel, 'schnorrkel_bg.wasm'), 'dist/schnorrkel/schnorrkel_bg.wasm');
-copyFileSync(join(schnorrkel, '..', '..', 'LICENSE'), 'dist/schnorrkel/LICENSE');
+// The crypto host functions' wasm modules (runtime/host/vendor-wasm.ts), beside the worker
+// bundle where a sealed worker may read them, each with its licence (both MIT).
+for (const v of [
+  {
+    dir: 'schnorrkel',
+    file: 'schnorrkel_bg.wasm',
+    pkg: '@polkadot-labs/schnorrkel-wasm',
+    fromEntry: 'schnorrkel_bg.wasm',
+    licence: '../../LICENSE',
+  },
+  {
+    dir: 'secp256k1',
+    file: 'secp256k1.wasm',
+    pkg: 'tiny-secp256k1',
+    fromEntry: '../secp256k1.wasm',
+    licence: '../../LICENSE',
+  },
+]) {
+  const entry = dirname(createRequire(import.meta.url).resolve(v.pkg));
+  mkdirSync(join('dist', v.dir), { recursive: true });
+  copyFileSync(join(entry, v.fromEntry), join('dist', v.dir, v.file));
+  copyFileSync(join(entry, v.licence), join('dist', v.dir, 'LICENSE'));
+}

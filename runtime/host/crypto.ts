@@ -4,10 +4,9 @@
 // Only the host-allocating ABI (abi_epoch 1) is served, as in released polkadot-sdk.
 import { HostTrap } from '../engine/traps.js';
 import { host, type HostContext, type HostFamily } from './context.js';
-import { parseRS, recover } from './ecdsa.js';
+import { compactRS, ecdsaVerifyFast, ecdsaVerifyPrehashedFast, recoverKey } from './ecdsa-fast.js';
 import { fatBytes, fixedBytes, returnFat } from './marshal.js';
 import { ed25519VerifyFast, sr25519VerifyDeprecated, sr25519VerifyFast } from './fast-verify.js';
-import { ecdsaVerify, ecdsaVerifyPrehashed } from './signatures.js';
 
 const noKeystore = (name: string) =>
   host('(i32)->', () => {
@@ -46,11 +45,11 @@ const recoverer = (overflowing: boolean, compressed: boolean) =>
     const msg = fixedBytes(ctx, msgPtr, 32, 'message hash');
     const v = sig[64]! > 26 ? sig[64]! - 27 : sig[64]!;
     if (v > 3) return returnFat(ctx, err(1));
-    const rs = parseRS(sig.subarray(0, 64), overflowing);
+    const rs = compactRS(sig.subarray(0, 64), overflowing);
     if (rs === 'bad-rs') return returnFat(ctx, err(0));
-    const q = recover(rs, v, msg);
-    if (q === undefined) return returnFat(ctx, err(2));
-    return returnFat(ctx, ok(compressed ? q.toBytes(true) : q.toBytes(false).subarray(1)));
+    const key = recoverKey(rs, v, msg, compressed);
+    if (key === undefined) return returnFat(ctx, err(2));
+    return returnFat(ctx, ok(key));
   });
 
 export const crypto: HostFamily = {
@@ -68,21 +67,21 @@ export const crypto: HostFamily = {
   /** `sr25519_batch_verify` (register_only): verifies now, ANDs into the open batch. */
   ext_crypto_sr25519_batch_verify_version_1: verifier(64, 32, sr25519VerifyFast, true),
   /** `ecdsa_verify(sig, msg, pub) -> bool`, version 1: overflowing r, s (`verify_deprecated`). */
-  ext_crypto_ecdsa_verify_version_1: verifier(65, 33, (s, m, p) => ecdsaVerify(s, m, p, true)),
+  ext_crypto_ecdsa_verify_version_1: verifier(65, 33, (s, m, p) => ecdsaVerifyFast(s, m, p, true)),
   /** `ecdsa_verify(sig, msg, pub) -> bool`, version 2: r, s must be < n. */
-  ext_crypto_ecdsa_verify_version_2: verifier(65, 33, (s, m, p) => ecdsaVerify(s, m, p)),
+  ext_crypto_ecdsa_verify_version_2: verifier(65, 33, (s, m, p) => ecdsaVerifyFast(s, m, p)),
   /** `ecdsa_batch_verify` (register_only): version-1 `ecdsa_verify`, ANDed into the open batch. */
   ext_crypto_ecdsa_batch_verify_version_1: verifier(
     65,
     33,
-    (s, m, p) => ecdsaVerify(s, m, p, true),
+    (s, m, p) => ecdsaVerifyFast(s, m, p, true),
     true,
   ),
   /** `ecdsa_verify_prehashed(sig, msg: &[u8; 32], pub) -> bool` */
   ext_crypto_ecdsa_verify_prehashed_version_1: host(
     '(i32,i32,i32)->i32',
     (ctx, sig: number, msg: number, pub: number) =>
-      ecdsaVerifyPrehashed(
+      ecdsaVerifyPrehashedFast(
         fixedBytes(ctx, sig, 65, 'signature'),
         fixedBytes(ctx, msg, 32, 'message hash'),
         fixedBytes(ctx, pub, 33, 'public key'),

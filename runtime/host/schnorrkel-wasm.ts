@@ -10,15 +10,8 @@
 // - the package's glue instantiates at import and installs a panic hook that writes to
 //   console.error; here `__wbindgen_start` is never called and every import traps, so the
 //   module can neither print nor draw randomness (verification needs neither);
-// - the bytes are read from `schnorrkel/` beside the bundle (scripts/build.mjs copies them to
-//   dist/schnorrkel/, where a sealed worker may read) or else from the installed package.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const SCHNORRKEL_WASM = 'schnorrkel_bg.wasm';
-export const BUNDLED_SCHNORRKEL_DIR = 'schnorrkel';
+// - the bytes are read from `schnorrkel/` beside the bundle (vendor-wasm.ts).
+import { compileVendorWasm, SCHNORRKEL, throwingImports } from './vendor-wasm.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -26,23 +19,9 @@ interface Exports {
   __wbindgen_malloc(size: number, align: number): number;
 }
 
-/** The module's file: beside the bundle when built, else the installed package's. */
-export function schnorrkelWasmPath(): string {
-  const beside = fileURLToPath(new URL(`./${BUNDLED_SCHNORRKEL_DIR}/`, import.meta.url));
-  if (existsSync(join(beside, SCHNORRKEL_WASM))) return join(beside, SCHNORRKEL_WASM);
-  const entry = createRequire(import.meta.url).resolve('@polkadot-labs/schnorrkel-wasm');
-  return join(dirname(entry), SCHNORRKEL_WASM);
-}
-
-const module = new WebAssembly.Module(readFileSync(schnorrkelWasmPath()));
-
+const module = compileVendorWasm(SCHNORRKEL);
 /** Every import traps: verification calls none of them unless it panics. */
-const imports: WebAssembly.Imports = {};
-for (const i of WebAssembly.Module.imports(module)) {
-  (imports[i.module] ??= {})[i.name] = () => {
-    throw new Error(`schnorrkel wasm called ${i.name}`);
-  };
-}
+const imports = throwingImports(module, 'schnorrkel');
 
 let wasm = fresh();
 /** How many instances were dropped after a trap (for tests and diagnostics). */

@@ -10,11 +10,7 @@ import {
   BUNDLED_BINDGEN_DIR,
   bindgenDir,
 } from '../../runtime/wasi/component/bindgen.js';
-import {
-  BUNDLED_SCHNORRKEL_DIR,
-  SCHNORRKEL_WASM,
-  schnorrkelWasmPath,
-} from '../../runtime/host/schnorrkel-wasm.js';
+import { VENDOR_WASMS, vendorWasmPath } from '../../runtime/host/vendor-wasm.js';
 import {
   addFile,
   BUNDLE_OPTIONS,
@@ -58,11 +54,9 @@ export function testBundles(): Promise<Bundles> {
         path: `${BUNDLED_BINDGEN_DIR}/${f}`,
         contents: readFileSync(join(bindgenDir(), f)),
       });
-    // schnorrkel's wasm beside the worker, as scripts/build.mjs puts it (sr25519 verification).
-    files.push({
-      path: `${BUNDLED_SCHNORRKEL_DIR}/${SCHNORRKEL_WASM}`,
-      contents: readFileSync(schnorrkelWasmPath()),
-    });
+    // The crypto host functions' wasm modules beside the worker, as scripts/build.mjs puts them.
+    for (const v of VENDOR_WASMS)
+      files.push({ path: `${v.dir}/${v.file}`, contents: readFileSync(vendorWasmPath(v)) });
     const dir = contentDir('pvf-test-', files);
     return { worker: join(dir, 'worker.js'), launcher: join(dir, 'launcher.js'), dir };
   })();

@@ -1,7 +1,9 @@
 // The signature host functions inside a sealed worker (seccomp, Landlock, no network): the fast
-// paths load there (schnorrkel's wasm read beside the bundle, Node's OpenSSL in process) and
+// paths load there (schnorrkel's and libsecp256k1's wasm read beside the bundle, Node's
+// OpenSSL in process) and
 // give the reference's verdicts, the ZIP-215-only and pre-audit cases included.
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import * as sr from '@scure/sr25519';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationHost } from '../../../src/host/validation-host.js';
@@ -23,7 +25,7 @@ describe.runIf(process.platform === 'linux')('crypto host functions in a sealed 
   });
   afterAll(() => host?.close());
 
-  it('sr25519 v1/v2 and ed25519 verdicts, each from its fast path or the fallback', async () => {
+  it('sr25519 v1/v2, ed25519 and ECDSA verdicts, each from its fast path or the fallback', async () => {
     const msg = new TextEncoder().encode('transfer');
     const secret = sr.secretFromSeed(new Uint8Array(32).fill(3));
     const srPub = sr.getPublicKey(secret);
@@ -40,17 +42,23 @@ describe.runIf(process.platform === 'linux')('crypto host functions in a sealed 
       '28a854d54903e056f89581c691c1f7d2ff39f8f896c9e9c22475e60902cc2b3547199e0e91fa32902028f2ca2355e8cdd16cfe19ba5e8b658c94aa80f3b81a00',
       'hex',
     );
+    const ecSk = new Uint8Array(32).fill(6);
+    const ecHash = new Uint8Array(32).fill(8);
+    const rec = secp256k1.sign(ecHash, ecSk, { prehash: false, format: 'recovered' });
+    const ecSig = Uint8Array.from([...rec.subarray(1), rec[0]!]);
+    const ecPub = secp256k1.getPublicKey(ecSk, true);
     const badSig = srSig.slice();
     badSig[3]! ^= 1;
     // Memory layout: 0 msg (8), 64 srSig, 128 srPub, 160 edSig, 224 edPub, 256 identity
     // (R ‖ S = 0 at 256..320, key at 256), 320 "SUBSTRATE" (9), 384 oldSig, 448 oldPub,
-    // 512 badSig, 1024 the 6 result bytes.
+    // 512 badSig, 576 ecSig (65), 656 ecHash, 704 ecPub (33), 1024 the 7 result bytes.
     const fat = (ptr: number, len: number) =>
       `(i64.or (i64.const ${ptr}) (i64.shl (i64.const ${len}) (i64.const 32)))`;
     const text = `(module
       (import "env" "ext_crypto_sr25519_verify_version_1" (func $sr1 (param i32 i64 i32) (result i32)))
       (import "env" "ext_crypto_sr25519_verify_version_2" (func $sr2 (param i32 i64 i32) (result i32)))
       (import "env" "ext_crypto_ed25519_verify_version_1" (func $ed (param i32 i64 i32) (result i32)))
+      (import "env" "ext_crypto_ecdsa_verify_prehashed_version_1" (func $ec (param i32 i32 i32) (result i32)))
       (memory (export "memory") 1)
       (global (export "__heap_base") i32 (i32.const 2048))
       (data (i32.const 0) "${bytes(msg)}")
@@ -63,6 +71,9 @@ describe.runIf(process.platform === 'linux')('crypto host functions in a sealed 
       (data (i32.const 384) "${bytes(oldSig)}")
       (data (i32.const 448) "${bytes(oldPub)}")
       (data (i32.const 512) "${bytes(badSig)}")
+      (data (i32.const 576) "${bytes(ecSig)}")
+      (data (i32.const 656) "${bytes(ecHash)}")
+      (data (i32.const 704) "${bytes(ecPub)}")
       (func (export "check") (param i32 i32) (result i64)
         (i32.store8 (i32.const 1024) (call $sr2 (i32.const 64) ${fat(0, 8)} (i32.const 128)))
         (i32.store8 (i32.const 1025) (call $sr2 (i32.const 512) ${fat(0, 8)} (i32.const 128)))
@@ -70,9 +81,10 @@ describe.runIf(process.platform === 'linux')('crypto host functions in a sealed 
         (i32.store8 (i32.const 1027) (call $ed (i32.const 256) ${fat(0, 8)} (i32.const 256)))
         (i32.store8 (i32.const 1028) (call $sr1 (i32.const 384) ${fat(320, 9)} (i32.const 448)))
         (i32.store8 (i32.const 1029) (call $sr2 (i32.const 384) ${fat(320, 9)} (i32.const 448)))
-        ${fat(1024, 6)}))`;
+        (i32.store8 (i32.const 1030) (call $ec (i32.const 576) (i32.const 656) (i32.const 704)))
+        ${fat(1024, 7)}))`;
     const out = await host.call({ code: await wat(text), fn: 'check' });
     expect(out.kind).toBe('returned');
-    if (out.kind === 'returned') expect([...out.output]).toEqual([1, 0, 1, 1, 1, 0]);
+    if (out.kind === 'returned') expect([...out.output]).toEqual([1, 0, 1, 1, 1, 0, 1]);
   });
 });
