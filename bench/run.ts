@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { blob } from './blob.js';
+import { cryptoDiff } from './crypto.js';
 import { determinism } from './determinism.js';
 import { engine } from './engine.js';
 import { examples } from './examples.js';
@@ -21,6 +22,7 @@ import type { Row, Section } from './section.js';
 const SECTIONS: readonly Section[] = [
   blob,
   engine,
+  cryptoDiff,
   examples,
   determinism,
   guestStack,
