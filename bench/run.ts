@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { blob } from './blob.js';
+import { coldStart } from './cold-start.js';
 import { cryptoDiff } from './crypto.js';
 import { determinism } from './determinism.js';
 import { engine } from './engine.js';
@@ -23,6 +24,7 @@ const SECTIONS: readonly Section[] = [
   blob,
   engine,
   cryptoDiff,
+  coldStart,
   examples,
   determinism,
   guestStack,

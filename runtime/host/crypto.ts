@@ -4,9 +4,13 @@
 // Only the host-allocating ABI (abi_epoch 1) is served, as in released polkadot-sdk.
 import { HostTrap } from '../engine/traps.js';
 import { host, type HostContext, type HostFamily } from './context.js';
+import { warmUpSignatures } from './crypto-warmup.js';
 import { compactRS, ecdsaVerifyFast, ecdsaVerifyPrehashedFast, recoverKey } from './ecdsa-fast.js';
 import { fatBytes, fixedBytes, returnFat } from './marshal.js';
 import { ed25519VerifyFast, sr25519VerifyDeprecated, sr25519VerifyFast } from './fast-verify.js';
+
+// Compiles and checks the signature fast paths when a worker loads (crypto-warmup.ts).
+warmUpSignatures();
 
 const noKeystore = (name: string) =>
   host('(i32)->', () => {
