@@ -166,6 +166,23 @@ describe('sr25519_verify version 1 (verify_deprecated: marked and pre-audit sign
     );
   });
 
+  it("accepts schnorrkel's own pre-audit vector (src/sign.rs tests)", () => {
+    const pub = Uint8Array.from(
+      Buffer.from('b4bfa1f7a5166695eb75299fd1c4c03ea212871c342f2c5dfea0902b2c246918', 'hex'),
+    );
+    const sig = Uint8Array.from(
+      Buffer.from(
+        '5a9755f069939f45d96aaf125cf5ce7ba1db998686f87f2fb3cbdea922078741a73891ba265f70c31436e18a9acd14d189d73c12317ab6c313285cd938453202',
+        'hex',
+      ),
+    );
+    const m = new TextEncoder().encode(
+      'Verifying that I am the owner of 5G9hQLdsKQswNPgB499DeA5PkFBbgkLPJWkkS6FAM6xGQ8xD. Hash: 221455a3\n',
+    );
+    expect(sr25519VerifyDeprecated(sig, m, pub)).toBe(true);
+    expect(sr25519VerifyFast(sig, m, pub)).toBe(false);
+  });
+
   it('accepts a pre-audit signature that version 2 refuses', () => {
     const old = preAuditSign(987654321n);
     expect(old[63]! & 0x80).toBe(0);
