@@ -44,9 +44,15 @@ function perCall(fn: () => unknown, ms = 600): number {
 
 const us = (x: number) => Math.round(x * 10) / 10;
 
+/** Candidates measured in interleaved rounds (so load shifts hit all alike); medians of 5. */
 function row(what: string, candidates: [string, () => unknown][]): Row {
+  const samples = candidates.map(() => [] as number[]);
+  for (let round = 0; round < 5; round++)
+    candidates.forEach(([, fn], i) => samples[i]!.push(perCall(fn, 250)));
   const r: Row = { case: what };
-  for (const [name, fn] of candidates) r[name] = us(perCall(fn));
+  candidates.forEach(([name], i) => {
+    r[name] = us(samples[i]!.sort((a, b) => a - b)[2]!);
+  });
   return r;
 }
 
