@@ -56,7 +56,23 @@ export function sr25519VerifyFast(sig: Uint8Array, msg: Uint8Array, pub: Uint8Ar
   // schnorrkel `Signature::from_bytes`: no marker bit is `NotMarkedSchnorrkel`, a refusal.
   // Decided here so that the common malformed case does not trap the wasm.
   if ((sig[63]! & 0x80) === 0) return false;
+  if (pub.length === 32 && !canonicalNonNegative(pub)) return false;
   return schnorrkelVerifySimple(sig, msg, pub) ?? sr25519Verify(sig, msg, pub);
+}
+
+/**
+ * The two byte-level conditions of ristretto255 decoding (curve25519-dalek
+ * `CompressedRistretto::decompress`, RFC 9496 4.3.1): the field element s must be canonically
+ * encoded (< p = 2^255 - 19, bit 255 clear) and non-negative (even). A key failing either is
+ * refused by `PublicKey::from_bytes`; deciding it here spares the wasm a trap and a rebuild,
+ * which is what malformed keys would otherwise cost.
+ */
+function canonicalNonNegative(b: Uint8Array): boolean {
+  if ((b[0]! & 1) !== 0 || (b[31]! & 0x80) !== 0) return false;
+  // Values in [p, 2^255): 0x7f, then 30 bytes of 0xff, then a low byte >= 0xed.
+  if (b[31] !== 0x7f || b[0]! < 0xed) return true;
+  for (let i = 1; i < 31; i++) if (b[i] !== 0xff) return true;
+  return false;
 }
 
 const L = ristretto255.Point.Fn.ORDER;
