@@ -1,13 +1,18 @@
 // What sealing costs: spawn-to-ready of a sealed Node (launcher + every layer) against a plain
-// spawn of the same script; the in-process cost of each step the launcher takes; and the
+// spawn of the same script, and without each namespace layer (the minimal root; the PID, IPC
+// and mount namespaces, i.e. the unshare wrapper; the network namespace); the in-process cost of each step the launcher takes; and the
 // filter's effect on a wasm loop (no syscalls) and on a syscall-heavy fs loop. Medians of
 // interleaved runs, each in a fresh process. Linux only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { startPlan } from '../src/sandbox/spawn.js';
-import { planWorker } from '../src/sandbox/spawn.js';
+import {
+  decodeLaunchConfig,
+  encodeLaunchConfig,
+  type LaunchConfig,
+} from '../native/launch-config.js';
+import { planWorker, trackPlanChild } from '../src/sandbox/spawn.js';
 import type { SandboxOptions } from '../src/sandbox/options.js';
 import { sandboxBundle } from '../test/support/sandbox-bundle.js';
 import { percentiles, type Row, type Section } from './section.js';
@@ -70,22 +75,38 @@ export const sandbox: Section = {
         stdio: ['pipe', 'pipe', 'inherit'],
         env: { UV_USE_IO_URING: '0' },
       });
+    // `edit` takes a launcher step away (what production options cannot), to price it alone.
     const sealed =
-      (sandbox: Partial<SandboxOptions>): Launch =>
-      (args) =>
-        startPlan(
-          planWorker({
-            script,
-            args,
-            stdio: ['pipe', 'pipe', 'inherit'],
-            sandbox: { launcher, ...sandbox },
-          }),
-          ['pipe', 'pipe', 'inherit'],
+      (sandbox: Partial<SandboxOptions>, edit?: (c: LaunchConfig) => LaunchConfig): Launch =>
+      (args) => {
+        const plan = planWorker({
+          script,
+          args,
+          stdio: ['pipe', 'pipe', 'inherit'],
+          sandbox: { launcher, ...sandbox },
+        });
+        const argv = [...plan.args];
+        if (edit) argv[argv.length - 1] = encodeLaunchConfig(edit(decodeLaunchConfig(argv.at(-1))));
+        return trackPlanChild(
+          plan,
+          spawn(plan.command, argv, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...plan.env } }),
         );
+      };
     const launches: [string, Launch][] = [
       ['plain spawn', plain],
       ['sealed, all layers', sealed({})],
-      ['sealed, no netns', sealed({ networkNamespace: false })],
+      [
+        'sealed, no minimal root (pid/ipc/mnt namespaces kept)',
+        sealed({}, (c) => ({
+          ...c,
+          root: { ...c.root, mode: 'off' },
+        })),
+      ],
+      ['sealed, no pid/ipc/mnt namespaces, no minimal root', sealed({ namespaces: false })],
+      [
+        'sealed, no namespaces at all (no netns either)',
+        sealed({ namespaces: false, networkNamespace: false }),
+      ],
     ];
 
     const rows: Row[] = [];

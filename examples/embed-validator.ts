@@ -6,23 +6,20 @@
 //
 // --hold keeps the host and /metrics up after the workload until Ctrl-C (SIGINT) or SIGTERM.
 //
-// In a project of your own, import the same names from 'pvf-runtime'. The candidates here come
+// In a project of your own, import the same names from 'pvf-runtime' and 'pvf-runtime/examples'. The candidates here come
 // from the example block producers, standing in for what a node receives from collators.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  AdderChain,
-  type Candidate,
-  exampleCode,
   type HostOptions,
   prometheusHostMetrics,
   QueueFullError,
-  UndyingChain,
   type ValidationOutcome,
   ValidationHost,
 } from '../src/index.js';
+import { AdderChain, type Candidate, exampleCode, UndyingChain } from '../src/examples/index.js';
 
 /** What the node does with an outcome, following polkadot-sdk's candidate-validation. */
 export type Decision = 'vote-valid' | 'vote-invalid' | 'abstain';

@@ -5,19 +5,31 @@
 //
 // Usage (by src/sandbox only): node launcher.js '<LaunchConfig JSON>'
 //
+// The PID, IPC and mount namespaces are made around the launcher by util-linux `unshare
+// --pid --fork --ipc --mount` (a new PID namespace needs a fork, which Node cannot do safely),
+// so the launcher runs as pid 1 of its namespace and so does the program after execve.
+//
 // Order, and why:
-//   1. network namespace   needs CAP_SYS_ADMIN, so before the identity drop;
-//   2. new session         no controlling tty;
-//   3. RLIMIT_CORE = 0     a SIGSYS kill must not dump core;
-//   4. identity drop       root -> unprivileged uid/gid; cross-process attacks on the host fail;
-//   5. fd hygiene          close-on-exec on everything but stdio and the kept fds (done before
+//   1. parent watch        remember the parent through the host's /proc, before it is hidden;
+//   2. network namespace   needs CAP_SYS_ADMIN, so before the identity drop;
+//   3. minimal root        pivot_root into a read-only tmpfs of bind mounts; needs the
+//                          capabilities, and reads the bound paths with them, so before the
+//                          identity drop: the program's files need no permission for its uid;
+//   4. new session         no controlling tty;
+//   5. RLIMIT_CORE = 0     a SIGSYS kill must not dump core;
+//   6. bounding set        emptied while CAP_SETPCAP is still held;
+//   7. identity drop       root -> unprivileged uid/gid; cross-process attacks on the host fail;
+//   8. capabilities        none left (what a user namespace's owner still holds);
+//   9. parent death        SIGKILL when the parent dies: after 7 and 8, which clear it;
+//  10. fd hygiene          close-on-exec on everything but stdio and the kept fds (done before
 //                          Landlock because its fallback lists /proc/self/fd);
-//   6. Landlock            per thread, which is why it must directly precede execve;
-//   7. seccomp (TSYNC)     last, so the steps above may still use what it denies (unshare);
-//   8. execve.
+//  11. Landlock            per thread, which is why it must directly precede execve;
+//  12. seccomp (TSYNC)     last, so the steps above may still use what it denies (unshare);
+//  13. execve.
 // A failure prints one line (`pvf-launcher: <step>: <reason>`) and exits with a distinct code
 // from LauncherExit. An optional layer the machine does not offer is skipped and reported to
 // the program, like every applied layer, in the PVF_SANDBOX_LAYERS variable.
+import { existsSync } from 'node:fs';
 import {
   decodeLaunchConfig,
   LAUNCH_REPORT_ENV,
@@ -29,12 +41,17 @@ import {
 import { LayerUnavailableError } from './linux/errors.js';
 import { loadLibc, type Libc } from './linux/libc.js';
 import { restrictSelf } from './linux/landlock.js';
+import { enterMinimalRoot } from './linux/minimal-root.js';
 import {
+  armParentDeath,
   disableCoreDumps,
+  dropBoundingSet,
+  dropCapabilities,
   dropIdentity,
   enterNewNetworkNamespace,
   newSession,
   sealFds,
+  watchParent,
 } from './linux/process.js';
 import { installSeccompFilter } from './linux/seccomp.js';
 
@@ -77,9 +94,17 @@ async function main(): Promise<never> {
     fail(LauncherExit.Koffi, 'loading koffi', err);
   }
   const { identity, landlock, seccomp } = config;
+  const watch = watchParent(libc);
   const netns = layer(config.netns, 'network namespace', LauncherExit.Namespace, () => {
     enterNewNetworkNamespace(libc);
     return 'new empty network namespace';
+  });
+  const root = layer(config.root.mode, 'minimal root', LauncherExit.Root, () => {
+    const t0 = performance.now();
+    const r = enterMinimalRoot(libc, config.root);
+    const ms = (performance.now() - t0).toFixed(1);
+    const pid1 = libc.getpid() === 1 ? ', pid 1 of a new PID namespace' : '';
+    return `pivot_root into a read-only tmpfs, ${r.bound} bind mounts${r.proc ? ', private /proc' : ''}${pid1} (${ms} ms)`;
   });
   const session = layer('required', 'setsid', LauncherExit.Session, () => {
     newSession(libc);
@@ -89,16 +114,35 @@ async function main(): Promise<never> {
     disableCoreDumps(libc);
     return 'RLIMIT_CORE=0';
   });
+  let bounding = 0;
+  if (config.capabilities !== 'off')
+    try {
+      bounding = dropBoundingSet(libc);
+    } catch (err) {
+      fail(LauncherExit.Capabilities, 'capability bounding set', err);
+    }
   const id = layer(identity.mode, 'identity drop', LauncherExit.Identity, () => {
     dropIdentity(libc, identity.uid, identity.gid);
     return `uid ${identity.uid}, gid ${identity.gid}, no supplementary groups`;
+  });
+  const capabilities = layer(config.capabilities, 'capabilities', LauncherExit.Capabilities, () => {
+    dropCapabilities(libc);
+    return `none (${bounding} dropped from the bounding set)`;
+  });
+  const parentDeath = layer(config.parentDeath, 'parent death', LauncherExit.ParentDeath, () => {
+    armParentDeath(libc, watch);
+    return 'SIGKILL when the parent dies';
   });
   const fds = layer('required', 'fd hygiene', LauncherExit.Fds, () => {
     sealFds(libc, config.keepFds);
     return `kept fds ${[0, 1, 2, ...config.keepFds].join(',')}`;
   });
   const ll = layer(landlock.mode, 'landlock', LauncherExit.Landlock, () => {
-    const r = restrictSelf(libc, landlock);
+    // In the minimal root /proc/self exists only with a private /proc (refused in some
+    // containers); any other missing path is a bad configuration.
+    const inRoot = root.kind === 'applied';
+    const offered = (p: string) => !inRoot || !p.startsWith('/proc/') || existsSync(p);
+    const r = restrictSelf(libc, { ...landlock, readPaths: landlock.readPaths.filter(offered) });
     const extras = [
       r.tcpDenied && 'TCP bind/connect denied',
       r.scoped && 'abstract unix + signal scoped',
@@ -117,6 +161,9 @@ async function main(): Promise<never> {
     fds,
     landlock: ll,
     seccomp: sc,
+    root,
+    capabilities,
+    parentDeath,
   };
   const env = Object.entries({ ...config.exec.env, [LAUNCH_REPORT_ENV]: JSON.stringify(report) });
   libc.execve(

@@ -1,12 +1,22 @@
 // Bundles each entry point into one file under dist/ so that a sealed worker reads few files
 // (its Landlock rules allow only the node binary, its libraries and the bundle).
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const entries = [
   { in: 'src/index.ts', out: 'index', bundleDeps: false },
+  // `pvf-runtime/examples`: example PVFs and block producers, apart from the validator's API.
+  { in: 'src/examples/index.ts', out: 'examples-api', bundleDeps: false },
   { in: 'src/cli/main.ts', out: 'cli', bundleDeps: false, shebang: true },
   { in: 'runtime/worker.ts', out: 'worker', bundleDeps: true },
   // The worker's loop, started by worker.js on a thread with the guest stack.
@@ -15,9 +25,16 @@ const entries = [
   // Sealed scripts of `pvf sandbox self-test`, found beside the launcher.
   { in: 'native/self-test/js-attacks.ts', out: 'sandbox/js-attacks', bundleDeps: true },
   { in: 'native/self-test/native-attacks.ts', out: 'sandbox/native-attacks', bundleDeps: true },
+  {
+    in: 'native/self-test/isolation-attacks.ts',
+    out: 'sandbox/isolation-attacks',
+    bundleDeps: true,
+  },
 ];
 
 rmSync('dist', { recursive: true, force: true });
+/** node_modules package folders whose code went into a bundle, for the notices file. */
+const bundledPackages = new Set();
 for (const e of entries.filter((e) => existsSync(e.in))) {
   const banner = [
     e.shebang ? '#!/usr/bin/env node' : '',
@@ -38,7 +55,36 @@ for (const e of entries.filter((e) => existsSync(e.in))) {
     packages: e.bundleDeps ? 'bundle' : 'external',
     banner: { js: banner.join('\n') },
     logLevel: 'warning',
+    metafile: true,
+  }).then((result) => {
+    for (const input of Object.keys(result.metafile.inputs)) {
+      const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (m) bundledPackages.add(m[1]);
+    }
   });
+}
+writeNotices([...bundledPackages].sort(), 'dist/THIRD-PARTY-NOTICES.txt');
+
+/**
+ * Bundles redistribute their dependencies' code, so each one's licence goes with it: name,
+ * version, declared licence and the text of its LICENSE/COPYING/NOTICE files.
+ */
+function writeNotices(packageDirs, out) {
+  const parts = [
+    'Third-party code bundled into this package by its build (dist/*.js), with its licences.\n',
+  ];
+  for (const dir of packageDirs) {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const texts = readdirSync(dir)
+      .filter((f) => /^(licen[cs]e|copying|notice)(\.|$)/i.test(f))
+      .map((f) => readFileSync(join(dir, f), 'utf8').trim());
+    if (texts.length === 0)
+      texts.push(`(no licence file shipped; package.json declares ${pkg.license ?? 'nothing'})`);
+    parts.push(
+      `${'='.repeat(78)}\n${pkg.name} ${pkg.version} — ${pkg.license ?? 'UNKNOWN'}\n\n${texts.join('\n\n')}\n`,
+    );
+  }
+  writeFileSync(out, parts.join('\n'));
 }
 
 // Component PVFs: the worker loads jco's bindgen from dist/jco-bindgen/, beside its bundle,

@@ -1,7 +1,7 @@
-// Public API of pvf-runtime: named re-exports only.
+// Public API of pvf-runtime: named re-exports only. The example PVFs and their block producers
+// are a subpath of their own, `pvf-runtime/examples` (src/examples/index.ts).
 export * from './host/index.js';
-export * from './examples/index.js';
-export { SandboxUnavailableError } from './sandbox/options.js';
+export { SandboxOptionsError, SandboxUnavailableError } from './sandbox/options.js';
 export type { SandboxOptions } from './sandbox/options.js';
 export type { ExecutorParams, LogRecord } from '../runtime/engine/types.js';
 export type { ValidationResult } from '../runtime/codec/validation.js';

@@ -30,6 +30,12 @@ export interface Libc {
   readonly setuid: Fn<[number]>;
   readonly unshare: Fn<[number]>;
   readonly setrlimit: Fn<[number, { rlim_cur: bigint; rlim_max: bigint }]>;
+  readonly mount: Fn<[string | null, string, string | null, number, string | null]>;
+  readonly umount2: Fn<[string, number]>;
+  readonly chdir: Fn<[string]>;
+  readonly getppid: Fn<[]>;
+  /** `buf` receives struct statvfs (112 bytes on x86_64 glibc). */
+  readonly statvfs: Fn<[string, Buffer]>;
 }
 
 let loading: Promise<Libc> | undefined;
@@ -61,6 +67,13 @@ export function loadLibc(): Promise<Libc> {
       setgid: f('int setgid(uint32_t gid)'),
       setuid: f('int setuid(uint32_t uid)'),
       unshare: f('int unshare(int flags)'),
+      mount: f(
+        'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
+      ),
+      umount2: f('int umount2(const char *target, int flags)'),
+      chdir: f('int chdir(const char *path)'),
+      getppid: f('int getppid(void)'),
+      statvfs: f('int statvfs(const char *path, void *buf)'),
       setrlimit: lib.func(
         'int setrlimit(int resource, const pvf_rlimit *rlim)',
       ) as unknown as Libc['setrlimit'],

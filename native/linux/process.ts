@@ -1,6 +1,7 @@
 // Process-level layers the launcher applies before execve: a new network namespace, a new
-// session, no core dumps, an unprivileged identity, and fd hygiene.
-import { readdirSync } from 'node:fs';
+// session, no core dumps, an unprivileged identity, no capabilities, death with the parent,
+// and fd hygiene.
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { LayerUnavailableError, SyscallError } from './errors.js';
 import type { Libc } from './libc.js';
 import { CLONE_NEWNET, ERRNO, SYS } from './syscalls.js';
@@ -10,6 +11,13 @@ const F_GETFD = 1;
 const F_SETFD = 2;
 const FD_CLOEXEC = 1;
 const CLOSE_RANGE_CLOEXEC = 1 << 2;
+// <linux/prctl.h>, <linux/capability.h>
+const PR_SET_PDEATHSIG = 1;
+const PR_CAPBSET_DROP = 24;
+const PR_CAP_AMBIENT = 47;
+const PR_CAP_AMBIENT_CLEAR_ALL = 4;
+const LINUX_CAPABILITY_VERSION_3 = 0x20080522;
+const SIGKILL = 9;
 
 /**
  * Moves the calling thread into a new, empty network namespace (only `lo`, down). In a
@@ -88,4 +96,88 @@ export function sealFds(libc: Libc, keep: readonly number[]): void {
     if (libc.fcntl(fd, F_SETFD, 'int', 0) !== 0)
       throw new SyscallError(`fcntl(${fd}, F_SETFD, 0)`, libc.errno());
   }
+}
+
+/**
+ * Empties the capability bounding set, so no later execve can regain a capability. Needs
+ * CAP_SETPCAP, so it runs before the identity drop. Returns how many were dropped.
+ */
+export function dropBoundingSet(libc: Libc): number {
+  let dropped = 0;
+  for (let cap = 0; cap < 64; cap++) {
+    if (libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) === 0) dropped++;
+    else if (libc.errno() === ERRNO.EINVAL)
+      break; // past the kernel's last capability
+    // No CAP_SETPCAP: an unprivileged launcher without a user namespace holds no capability
+    // to lose, and no_new_privs makes execve ignore file capabilities, so nothing can be
+    // regained through the bounding set either.
+    else if (libc.errno() === ERRNO.EPERM && cap === 0) return 0;
+    else throw new SyscallError(`prctl(PR_CAPBSET_DROP, ${cap})`, libc.errno());
+  }
+  return dropped;
+}
+
+/**
+ * Drops the ambient, permitted, effective and inheritable sets. What matters in a user
+ * namespace, where the launcher holds the namespace owner's capabilities (util-linux `unshare
+ * --keep-caps`) to build the minimal root and no uid change would clear them; as root, the
+ * uid drop already cleared them and this checks it. Verified with capget afterwards.
+ */
+export function dropCapabilities(libc: Libc): void {
+  if (libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) !== 0)
+    throw new SyscallError('prctl(PR_CAP_AMBIENT_CLEAR_ALL)', libc.errno());
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(LINUX_CAPABILITY_VERSION_3, 0);
+  const data = Buffer.alloc(24); // two struct __user_cap_data_struct, all zero
+  if (libc.syscall(SYS.capset, 'void *', header, 'void *', data) !== 0)
+    throw new SyscallError('capset(none)', libc.errno());
+  const check = Buffer.alloc(24, 0xff);
+  if (libc.syscall(SYS.capget, 'void *', header, 'void *', check) !== 0)
+    throw new SyscallError('capget', libc.errno());
+  if (!check.equals(data)) throw new SyscallError('capabilities still held after capset', 0);
+}
+
+/** The parent as seen when the launcher started, and a way to look again later. */
+export interface ParentWatch {
+  readonly ppid: number;
+  /** /proc/self/stat of the host's /proc, opened before the minimal root hides it; -1 if
+   *  unavailable (getppid() is used then). */
+  readonly fd: number;
+}
+
+/** Field 4 of /proc/<pid>/stat (after the `(comm)`, which may hold spaces and parens). */
+function statPpid(fd: number): number {
+  const buf = Buffer.alloc(512);
+  const text = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('latin1');
+  return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/**
+ * Remembers the parent. In a new PID namespace the launcher is pid 1 and getppid() is 0
+ * whatever happens to its parent (which lives outside), so the parent is read from the
+ * host's /proc, which shows pids of the host's namespace, through an fd kept open across
+ * the pivot into the minimal root.
+ */
+export function watchParent(libc: Libc): ParentWatch {
+  try {
+    const fd = openSync('/proc/self/stat', 'r');
+    return { fd, ppid: statPpid(fd) };
+  } catch {
+    return { fd: -1, ppid: libc.getppid() };
+  }
+}
+
+/**
+ * PR_SET_PDEATHSIG = SIGKILL: the process (and, after execve, the program) dies when its
+ * parent does. It must be set after the identity drop, which clears it, and the parent may
+ * have died before it was set: that race is closed by looking at the parent again after
+ * setting it (re-parenting changes it), as bubblewrap's --die-with-parent does.
+ */
+export function armParentDeath(libc: Libc, watch: ParentWatch): void {
+  if (libc.prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) !== 0)
+    throw new SyscallError('prctl(PR_SET_PDEATHSIG, SIGKILL)', libc.errno());
+  const now = watch.fd >= 0 ? statPpid(watch.fd) : libc.getppid();
+  if (watch.fd >= 0) closeSync(watch.fd);
+  if (now !== watch.ppid)
+    throw new SyscallError(`parent ${watch.ppid} died before the parent-death signal was set`, 0);
 }

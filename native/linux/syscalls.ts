@@ -18,6 +18,8 @@ export const SYS = {
   ptrace: 101,
   setsid: 112,
   pivot_root: 155,
+  capget: 125,
+  capset: 126,
   prctl: 157,
   mount: 165,
   umount2: 166,
@@ -30,6 +32,7 @@ export const SYS = {
   unshare: 272,
   accept4: 288,
   perf_event_open: 298,
+  prlimit64: 302,
   open_by_handle_at: 304,
   setns: 308,
   process_vm_readv: 310,
@@ -69,7 +72,15 @@ export const AUDIT_ARCH_X86_64 = 0xc000003e;
 export const X32_SYSCALL_BIT = 0x40000000;
 
 /** errno values (<asm-generic/errno-base.h>, <asm-generic/errno.h>). */
-export const ERRNO = { EPERM: 1, EBADF: 9, EACCES: 13, EINVAL: 22, ENOSYS: 38 } as const;
+export const ERRNO = {
+  EPERM: 1,
+  ENOENT: 2,
+  EBADF: 9,
+  EACCES: 13,
+  EINVAL: 22,
+  ENOSPC: 28,
+  ENOSYS: 38,
+} as const;
 
 /** Terminal ioctls that inject input into a tty (<asm-generic/ioctls.h>). */
 export const TIOCSTI = 0x5412;

@@ -35,7 +35,7 @@ const mmap = lib.func('void *mmap(void *addr, size_t len, int prot, int flags, i
 const memcpy = lib.func('void *memcpy(void *dst, const void *src, size_t n)');
 const malloc = lib.func('void *malloc(size_t n)');
 
-const ppid = process.ppid;
+const ppid = targets.hostPid ?? process.ppid;
 const secret = Buffer.from(targets.secretHex ?? '', 'hex');
 const ERRNO_NAMES: Record<number, string> = { 1: 'EPERM', 3: 'ESRCH', 13: 'EACCES', 38: 'ENOSYS' };
 const fail = (step: string): Omit<AttemptResult, 'id'> => ({

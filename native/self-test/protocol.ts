@@ -21,6 +21,9 @@ export interface AttackTargets {
   /** Address (decimal) of parent memory holding `secretHex`, for the memory attacks. */
   readonly parentSecretAddress: string;
   readonly secretHex: string;
+  /** The host's pid (in the host's PID namespace): the cross-process attacks' target. In a
+   *  PID namespace of its own the attacker's parent is not the host (getppid() is 0). */
+  readonly hostPid?: number;
 }
 
 /** One attempt as the attacker saw it: did it get what it wanted? */

@@ -16,7 +16,7 @@ export class CodecError extends Error {
 
 // Reads parity-scale-codec's Compact<u32>, refusing non-minimal encodings (its
 // `U32_OUT_OF_RANGE` checks) and values above u32::MAX.
-const compactU32 = decoder((bytes): number => {
+const compactU32Dec = decoder((bytes): number => {
   const view = new DataView(bytes.buffer);
   const need = (n: number) => {
     if (bytes.i + n > bytes.byteLength)
@@ -54,11 +54,25 @@ const compactU32 = decoder((bytes): number => {
   }
 });
 
+/** SCALE `Compact<u32>` as bytes (the one compact encoder of the project). */
+export function encodeCompactU32(n: number): Uint8Array {
+  if (n < 1 << 6) return Uint8Array.of(n << 2);
+  if (n < 1 << 14) return Uint8Array.of(((n << 2) | 1) & 0xff, n >> 6);
+  if (n < 1 << 30) {
+    const v = (n * 4 + 2) >>> 0;
+    return Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);
+  }
+  return Uint8Array.of(3, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24);
+}
+
+/** `Compact<u32>` with parity-scale-codec's rules: minimal encodings only, at most u32::MAX. */
+export const compactU32: Codec<number> = createCodec(encodeCompactU32, compactU32Dec);
+
 /** `Vec<u8>`: a compact length, then the bytes; a length past the input is an error. */
 export const bytes: Codec<Uint8Array> = createCodec<Uint8Array>(
   Bytes().enc,
   decoder((input) => {
-    const len = compactU32(input);
+    const len = compactU32Dec(input);
     if (input.i + len > input.byteLength) throw new CodecError('vector length exceeds the input');
     const out = new Uint8Array(input.buffer, input.i, len).slice();
     input.i += len;
@@ -89,7 +103,7 @@ export function BoundedVec<T>(inner: Codec<T>, max: number): Codec<T[]> {
   return createCodec(
     Vector(inner).enc,
     decoder((input) => {
-      const n = compactU32(input);
+      const n = compactU32Dec(input);
       if (n > max) throw new CodecError(`vector of ${n} items exceeds its bound of ${max}`);
       const out: T[] = [];
       for (let k = 0; k < n; k++) out.push(inner.dec(input));
@@ -98,11 +112,28 @@ export function BoundedVec<T>(inner: Codec<T>, max: number): Codec<T[]> {
   );
 }
 
+/** `Vec<T>`: items are read one by one, so a declared length past the data fails when it runs out. */
+export const Vec = <T>(inner: Codec<T>): Codec<T[]> => BoundedVec(inner, 0xffffffff);
+
 /**
  * Decodes all of `input` with `codec`, or throws {@link CodecError}: trailing bytes, input that
  * ends early and over-long vectors are all refused (parity-scale-codec's `decode_all`).
  */
 export function decodeAll<T>(codec: Codec<T>, input: Uint8Array): T {
+  const { value, length } = decodePrefix(codec, input);
+  if (length !== input.byteLength)
+    throw new CodecError(`${input.byteLength - length} trailing byte(s) after the value`);
+  return value;
+}
+
+/**
+ * Decodes a value from the start of `input` and says how many bytes it took; bytes after it
+ * are ignored, as parity-scale-codec's `Decode::decode(&mut &bytes[..])` ignores them. Input
+ * that ends early and malformed encodings throw {@link CodecError}. Because these codecs are
+ * canonical (minimal compacts, strict tags), `input.subarray(0, length)` is the value's
+ * encoding.
+ */
+export function decodePrefix<T>(codec: Codec<T>, input: Uint8Array): { value: T; length: number } {
   // scale-ts reads from `input.buffer` at offset 0, ignoring a view's byteOffset: hand it a
   // buffer of exactly the input.
   const exact =
@@ -120,9 +151,7 @@ export function decodeAll<T>(codec: Codec<T>, input: Uint8Array): T {
     // DataView reads past the end throw RangeError.
     throw new CodecError(`input ends early: ${(err as Error).message}`);
   }
-  if (end !== exact.byteLength)
-    throw new CodecError(`${exact.byteLength - end} trailing byte(s) after the value`);
-  return value;
+  return { value, length: end };
 }
 
 function concat(a: ArrayLike<number>, b: Uint8Array): Uint8Array {

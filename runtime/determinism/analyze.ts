@@ -21,6 +21,10 @@ import {
   localsGate,
   Refused,
 } from './features.js';
+import { BIG_BR_TABLE, bigBrTableWithValue, labelValueType } from './br-table.js';
+import { V8_MAX_BR_TABLE, WASMPARSER_MAX_BR_TABLE } from './impl-limits.js';
+
+const VALTYPE: Partial<Record<string, number>> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
 import { NAN_RESULT } from './nan.js';
 import { functionTypeIndices, StackCost } from './stack-cost.js';
 
@@ -28,7 +32,8 @@ import { functionTypeIndices, StackCost } from './stack-cost.js';
  * What the rewrite needs, indexed by defined function `k` (function index = imported + k).
  * Sites are triples in `sites`: a call `(start, end, callee)` with `[start, end)` the call
  * instruction, or a NaN-producing operation `(end, end, -kind)` with kind 1 (f32) or 2 (f64)
- * and `end` just after it; function k's sites are triples `firstSite[k]` to `firstSite[k+1]`.
+ * and `end` just after it, or a br_table V8 cannot take `(start, end, BIG_BR_TABLE)` (br-table.ts);
+ * function k's sites are triples `firstSite[k]` to `firstSite[k+1]`.
  */
 export interface RewritePlan {
   readonly codeStart: Uint32Array;
@@ -48,6 +53,8 @@ export interface Analysis {
   readonly costs: Uint32Array;
   /** The stack limiter's error for the first function whose cost it cannot compute. */
   readonly costError: { readonly message: string; readonly funcIndex: number } | undefined;
+  /** The first br_table wasmparser refuses (a preparation error after any cost error). */
+  readonly brTableRefusal: string | undefined;
   readonly plan: RewritePlan;
 }
 
@@ -70,6 +77,7 @@ export function analyzeModule(m: WasmModule): Analysis | FeatureRefusal {
   const cursor = new InstructionCursor(m.bytes);
   const cost = new StackCost(m, typeOf);
   let costError: Analysis['costError'];
+  let tooBig: string | undefined;
   try {
     for (const s of m.sections) {
       if (s.id !== SectionId.Code) {
@@ -90,8 +98,32 @@ export function analyzeModule(m: WasmModule): Analysis | FeatureRefusal {
         cursor.reset(codeStart, body.end);
         while (cursor.next()) {
           gateInstruction(cursor, funcIndex);
-          if (measuring) cost.step(cursor);
           const op = cursor.op;
+          if (op === 0x0e && cursor.a > V8_MAX_BR_TABLE) {
+            if (cursor.a > WASMPARSER_MAX_BR_TABLE)
+              tooBig ??= `br_table size is out of bounds (${cursor.a} targets, wasmparser takes ${WASMPARSER_MAX_BR_TABLE}) in function ${funcIndex}`;
+            // Split for V8 (br-table.ts). A label that does not exist is the stack limiter's
+            // error already (a preparation error before anything is written).
+            if (measuring && cost.branchArity(cursor.b) !== undefined) {
+              const own = m.types[m.functions[k]!]?.results[0];
+              const result = own === undefined ? 0 : (VALTYPE[own] ?? 0);
+              const t = labelValueType(
+                m.bytes,
+                codeStart,
+                body.end,
+                cursor.start,
+                cursor.b,
+                result,
+              );
+              if (t !== undefined)
+                sites.push(
+                  cursor.start,
+                  cursor.pos,
+                  t === 0 ? BIG_BR_TABLE : bigBrTableWithValue(t),
+                );
+            }
+          }
+          if (measuring) cost.step(cursor);
           if (op === 0x10) {
             if (cursor.a >= importedFuncs) sites.push(cursor.start, cursor.pos, cursor.a);
           } else if (op < 0x100 && NAN_RESULT[op]) {
@@ -118,6 +150,7 @@ export function analyzeModule(m: WasmModule): Analysis | FeatureRefusal {
     importedFuncs,
     costs,
     costError,
+    brTableRefusal: tooBig,
     plan: { ...plan, sites: sites.view() },
   };
 }

@@ -31,6 +31,7 @@ import { SectionId } from '../wasm/types.js';
 import { Writer } from '../wasm/writer.js';
 import type { Analysis, RewritePlan } from './analyze.js';
 import { constExpr } from './const-fold.js';
+import { brTableSiteValue, writeSplitBrTable } from './br-table.js';
 import { canonicalizeSequence } from './nan.js';
 
 export interface InstrumentOptions {
@@ -103,15 +104,7 @@ export function instrumentModule(
         constExpr(w, bytes, g.init);
       }
       w.bytes(Uint8Array.of(0x7f, 0x01, 0x41, 0x00, 0x0b)); // (mut i32) (i32.const 0)
-      for (const t of code.scratchGlobals)
-        w.bytes(
-          Uint8Array.of(
-            t,
-            0x01,
-            ...(t === F32 ? [0x43, 0, 0, 0, 0] : [0x44, 0, 0, 0, 0, 0, 0, 0, 0]),
-            0x0b,
-          ),
-        );
+      for (const t of code.scratchGlobals) w.bytes(Uint8Array.of(t, 0x01, ...ZERO[t]!, 0x0b));
     });
     sections.push(section);
   };
@@ -211,6 +204,14 @@ const GLOBAL_BEFORE = new Set<number>([
   SectionId.Data,
 ]);
 const KIND: Record<string, number> = { func: 0, table: 1, memory: 2, global: 3, tag: 4 };
+const I32 = 0x7f;
+/** The zero constant of each scratch global's type. */
+const ZERO: Record<number, number[]> = {
+  [I32]: [0x41, 0],
+  [0x7e]: [0x42, 0],
+  [F32]: [0x43, 0, 0, 0, 0],
+  [F64]: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+};
 
 /** The pre- and postamble around an instrumented call, cached per cost. */
 class CallSequences {
@@ -256,8 +257,14 @@ function counterAdd(w: Writer, g: number, cost: number, op: number): void {
 class CodeWriter {
   instrumentedCalls = 0;
   canonicalizedOps = 0;
-  /** Value types of scratch globals for functions at V8's local limit (F32, F64). */
+  /**
+   * Value types of the scratch globals: F32 and F64 for functions at V8's local limit, I32
+   * for split br_tables (br-table.ts).
+   */
   readonly scratchGlobals: number[] = [];
+  private brScratch = -1;
+  /** Scratch global per value type a split br_table passes along (br-table.ts). */
+  private readonly brValue = new Map<number, number>();
   private readonly plan: RewritePlan;
   /** Per defined function: canonicalize through scratch globals instead of new locals. */
   private readonly viaGlobals: Uint8Array;
@@ -271,7 +278,25 @@ class CodeWriter {
     this.plan = analysis.plan;
     // Decided before writing: the global section, written first, declares the scratch globals.
     this.viaGlobals = new Uint8Array(m.code.length);
-    if (!opts.nans) return;
+    const brTypes = new Set<number>();
+    for (let i = 2; i < this.plan.sites.length; i += 3) {
+      const t = brTableSiteValue(this.plan.sites[i]!);
+      if (t !== undefined) brTypes.add(t);
+    }
+    this.placeNanScratch(m, analysis, opts.nans);
+    // After the NaN scratch globals, whose positions are fixed.
+    if (brTypes.size > 0) {
+      this.brScratch = opts.firstScratchGlobal + this.scratchGlobals.length;
+      this.scratchGlobals.push(I32);
+      for (const t of [...brTypes].filter((t) => t !== 0).sort()) {
+        this.brValue.set(t, opts.firstScratchGlobal + this.scratchGlobals.length);
+        this.scratchGlobals.push(t);
+      }
+    }
+  }
+
+  private placeNanScratch(m: WasmModule, analysis: Analysis, nans: boolean): void {
+    if (!nans) return;
     for (let k = 0; k < m.code.length; k++) {
       if (this.plan.nanSites[k] === 0) continue;
       const params = this.params(analysis.importedFuncs + k);
@@ -322,7 +347,14 @@ class CodeWriter {
     for (let i = plan.firstSite[k]! * 3, end = plan.firstSite[k + 1]! * 3; i < end; i += 3) {
       const start = sites[i]!;
       const callee = sites[i + 2]!;
-      if (callee >= 0) {
+      const carried = brTableSiteValue(callee);
+      if (carried !== undefined) {
+        w.range(bytes, from, start);
+        from = sites[i + 1]!;
+        const value =
+          carried === 0 ? undefined : { type: carried, global: this.brValue.get(carried)! };
+        writeSplitBrTable(w, bytes, start, from, this.brScratch, value);
+      } else if (callee >= 0) {
         const cost = costs[callee] ?? 0;
         if (cost === 0) continue;
         const [pre, post] = this.calls.get(cost);

@@ -3,12 +3,14 @@
 // compiles it. Order follows the reference (see features.ts, stack-cost.ts, instrument.ts):
 // parse → one walk that refuses unsupported features (prevalidation), computes stack costs
 // (a failure is a preparation error) and locates what the rewrite changes (analyze.ts) →
-// what wasmtime would refuse to compile (preparation) → rewrite.
+// what wasmtime would refuse to compile (preparation: its feature set, then wasmparser's
+// implementation limits, impl-limits.ts) → rewrite.
 import { parseModule } from '../wasm/sections.js';
 import { WasmParseError } from '../wasm/reader.js';
 import type { ModuleLayout, WasmModule } from '../wasm/types.js';
 import { analyzeModule } from './analyze.js';
 import { gateCompilation, type RefusalStage } from './features.js';
+import { v8OnlyExcess, wasmparserLimitRefusal } from './impl-limits.js';
 import { instrumentModule } from './instrument.js';
 import { DEFAULT_LOGICAL_STACK_MAX, stackLogicalMaxProblem } from './limits.js';
 import type { FeatureName } from '../wasm/opcodes.js';
@@ -39,6 +41,11 @@ export type DeterministicModule =
       readonly thunks: number;
       readonly instrumentedCalls: number;
       readonly canonicalizedOps: number;
+      /**
+       * Something only V8 may refuse (impl-limits.ts): if V8 does not compile `bytes`, the
+       * reference would have, so the refusal must not be reported as the code's fault.
+       */
+      readonly v8Excess: string | undefined;
     }
   | {
       readonly kind: 'refused';
@@ -82,6 +89,9 @@ export function makeDeterministic(
     }
     const uncompilable = gateCompilation(module);
     if (uncompilable !== undefined) return uncompilable;
+    const beyond = wasmparserLimitRefusal(module) ?? analysis.brTableRefusal;
+    if (beyond !== undefined)
+      return { kind: 'refused', stage: 'preparation', message: `cannot create module: ${beyond}` };
     const out = instrumentModule(module, analysis, {
       logicalMax,
       canonicalizeNans: options.canonicalizeNans ?? true,
@@ -94,6 +104,7 @@ export function makeDeterministic(
       thunks: out.thunks,
       instrumentedCalls: out.instrumentedCalls,
       canonicalizedOps: out.canonicalizedOps,
+      v8Excess: v8OnlyExcess(module),
     };
   } catch (err) {
     if (err instanceof WasmParseError)

@@ -190,6 +190,16 @@ export class StackCost {
     }
   }
 
+  /**
+   * How many values a branch to label `rel` carries, or undefined when the function's
+   * measurement has failed or the label does not exist (the walk reports that itself).
+   */
+  branchArity(rel: number): number | undefined {
+    const stack = this.stack;
+    if (this.error !== undefined || rel > stack.depth - 1) return undefined;
+    return stack.branchArity[stack.depth - 1 - rel];
+  }
+
   /** The function's cost (declared locals + maximum height), or the first error's message. */
   finish(localCount: number): number | string {
     if (this.error !== undefined) return this.error;

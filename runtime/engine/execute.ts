@@ -2,7 +2,7 @@
 // `WasmtimeInstance::call_impl` + `perform_call` (substrate/client/executor/wasmtime/src/
 // runtime.rs): instantiate, read `__heap_base`, resolve the entry point, allocate the input with
 // the host allocator, call, then bounds-check and copy the returned (ptr, len).
-import { decodeValidationResult } from '../codec/validation.js';
+import { decodeValidationResultPrefix } from '../codec/validation.js';
 import { CodecError } from '../codec/strict.js';
 import type { HostContext } from '../host/context.js';
 import { LogSink } from '../host/log-sink.js';
@@ -26,12 +26,17 @@ const HEAP_BASE_ERRORS = {
   'not-i32': '__heap_base is not a i32',
 } as const;
 
-/** Runs `validate_block(params)` and checks the result decodes as a `ValidationResult`. */
+/**
+ * Runs `validate_block(params)` and checks the result decodes as a `ValidationResult`. Like the
+ * reference (`ValidationResult::decode`, see decodeValidationResultPrefix), bytes after the
+ * value are ignored; `result` is the value's own encoding, without them.
+ */
 export function validateBlock(prepared: PreparedModule, params: Uint8Array): EngineOutcome {
   const out = callExport(prepared, 'validate_block', params);
   if (out.kind !== 'returned') return out;
+  let length: number;
   try {
-    decodeValidationResult(out.output);
+    length = decodeValidationResultPrefix(out.output).length;
   } catch (err) {
     if (!(err instanceof CodecError)) throw err;
     return invalid(
@@ -41,7 +46,8 @@ export function validateBlock(prepared: PreparedModule, params: Uint8Array): Eng
       out.logsDropped,
     );
   }
-  return { kind: 'valid', result: out.output, logs: out.logs, logsDropped: out.logsDropped };
+  const result = length === out.output.length ? out.output : out.output.slice(0, length);
+  return { kind: 'valid', result, logs: out.logs, logsDropped: out.logsDropped };
 }
 
 /** Calls the runtime function `fn: (i32, i32) -> i64` with `input` and returns its output bytes. */
@@ -83,6 +89,9 @@ function run(
     prepared.memoryState.next = undefined;
   }
   const exports = instance.exports;
+  // `InstanceWrapper::new`: `get_linear_memory` right after instantiating.
+  if (prepared.memoryExportProblem !== undefined)
+    return invalid('bad-entry-point', prepared.memoryExportProblem, [], 0);
   if (prepared.heapBase !== 'ok')
     return invalid('bad-entry-point', HEAP_BASE_ERRORS[prepared.heapBase], [], 0);
   const base = (exports.__heap_base as WebAssembly.Global).value as number;

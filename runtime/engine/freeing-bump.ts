@@ -6,6 +6,11 @@
 // Layout: every allocation is preceded by an 8-byte little-endian header. Occupied: low u32 =
 // order, bit 32 set. Free: low u32 = next free header (u32::MAX = nil), high u32 = 0. Sizes are
 // rounded up to a power of two, at least 8 bytes (order 0) and at most 32 MiB (order 22).
+//
+// Read at paritytech/polkadot-sdk @1eef7ea5 (substrate/client/allocator/src/freeing_bump.rs;
+// the on-chain path is the same in the pinned release, see README "Reference"). Each check
+// below names the reference's step; the order of the checks is the reference's order, because
+// the first failing one decides the error and whether memory was written before it.
 import { HostTrap } from './traps.js';
 import { PAGE_SIZE, type GuestMemory } from './memory.js';
 
@@ -38,8 +43,34 @@ function orderFromSize(size: number): number {
 
 const orderSize = (order: number) => MIN_POSSIBLE_ALLOCATION << order;
 
+/** sc-allocator `AllocationStats`, kept exactly as the reference keeps them. */
+export interface AllocationStats {
+  /** Bytes allocated right now (headers included). */
+  readonly bytesAllocated: number;
+  /** The most `bytesAllocated` ever reached. */
+  readonly bytesAllocatedPeak: number;
+  /** Sum of every allocation ever made (headers included). */
+  readonly bytesAllocatedSum: bigint;
+  /** `bumper - original_heap_base`: address space the allocator has carved so far. */
+  readonly addressSpaceUsed: number;
+}
+
+/**
+ * `FreeingBumpHeapAllocator::new`'s `(heap_base + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT` in
+ * u32. Release builds (`[profile.release]`/`production` in the workspace Cargo.toml set no
+ * `overflow-checks`) wrap, so a base within 7 of 2^32 aligns to 0.
+ */
+export function alignHeapBase(heapBase: number): number {
+  return ((((heapBase >>> 0) + ALIGNMENT - 1) >>> 0) & ~(ALIGNMENT - 1)) >>> 0;
+}
+
 export class FreeingBumpAllocator {
   private bumper: number;
+  private readonly originalHeapBase: number;
+  private bytesAllocated = 0;
+  private bytesAllocatedPeak = 0;
+  private bytesAllocatedSum = 0n;
+  private addressSpaceUsed = 0;
   private readonly heads = new Array<number>(N_ORDERS).fill(NIL);
   private poisoned = false;
   private lastObservedSize = 0;
@@ -52,7 +83,13 @@ export class FreeingBumpAllocator {
     heapBase: number,
     private readonly maxPages: number | undefined,
   ) {
-    this.bumper = Math.ceil((heapBase >>> 0) / ALIGNMENT) * ALIGNMENT;
+    this.bumper = this.originalHeapBase = alignHeapBase(heapBase);
+  }
+
+  /** `stats()`: the reference's `AllocationStats`. */
+  stats(): AllocationStats {
+    const { bytesAllocated, bytesAllocatedPeak, bytesAllocatedSum, addressSpaceUsed } = this;
+    return { bytesAllocated, bytesAllocatedPeak, bytesAllocatedSum, addressSpaceUsed };
   }
 
   /** `allocate`: a pointer to at least `size` bytes. Throws `AllocatorError` (and poisons). */
@@ -72,6 +109,11 @@ export class FreeingBumpAllocator {
         headerPtr = this.bump(orderSize(order) + HEADER_SIZE, mem);
       }
       this.writeHeader(mem, headerPtr, order, 1);
+      const chunk = orderSize(order) + HEADER_SIZE;
+      this.bytesAllocated += chunk;
+      this.bytesAllocatedSum += BigInt(chunk);
+      this.bytesAllocatedPeak = Math.max(this.bytesAllocatedPeak, this.bytesAllocated);
+      this.addressSpaceUsed = this.bumper - this.originalHeapBase;
       return headerPtr + HEADER_SIZE;
     } catch (err) {
       this.poisoned = true;
@@ -93,6 +135,13 @@ export class FreeingBumpAllocator {
       const prev = this.heads[lo]!;
       this.heads[lo] = headerPtr;
       this.writeHeader(mem, headerPtr, prev, 0);
+      // After the header is rewritten and linked (the reference updates the count last): a
+      // forged occupied header bigger than what is allocated fails here, poisoning the
+      // allocator, and sp-io's `free` turns the error into a trap.
+      const size = orderSize(lo) + HEADER_SIZE;
+      if (size > this.bytesAllocated)
+        throw other('underflow of the currently allocated bytes count');
+      this.bytesAllocated -= size;
     } catch (err) {
       this.poisoned = true;
       throw err;

@@ -3,9 +3,9 @@
 // `allow_missing_func_imports: true`. Every import must come from `env` and be a function
 // (the memory import was already converted by memory-setup.ts); a name the host serves must
 // have the host function's exact signature; any other name links to a stub that traps only if
-// called, with the reference's message.
+// called, with the reference's message. Which name links how is the registry's `linkImport`.
 import type { HostContext, HostFunction, Signature } from '../host/context.js';
-import { PVF_HOST_FUNCTIONS } from '../host/registry.js';
+import { linkImport, sameSignature } from '../host/registry.js';
 import type { FuncType, WasmModule } from '../wasm/types.js';
 import { HostTrap } from './traps.js';
 import type { PrepareErrorReason } from './types.js';
@@ -46,17 +46,17 @@ export function link(m: WasmModule, slot: HostSlot): Linked {
       continue;
     }
     seen.set(imp.name, type);
-    const hostFn = PVF_HOST_FUNCTIONS.get(imp.name);
-    if (hostFn === undefined) {
+    const l = linkImport(imp.name, type);
+    if (l.kind === 'stub') {
       missing.push(imp.name);
       env[imp.name] = stub(imp.name);
-    } else if (!sameType(hostFn.signature, type)) {
+    } else if (l.kind === 'signature-mismatch') {
       return fail(
         'signature-mismatch',
-        `signature mismatch for env:${imp.name}: the host function is ${show(hostFn.signature)}, the module imports ${show(type)}`,
+        `signature mismatch for env:${imp.name}: the host function is ${show(l.expected)}, the module imports ${show(type)}`,
       );
     } else {
-      env[imp.name] = bind(slot, imp.name, hostFn);
+      env[imp.name] = bind(slot, imp.name, l.fn);
     }
   }
   return { kind: 'linked', imports: { env }, missing };
@@ -68,11 +68,7 @@ const fail = (reason: PrepareErrorReason, message: string): Linked => ({
   message,
 });
 
-function sameType(a: Signature | FuncType, b: FuncType): boolean {
-  const eq = (x: readonly string[], y: readonly string[]) =>
-    x.length === y.length && x.every((t, k) => t === y[k]);
-  return eq(a.params, b.params) && eq(a.results, b.results);
-}
+const sameType = sameSignature;
 
 const show = (t: Signature | FuncType) => `(${t.params.join(', ')}) -> (${t.results.join(', ')})`;
 

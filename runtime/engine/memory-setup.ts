@@ -5,7 +5,10 @@
 // every instance one memory with limits (min(initial, maximum_pages), maximum_pages): the
 // module's own maximum is replaced, so exported memories are capped the same way, and the
 // first memory import (whatever its module) is accepted. The instance's memory must be
-// exported as `memory` (sc-executor-wasmtime `get_linear_memory`).
+// exported as `memory` (sc-executor-wasmtime `get_linear_memory`), which the reference checks
+// only when it creates an instance — after compiling, after prechecking (which never
+// instantiates), at every execution — so a module that fails it still prepares here: the
+// problem travels as `exportProblem` and each execution is invalid.
 //
 // We reach the same limits the other way round: the memory always becomes an *import* with
 // exactly those limits, and the engine supplies a `WebAssembly.Memory` created with them. A
@@ -35,15 +38,17 @@ export type MemorySetup =
       readonly shape: 'imported' | 'exported';
       readonly initialPages: number;
       readonly memory: MemoryImport;
+      /**
+       * `get_linear_memory`'s error when the instance will not export its memory as `memory`
+       * (an execution-time invalid in the reference, never a preparation error).
+       */
+      readonly exportProblem: string | undefined;
     }
   | {
       readonly kind: 'error';
       readonly reason: 'no-memory' | 'invalid-wasm';
-      /**
-       * Where the reference refuses it: `prepare_blob_for_compilation` (preparation), or
-       * `get_linear_memory` when a runtime is created (runtime-construction).
-       */
-      readonly stage: 'preparation' | 'runtime-construction';
+      /** Where the reference refuses it: `prepare_blob_for_compilation`. */
+      readonly stage: 'preparation';
       readonly message: string;
     };
 
@@ -77,19 +82,28 @@ export function setupMemory(m: ModuleLayout, maxPages: number): MemorySetup {
       stage: 'preparation',
       message: 'no memory section found',
     };
+  // `convert_memory_import_into_export` pushes `ExportEntry::new(<import field>, Memory(0))`
+  // without looking for an existing export of that name (runtime_blob.rs @0646724e), so a
+  // module that imports its memory as `memory` and already exports something named `memory`
+  // leaves preparation with two exports of one name, which wasmtime's validator refuses
+  // ("duplicate export name"): a deterministic preparation error there, before any
+  // runtime-construction check.
+  if (imported && m.exports.some((e) => e.name === imported.name))
+    return {
+      kind: 'error',
+      reason: 'invalid-wasm',
+      stage: 'preparation',
+      message: `duplicate export name \`${imported.name}\`: the converted memory import clashes with an export`,
+    };
   // After the conversion the exports are the original ones plus the converted import.
   const memoryExport =
     imported?.name === 'memory' ? 'memory' : m.exports.find((e) => e.name === 'memory')?.kind;
-  if (memoryExport !== 'memory')
-    return {
-      kind: 'error',
-      reason: 'no-memory',
-      stage: 'runtime-construction',
-      message:
-        memoryExport === undefined
-          ? 'memory is not exported under `memory` name'
-          : 'the `memory` export should have memory type',
-    };
+  const exportProblem =
+    memoryExport === 'memory'
+      ? undefined
+      : memoryExport === undefined
+        ? 'memory is not exported under `memory` name'
+        : 'the `memory` export should have memory type';
 
   const initial = Math.min(first.min, maxPages);
   const limits2 = concat([1], u32Bytes(initial), u32Bytes(maxPages));
@@ -117,6 +131,7 @@ export function setupMemory(m: ModuleLayout, maxPages: number): MemorySetup {
     shape: imported ? 'imported' : 'exported',
     initialPages: first.min,
     memory: { ...where, initial, maximum: maxPages },
+    exportProblem,
   };
 }
 

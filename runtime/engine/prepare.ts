@@ -31,19 +31,28 @@ export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}):
   // (see DeterministicModule), so linking and the entry-point checks read the parsed source.
   const m = det.source;
   const memory = setupMemory(det.layout, p.maxMemoryPages);
-  if (memory.kind === 'error' && memory.stage === 'preparation')
-    return refused(memory.stage, memory.reason, memory.message);
+  if (memory.kind === 'error') return refused(memory.stage, memory.reason, memory.message);
 
   // Then the reference's order: compile (preparation), then what creating a runtime checks
-  // (`do_create_runtime`: `prepare_imports`, then the instance's `memory` export).
-  const compiled = compile(memory.kind === 'ok' ? memory.bytes : det.bytes);
+  // (`do_create_runtime`: `prepare_imports` and `instantiate_pre`, which resolve imports
+  // without instantiating). Nothing here instantiates: a start function that traps, a data
+  // segment out of bounds or a memory not exported as `memory` is met by each execution
+  // (sc-executor-wasmtime `InstanceWrapper::new`), an invalid candidate there and here.
+  const compiled = compile(memory.bytes);
   if (compiled instanceof Error)
-    return refused('preparation', 'invalid-wasm', `cannot create module: ${compiled.message}`);
+    // Past a limit only V8 has (runtime/determinism/impl-limits.ts), the reference compiles
+    // what V8 refused: not the code's fault, so the non-deterministic stage.
+    return det.v8Excess === undefined
+      ? refused('preparation', 'invalid-wasm', `cannot create module: ${compiled.message}`)
+      : refused(
+          'runtime-construction',
+          'invalid-wasm',
+          `beyond this executor's limits, which the reference does not have: ${det.v8Excess} (${compiled.message})`,
+        );
   const slot: HostSlot = { ctx: undefined };
   const linked = link(m, slot);
   if (linked.kind === 'error')
     return refused('runtime-construction', linked.reason, linked.message);
-  if (memory.kind === 'error') return refused(memory.stage, memory.reason, memory.message);
 
   // The memory import is a getter: it hands over the memory execute.ts chose for this
   // instance, or a new one for anybody else instantiating the module (never a shared one).
@@ -68,6 +77,7 @@ export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}):
       missingImports: linked.missing,
       entryPoints: entryPoints(m),
       heapBase: heapBase(m),
+      memoryExportProblem: memory.exportProblem,
       imports: linked.imports,
       memoryImport: memory.memory,
       memoryState,

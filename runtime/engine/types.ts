@@ -73,7 +73,10 @@ export type InvalidReason =
   | 'bad-result'
   /** The runtime aborted through `ext_panic_handler_abort_on_panic_version_1`. */
   | 'panic'
-  /** The entry point is missing or is not `(i32, i32) -> i64`. */
+  /**
+   * The entry point is missing or is not `(i32, i32) -> i64`, or the instance lacks what the
+   * reference reads before calling it: an i32 `__heap_base`, a memory exported as `memory`.
+   */
   | 'bad-entry-point'
   /** A host function refused its input the way the reference does (e.g. non-UTF-8 text). */
   | 'host-error'
@@ -144,6 +147,12 @@ export interface PreparedModule {
   readonly entryPoints: ReadonlyMap<string, EntryPointCheck>;
   /** Whether `__heap_base` is an exported i32 global (sc-executor's `extract_heap_base`). */
   readonly heapBase: 'ok' | 'missing' | 'not-a-global' | 'not-i32';
+  /**
+   * sc-executor-wasmtime `get_linear_memory`'s error when the instance does not export its
+   * memory as `memory`: met after instantiating, so every execution is invalid (not a
+   * preparation error; see memory-setup.ts).
+   */
+  readonly memoryExportProblem: string | undefined;
   /** The import object shared by every instance of this module (memory set per instance). */
   readonly imports: WebAssembly.Imports;
   /** Where the memory is imported from and its limits (see memory-setup.ts). */
@@ -186,9 +195,13 @@ export type PrepareErrorReason =
  * - `preparation`: `prepare_runtime_artifact` refuses it: the stack limiter cannot be
  *   injected, the memory cannot be set up, or wasmtime does not compile it. Deterministic.
  * - `runtime-construction`: only creating a runtime from the artifact fails
- *   (sc-executor-wasmtime `do_create_runtime`: `prepare_imports` refuses an import, or
- *   `get_linear_memory` finds no exported `memory`). Not deterministic in the reference,
- *   which meets it when prechecking (`runtime_construction_check`) or executing.
+ *   (sc-executor-wasmtime `do_create_runtime`: `prepare_imports` refuses an import). Not
+ *   deterministic in the reference, which meets it when prechecking
+ *   (`runtime_construction_check`) or executing (`ExecuteError::RuntimeConstruction`).
+ *   Instantiation itself (start function, data segments, the `memory` export) is never a
+ *   preparation error: the reference meets it only when executing, as an invalid candidate.
+ *   Also used when V8 refuses code past a limit only V8 has (runtime/determinism/
+ *   impl-limits.ts): the reference would compile it, so the refusal must not be a vote.
  */
 export type PrepareStage = 'prevalidation' | 'preparation' | 'runtime-construction';
 

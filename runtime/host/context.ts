@@ -47,7 +47,7 @@ export interface HostFunction {
 /** A family of host functions keyed by their exact `env` import names. */
 export type HostFamily = Readonly<Record<string, HostFunction>>;
 
-const sig = (spec: string): Signature => {
+export const sig = (spec: string): Signature => {
   const m = /^\(([^)]*)\)->(i32|i64)?$/.exec(spec);
   if (!m) throw new Error(`bad signature spec ${spec}`);
   const params = m[1] ? (m[1].split(',') as ValType[]) : [];

@@ -4,7 +4,7 @@
 import { host, type HostFamily } from './context.js';
 import { fatBytes, returnFat } from './marshal.js';
 import { utf8OrUndefined } from './text.js';
-import { compactU32 } from './trie-root.js';
+import { encodeCompactU32 } from '../codec/strict.js';
 
 /** Like sp-core's `HexDisplay`: long data shows its first and last 512 bytes. */
 function hexDisplay(data: Uint8Array): string {
@@ -46,7 +46,7 @@ export const misc: HostFamily = {
 
 /** SCALE `Some(Vec<u8>)`: 0x01, compact length, bytes. */
 function concatOption(bytes: Uint8Array): Uint8Array {
-  const len = compactU32(bytes.length);
+  const len = encodeCompactU32(bytes.length);
   const out = new Uint8Array(1 + len.length + bytes.length);
   out[0] = 1;
   out.set(len, 1);

@@ -7,6 +7,8 @@
 // the root node always hashed. State version V1 stores values of 33 bytes or more by hash
 // (`TRIE_VALUE_NODE_THRESHOLD`); V0 never does.
 
+import { encodeCompactU32 as compactU32 } from '../codec/strict.js';
+
 export type Hasher = (data: Uint8Array) => Uint8Array;
 export type StateVersion = 0 | 1;
 
@@ -164,15 +166,4 @@ function toNibbles(key: Uint8Array): Uint8Array {
 
 function pushAll(out: number[], bytes: ArrayLike<number>): void {
   for (let k = 0; k < bytes.length; k++) out.push(bytes[k]!);
-}
-
-/** SCALE `Compact<u32>`. */
-export function compactU32(n: number): Uint8Array {
-  if (n < 1 << 6) return Uint8Array.of(n << 2);
-  if (n < 1 << 14) return Uint8Array.of(((n << 2) | 1) & 0xff, n >> 6);
-  if (n < 1 << 30) {
-    const v = (n * 4 + 2) >>> 0;
-    return Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);
-  }
-  return Uint8Array.of(3, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24);
 }

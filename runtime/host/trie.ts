@@ -5,7 +5,9 @@ import { HostTrap } from '../engine/traps.js';
 import { host, type HostContext, type HostFamily } from './context.js';
 import { blake2_256, keccak_256 } from './hash-functions.js';
 import { fatBytes, returnPointer } from './marshal.js';
-import { ScaleArg } from './scale-args.js';
+import { Tuple } from 'scale-ts';
+import { bytes, Vec } from '../codec/strict.js';
+import { decodeArg } from './scale-args.js';
 import { orderedTrieRoot, trieRoot, type Hasher, type StateVersion } from './trie-root.js';
 
 /** `StateVersion` passed as u8 (the i32 truncated): 0 = V0, 1 = V1, anything else is refused. */
@@ -15,12 +17,13 @@ function stateVersion(v: number): StateVersion {
   return byte;
 }
 
+/** `Vec<(Vec<u8>, Vec<u8>)>` and `Vec<Vec<u8>>`, the `input` arguments. */
+const PAIRS = Vec(Tuple(bytes, bytes));
+const VALUES = Vec(bytes);
 const pairs = (ctx: HostContext, input: bigint) =>
-  new ScaleArg(fatBytes(ctx, input, 'trie input')).vec(
-    (r) => [r.bytesVec(), r.bytesVec()] as [Uint8Array, Uint8Array],
-  );
+  decodeArg(PAIRS, fatBytes(ctx, input, 'trie input'), 'trie input');
 const values = (ctx: HostContext, input: bigint) =>
-  new ScaleArg(fatBytes(ctx, input, 'trie input')).vec((r) => r.bytesVec());
+  decodeArg(VALUES, fatBytes(ctx, input, 'trie input'), 'trie input');
 
 const root = (hash: Hasher) => ({
   v1: host('(i64)->i32', (ctx, input: bigint) =>

@@ -6,7 +6,12 @@ import { readEmbeddedVersion, type RuntimeVersion } from '../codec/runtime-versi
 import { componentImportNames, isComponent } from '../wasi/component/imports.js';
 import { PREVIEW1_MODULE } from '../wasi/preview1/names.js';
 import { collectFeatures, type FeatureUse } from './features.js';
-import { deniedComponentImport, deniedCoreImport, isPvfHostFunction } from './pvf-imports.js';
+import {
+  deniedComponentImport,
+  deniedCoreImport,
+  isPvfHostFunction,
+  isReferenceOnlyHostFunction,
+} from './pvf-imports.js';
 import { parseModule } from './sections.js';
 import type { ExternalKind, FuncType, Limits, TableType, WasmModule } from './types.js';
 
@@ -60,8 +65,13 @@ export interface ModuleReport {
   runtimeVersionError: string | undefined;
   features: FeatureUse[];
   deniedImports: DeniedImport[];
-  /** `env` function imports outside the PVF host-function families: linked to trapping stubs. */
+  /** `env` function imports the host does not serve (registry): linked to trapping stubs. */
   stubbedImports: string[];
+  /**
+   * The subset of `stubbedImports` that Polkadot's PVF host serves: a call ends invalid here
+   * and may not there.
+   */
+  referenceServedStubs: string[];
   counts: { types: number; functions: number; importedFunctions: number; globals: number };
 }
 
@@ -141,6 +151,9 @@ export function inspectModule(bytes: Uint8Array): InspectReport {
   const stubbedImports = m.imports
     .filter((i) => i.module === 'env' && i.kind === 'func' && !isPvfHostFunction(i.name))
     .map((i) => `${i.module}.${i.name}`);
+  const referenceServedStubs = stubbedImports.filter((i) =>
+    isReferenceOnlyHostFunction(i.slice('env.'.length)),
+  );
 
   return {
     format: 'module',
@@ -161,6 +174,7 @@ export function inspectModule(bytes: Uint8Array): InspectReport {
     features: collectFeatures(m),
     deniedImports,
     stubbedImports,
+    referenceServedStubs,
     counts: {
       types: m.types.length,
       functions: m.functions.length,

@@ -1,30 +1,17 @@
 // How a PVF's imports stand with the host: served host functions, denied networking imports,
-// and `env` imports that are linked to stubs which trap only when called.
-//
-// Must match the host-function set of Polkadot's PVF executor
-// (polkadot/node/core/pvf/common/src/executor_interface.rs, `type HostFunctions`): the sp-io
-// interfaces misc, crypto, hashing, allocator, logging, trie and input, under
-// `allow_missing_func_imports: true` (anything else is stubbed). This is classification by
-// interface family; which functions of a family the engine implements is the engine's
-// registry (runtime/host/registry.ts).
+// and `env` imports that are linked to stubs which trap only when called. Which `env` names
+// are served is the engine's registry (runtime/host/registry.ts, the reference's
+// `HostFunctions` from polkadot/node/core/pvf/common/src/executor_interface.rs as far as this
+// host implements it): one source for linking and for `pvf inspect`.
+import { PVF_HOST_FUNCTIONS, REFERENCE_ONLY } from '../host/registry.js';
 import { isNetworkInterface } from '../wasi/policy.js';
 import { isNetworkImport, PREVIEW1_MODULE } from '../wasi/preview1/names.js';
 
-/** The sp-io interfaces Polkadot serves to PVFs, as import-name families `ext_<family>_…`. */
-export const PVF_HOST_FAMILIES = [
-  'misc',
-  'crypto',
-  'hashing',
-  'allocator',
-  'logging',
-  'trie',
-  'input',
-] as const;
+/** Whether `env.<name>` is a host function this host serves (the registry's). */
+export const isPvfHostFunction = (name: string): boolean => PVF_HOST_FUNCTIONS.has(name);
 
-const HOST_FUNCTION = new RegExp(`^ext_(${PVF_HOST_FAMILIES.join('|')})_`);
-
-/** Whether `env.<name>` belongs to an sp-io interface the PVF host serves. */
-export const isPvfHostFunction = (name: string): boolean => HOST_FUNCTION.test(name);
+/** Whether the reference serves `env.<name>` although this host links it to a stub. */
+export const isReferenceOnlyHostFunction = (name: string): boolean => REFERENCE_ONLY.has(name);
 
 /** Why a PVF may not have an import, in plain words. */
 export const NETWORK_DENIAL =

@@ -1,5 +1,6 @@
-// What a worker does with each request: prepare (decompress, check, compile, optionally
-// instantiate without running), execute `validate_block`, or call any runtime export. Every
+// What a worker does with each request: prepare (decompress, check, compile; a precheck of a
+// WASI PVF also instantiates without running), execute `validate_block`, or call any runtime
+// export. Every
 // request gets exactly one JobOutcome; an exception that escapes the engine becomes a
 // `job-error` (the reference's `JobError`), never a dead worker.
 import {
@@ -127,18 +128,19 @@ export class Jobs {
   }
 }
 
-/** `runtime_construction_check` of prechecking: instantiate without running anything. */
+/**
+ * What prechecking adds to compiling. For a Substrate-ABI PVF, nothing: the reference's
+ * `runtime_construction_check` (polkadot/node/core/pvf/prepare-worker/src/lib.rs) is
+ * `create_runtime_from_artifact_bytes`, i.e. `prepare_imports` plus `instantiate_pre`
+ * (sc-executor-wasmtime runtime.rs `do_create_runtime`), which `prepare` already mirrors
+ * (link.ts); it never instantiates, so a trapping start function or an out-of-bounds data
+ * segment passes precheck there and is an invalid candidate at every execution. A WASI PVF
+ * (no reference) is instantiated once without running, to refuse it before it is enacted.
+ */
 function constructionError(prepared: PreparedModule | PreparedWasi): JobOutcome | undefined {
-  if (isPreparedWasi(prepared)) {
-    const refused = constructionErrorWasi(prepared);
-    return refused === undefined ? undefined : prepError('runtime-construction', refused);
-  }
-  try {
-    new WebAssembly.Instance(prepared.module, prepared.imports);
-    return undefined;
-  } catch (e) {
-    return prepError('runtime-construction', errorText(e));
-  }
+  if (!isPreparedWasi(prepared)) return undefined;
+  const refused = constructionErrorWasi(prepared);
+  return refused === undefined ? undefined : prepError('runtime-construction', refused);
 }
 
 const prepError = (reason: WirePrepareError, message: string): JobOutcome => ({

@@ -28,7 +28,12 @@ const ERRNO_TEXT: Record<string, string> = {
  * @throws {CliError} (BadInput) when the file is missing, unreadable, not a regular file,
  *   empty, or larger than `limit` (refused from its size, before reading).
  */
-export function readInputFile(path: string, flag: string | undefined, limit: number): Uint8Array {
+export function readInputFile(
+  path: string,
+  flag: string | undefined,
+  limit: number,
+  shownLimit = limit,
+): Uint8Array {
   const shown = path.length > 64 ? `${path.slice(0, 60)}…` : path;
   const fail = (why: string) =>
     new CliError(`${flag ? `${flag} ` : ''}${shown}: ${why}`, ExitCode.BadInput);
@@ -45,7 +50,7 @@ export function readInputFile(path: string, flag: string | undefined, limit: num
     if (st.isDirectory()) throw fail('a directory, not a regular file');
     if (!st.isFile()) throw fail('not a regular file');
     if (st.size === 0) throw fail('empty file');
-    if (st.size > limit) throw fail(`${st.size} bytes, over the ${limit}-byte limit`);
+    if (st.size > limit) throw fail(`${st.size} bytes, over the ${shownLimit}-byte limit`);
     const bytes = new Uint8Array(st.size);
     let at = 0;
     // A file that shrinks while read ends early; one that grows is read to its stat size.
@@ -61,27 +66,100 @@ export function readInputFile(path: string, flag: string | undefined, limit: num
 }
 
 /**
- * Bytes given as `0x…` hex (possibly `0x` for none) or as a file path (read with
- * {@link readInputFile}). A value of bare hex digits that is not a file gets a hint.
+ * Bytes given as `0x…` hex (possibly `0x` for none), as a file path (read with
+ * {@link readInputFile}), or as `-` for standard input; `flag` names the argument in messages
+ * (positional arguments pass none). A file or stdin holding `0x…` hex text
+ * (as block explorers and chain tools write it; surrounding white space allowed) is decoded:
+ * no PVF, PoV or SCALE params file starts with the bytes `0x` followed by nothing but hex
+ * digits, so the two readings cannot be confused. A value of bare hex digits that is not a file
+ * gets a hint.
  */
-export function bytesArg(value: string, flag: string, limit: number): Uint8Array {
-  if (/^0x/i.test(value)) {
-    if (!/^0[xX]([0-9a-fA-F]{2})*$/.test(value))
-      throw new CliError(
-        `${flag}: malformed hex (an even number of hex digits after 0x)`,
-        ExitCode.BadInput,
-      );
-    if ((value.length - 2) / 2 > limit)
-      throw new CliError(`${flag}: over the ${limit}-byte limit`, ExitCode.BadInput);
-    return new Uint8Array(Buffer.from(value.slice(2), 'hex'));
-  }
+export function bytesArg(value: string, flag: string | undefined, limit: number): Uint8Array {
+  if (/^0x/i.test(value)) return hexArg(value, flag ?? 'argument', limit);
+  // Read up to the size the same bytes take as hex text; binary is held to `limit` below.
+  const textLimit = 2 * limit + 4;
+  let bytes: Uint8Array;
   try {
-    return readInputFile(value, flag, limit);
+    bytes =
+      value === '-'
+        ? readStdin(flag ?? 'argument', textLimit, limit)
+        : readInputFile(value, flag, textLimit, limit);
   } catch (e) {
     if (e instanceof CliError && /^[0-9a-fA-F]+$/.test(value) && /: cannot read: /.test(e.message))
       throw new CliError(`${e.message}; hex must start with 0x`, e.exitCode);
     throw e;
   }
+  if (isHexText(bytes))
+    return hexArg(Buffer.from(bytes).toString('latin1').trim(), flag ?? value, limit);
+  if (bytes.length > limit)
+    throw new CliError(
+      `${flag ? `${flag} ` : ''}${value}: ${bytes.length} bytes, over the ${limit}-byte limit`,
+      ExitCode.BadInput,
+    );
+  return bytes;
+}
+
+/** `0x` and an even number of hex digits, within `limit` decoded bytes. */
+function hexArg(text: string, flag: string, limit: number): Uint8Array {
+  if (!/^0[xX]([0-9a-fA-F]{2})*$/.test(text))
+    throw new CliError(
+      `${flag}: malformed hex (an even number of hex digits after 0x)`,
+      ExitCode.BadInput,
+    );
+  if ((text.length - 2) / 2 > limit)
+    throw new CliError(`${flag}: over the ${limit}-byte limit`, ExitCode.BadInput);
+  return new Uint8Array(Buffer.from(text.slice(2), 'hex'));
+}
+
+/** True for `0x` + hex digits, possibly wrapped in ASCII white space (a trailing newline). */
+function isHexText(bytes: Uint8Array): boolean {
+  let start = 0;
+  let end = bytes.length;
+  const space = (b: number) => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+  while (start < end && space(bytes[start]!)) start++;
+  while (end > start && space(bytes[end - 1]!)) end--;
+  if (end - start < 2 || bytes[start] !== 0x30 || (bytes[start + 1]! | 0x20) !== 0x78) return false;
+  for (let i = start + 2; i < end; i++) {
+    const b = bytes[i]! | 0x20; // lower-cases letters; digits are unchanged
+    if (!((b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66))) return false;
+  }
+  return true;
+}
+
+let stdinTaken: string | undefined;
+
+/**
+ * All of standard input, 1 to `limit` bytes (`shownLimit` in messages); one argument at most may read it. Reads
+ * synchronously: the CLI has nothing else to do until its input is complete.
+ */
+function readStdin(flag: string, limit: number, shownLimit: number): Uint8Array {
+  const fail = (why: string) => new CliError(`${flag} -: ${why}`, ExitCode.BadInput);
+  if (stdinTaken !== undefined)
+    throw new CliError(
+      `${flag} -: standard input is already read by ${stdinTaken}`,
+      ExitCode.Usage,
+    );
+  stdinTaken = flag;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.alloc(1 << 16);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, chunk, 0, chunk.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue; // a non-blocking pipe with no data yet
+      if (code === 'EOF') break;
+      throw fail(`cannot read standard input: ${code ?? String(e)}`);
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > limit) throw fail(`over the ${shownLimit}-byte limit`);
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+  }
+  if (total === 0) throw fail('empty standard input');
+  return new Uint8Array(Buffer.concat(chunks, total));
 }
 
 /**

@@ -1,3 +1,5 @@
+// First: refuse a Node older than package.json's engines before anything else runs.
+import './node-check.js';
 import { Command } from 'commander';
 import { reportError } from './action.js';
 import { ExitCode } from './exit-codes.js';

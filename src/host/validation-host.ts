@@ -2,7 +2,9 @@
 // come out. The host only hashes and frames bytes; everything untrusted is decompressed,
 // parsed, compiled and run inside sealed workers (pool.ts). This file adds what the reference's
 // candidate-validation subsystem adds on top of its PVF host: per-kind timeouts, the retry
-// policy, and the mapping from an attempt to an outcome.
+// policy, failed preparations kept (prepare-cache.ts), and the mapping from an attempt to an
+// outcome. Over 400 lines: it is the public request API, and each method's argument checks
+// and outcome mapping stay next to the method they document.
 import { performance } from 'node:perf_hooks';
 import { decodeValidationResult } from '../../runtime/codec/validation.js';
 import {
@@ -29,6 +31,7 @@ import {
   type ValidationOutcome,
 } from './outcome.js';
 import { type AttemptResult, WorkerPool } from './pool.js';
+import { FailedPreparations, fromStore, type PreparePurpose } from './prepare-cache.js';
 import { PRIORITIES, type Priority } from './scheduler.js';
 import { defaultWorkerScript, sealedSpawner, type WorkerSpawner } from './spawner.js';
 
@@ -75,6 +78,8 @@ export interface PrepareRequestOptions {
 
 export class ValidationHost {
   private readonly codes: LruCache<Uint8Array>;
+  /** The reference's `FailedToProcess` artifacts (prepare-cache.ts). */
+  private readonly failedPreps: FailedPreparations;
   private readonly params: ExecutorParams;
   private closed = false;
   private readonly waits = new Set<{ timer: NodeJS.Timeout; wake(): void }>();
@@ -84,6 +89,7 @@ export class ValidationHost {
     private readonly pool: WorkerPool,
   ) {
     this.codes = new LruCache(opts.codeCacheEntries);
+    this.failedPreps = new FailedPreparations(opts.codeCacheEntries);
     this.params = checkExecutorParams(opts.executorParams);
   }
 
@@ -138,14 +144,20 @@ export class ValidationHost {
     const kind = options.kind ?? 'precheck';
     const ref = this.codeRef({ code });
     const started = performance.now();
+    const purpose: PreparePurpose = kind === 'precheck' ? 'precheck' : 'execute';
+    const stored = this.failedPreps.blocked(hexOf(ref.codeHash), purpose);
+    if (stored !== undefined) return fromStore(stored, started);
     const timeoutMs =
       kind === 'precheck' ? this.opts.precheckTimeoutMs : this.opts.lenientPrepareTimeoutMs;
-    const c = await this.attempt('backing', ref, false, timeoutMs, (id) => ({
-      tag: 'prepare',
-      id,
-      code: ref,
-      prepKind: kind,
-    }));
+    const c = await this.attempt(
+      'backing',
+      ref,
+      false,
+      timeoutMs,
+      (id) => ({ tag: 'prepare', id, code: ref, prepKind: kind }),
+      true,
+    );
+    this.notePreparation(ref.codeHash, c);
     const timing = { durationMs: performance.now() - started, attempts: 1 };
     if (c.kind !== 'success') return { ...c, ...timing };
     if (c.outcome.kind !== 'prepared') return unexpected(c.outcome.kind, timing);
@@ -166,6 +178,8 @@ export class ValidationHost {
     const ref = this.codeRef(req);
     const input = executeInput(req.params);
     const timeoutMs = this.timeoutFor(kind, req.timeoutMs);
+    const stored = this.failedPreps.blocked(hexOf(ref.codeHash), 'execute');
+    if (stored !== undefined) return fromStore(stored, performance.now());
     const { c, timing } = await this.withRetries(kind, timeoutMs, (budget) =>
       this.attempt(kind, ref, true, budget, (id) => ({
         tag: 'execute',
@@ -174,6 +188,7 @@ export class ValidationHost {
         input,
       })),
     );
+    this.notePreparation(ref.codeHash, c);
     if (c.kind !== 'success') return { ...c, ...timing };
     if (c.outcome.kind !== 'valid') return unexpected(c.outcome.kind, timing);
     // A copy owned by the caller: the reply's bytes are a view into the received frame.
@@ -210,6 +225,8 @@ export class ValidationHost {
     if (!(input instanceof Uint8Array)) throw new HostRequestError('input must be a Uint8Array');
     const timeoutMs = this.timeoutFor('approval', req.timeoutMs);
     const started = performance.now();
+    const stored = this.failedPreps.blocked(hexOf(ref.codeHash), 'execute');
+    if (stored !== undefined) return fromStore(stored, started);
     const c = await this.attempt('approval', ref, true, timeoutMs, (id) => ({
       tag: 'call',
       id,
@@ -217,6 +234,7 @@ export class ValidationHost {
       fn: req.fn,
       input,
     }));
+    this.notePreparation(ref.codeHash, c);
     const timing = { durationMs: performance.now() - started, attempts: 1 };
     if (c.kind !== 'success') return { ...c, ...timing };
     if (c.outcome.kind !== 'returned') return unexpected(c.outcome.kind, timing);
@@ -275,19 +293,33 @@ export class ValidationHost {
     return { codeHash, params: this.params, code };
   }
 
-  /** One attempt through the pool, classified. Rejects with HostClosedError if closed meanwhile. */
+  /** Keeps a preparation error (`FailedToProcess`); a worker's verdict means it prepared. */
+  private notePreparation(codeHash: Uint8Array, c: Classified): void {
+    const key = hexOf(codeHash);
+    if (c.kind === 'preparation-error') this.failedPreps.failed(key, c);
+    else if (c.kind === 'success' || (c.kind === 'invalid' && c.reason === 'worker-reported'))
+      this.failedPreps.prepared(key);
+  }
+
+  /**
+   * One attempt through the pool, classified. Rejects with HostClosedError if closed meanwhile.
+   * For a `prepare` request (`isPrepare`) the whole job is a preparation, so a timeout or a
+   * death is the reference's `PrepareError::TimedOut` / `JobDied`, never an execution's
+   * hard timeout or ambiguous death.
+   */
   private attempt(
     priority: Priority,
     code: CodeRef & { code: Uint8Array },
     needsModule: boolean,
     timeoutMs: number,
     build: (id: number) => HostMessage,
+    isPrepare = false,
   ): Promise<Classified> {
     return new Promise((resolve, reject) => {
       const done = (r: AttemptResult) => {
         if (r.kind === 'failed' && r.failure.kind === 'closed')
           reject(new HostClosedError('the validation host was closed'));
-        else resolve(classify(r));
+        else resolve(classify(isPrepare && r.kind === 'failed' ? { ...r, phase: 'prepare' } : r));
       };
       const accepted = this.pool.submit({
         priority,

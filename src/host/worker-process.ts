@@ -14,6 +14,7 @@ import {
   ProtocolError,
   type SandboxView,
 } from '../../runtime/protocol/messages.js';
+import { killSealed, sealedExit, sealedPid } from '../sandbox/spawn.js';
 import { ProcStat } from './proc-stat.js';
 import type { HostLogger } from './options.js';
 
@@ -64,7 +65,9 @@ const STDERR_TAIL_BYTES = 4096;
 const MAX_FORWARDED_LOGS = 1000;
 
 export class WorkerProcess {
-  readonly pid: number;
+  /** The pid running the worker's code: the spawned process until the handshake, then
+   *  `sealedPid` (in a PID namespace the worker is a child of the spawned `unshare`). */
+  pid: number;
   readonly ready: Promise<SandboxView>;
   /** Resolves once the process is gone and its steps have been failed. */
   readonly exited: Promise<void>;
@@ -202,7 +205,7 @@ export class WorkerProcess {
   kill(reason: StepFailure): void {
     if (this.dead) return;
     this.killReason ??= reason;
-    this.child.kill('SIGKILL');
+    killSealed(this.child);
   }
 
   private start(entry: InFlight): void {
@@ -247,6 +250,7 @@ export class WorkerProcess {
         if (m.version !== PROTOCOL_VERSION)
           throw new ProtocolError(`worker speaks protocol ${m.version}, host ${PROTOCOL_VERSION}`);
         this.handshakeDone = true;
+        this.pid = sealedPid(this.child) ?? this.pid;
         try {
           this.proc = new ProcStat(this.pid);
         } catch {
@@ -285,8 +289,13 @@ export class WorkerProcess {
     }
   }
 
-  private onGone(code: number | null, signal: NodeJS.Signals | null, spawnError?: string): void {
+  private onGone(
+    rawCode: number | null,
+    rawSignal: NodeJS.Signals | null,
+    spawnError?: string,
+  ): void {
     if (this.dead) return;
+    const { code, signal } = sealedExit(this.child, rawCode, rawSignal, this.stderrTail);
     this.dead = true;
     this.proc?.close();
     if (!this.child.killed && this.child.exitCode === null) this.child.kill('SIGKILL');

@@ -11,9 +11,15 @@ function allowed(path: string, uid: number, gid: number, bit: number): boolean {
   return ((st.mode >> shift) & bit) !== 0;
 }
 
-/** The first reason `uid`/`gid` (no supplementary groups) cannot read `path`, or null. */
-export function unreadableReason(path: string, uid: number, gid: number): string | null {
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
+/** The first reason `uid`/`gid` (no supplementary groups) cannot read `path`, or null.
+ *  `parents: false` skips the folders above it (in a minimal root they are not the host's). */
+export function unreadableReason(
+  path: string,
+  uid: number,
+  gid: number,
+  { parents = true }: { parents?: boolean } = {},
+): string | null {
+  for (let dir = dirname(path); parents; dir = dirname(dir)) {
     if (!allowed(dir, uid, gid, 1)) return `directory ${dir} is not searchable`;
     if (dirname(dir) === dir) break;
   }

@@ -69,3 +69,86 @@ export function netnsRoute(): NetnsRoute {
   })();
   return netnsCache;
 }
+
+/**
+ * How sealed processes get their own PID, IPC and mount namespaces, as Polkadot's job
+ * processes do (polkadot-sdk @21c8eb80, polkadot/node/core/pvf/common/src/worker/security/
+ * clone.rs, `clone_flags`: CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID, plus
+ * CLONE_NEWUSER without root): util-linux `unshare
+ * --pid --fork --ipc --mount` around the launcher (a new PID namespace takes effect only for
+ * children, and Node cannot fork itself safely), with `--user --map-current-user --keep-caps`
+ * when not root (the launcher then holds capabilities only inside its user namespace, enough
+ * to build the minimal root, and drops them), and `--net` there too (the launcher cannot
+ * unshare a network namespace without root). In front of it, `setpriv --pdeathsig KILL`
+ * makes the `unshare` process die with the host, and `--kill-child` makes the launcher die
+ * with `unshare`; `prlimit --core=0` keeps `unshare` (which re-raises the signal its child
+ * died of, e.g. SIGSYS) from dumping core.
+ */
+export type IsolationRoute =
+  | {
+      readonly kind: 'unshare';
+      /** argv up to and including `--`; the launcher's argv follows. */
+      readonly prefix: readonly string[];
+      /** A user namespace is part of it (not root). */
+      readonly userNamespace: boolean;
+      /** `--net` is part of it. */
+      readonly net: boolean;
+    }
+  | { readonly kind: 'unavailable'; readonly reason: string };
+
+const findTool = (name: string): string | undefined =>
+  [`/usr/bin/${name}`, `/bin/${name}`].find((p) => existsSync(p));
+
+const isolationCache = new Map<boolean, IsolationRoute>();
+
+/** The isolation route, with `--net` for an unprivileged host when `net` is asked. Tried once. */
+export function isolationRoute(net: boolean): IsolationRoute {
+  const cached = isolationCache.get(net);
+  if (cached) return cached;
+  const route = ((): IsolationRoute => {
+    if (process.platform !== 'linux') return { kind: 'unavailable', reason: 'not Linux' };
+    const [unshare, setpriv, prlimit] = ['unshare', 'setpriv', 'prlimit'].map(findTool);
+    if (!unshare || !setpriv)
+      return { kind: 'unavailable', reason: 'util-linux unshare and setpriv not found' };
+    const user = !isRoot();
+    const flags = [
+      ...(user ? ['--user', '--map-current-user', '--keep-caps'] : []),
+      '--pid',
+      '--fork',
+      '--kill-child',
+      '--ipc',
+      '--mount',
+      '--propagation',
+      'private',
+      ...(user && net ? ['--net'] : []),
+    ];
+    const r = spawnSync(unshare, [...flags, 'true'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 5000,
+    });
+    if (r.status !== 0) {
+      const why = r.stderr?.toString().trim().split('\n')[0] || `exit ${r.status}`;
+      return {
+        kind: 'unavailable',
+        reason: `${unshare} ${flags.join(' ')} refused: ${why}`,
+      };
+    }
+    return {
+      kind: 'unshare',
+      prefix: [
+        ...(prlimit ? [prlimit, '--core=0', '--'] : []),
+        setpriv,
+        '--pdeathsig',
+        'KILL',
+        '--',
+        unshare,
+        ...flags,
+        '--',
+      ],
+      userNamespace: user,
+      net: user && net,
+    };
+  })();
+  isolationCache.set(net, route);
+  return route;
+}

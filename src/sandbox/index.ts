@@ -9,6 +9,9 @@ export {
 } from './options.js';
 export {
   planWorker,
+  killSealed,
+  sealedExit,
+  sealedPid,
   sealExpectations,
   spawnSealed,
   type SealedSpawnOptions,

@@ -11,10 +11,17 @@ import {
   type LayerMode,
 } from '../../native/launch-config.js';
 import { workerSeccompProgram } from '../../native/linux/policy.js';
-import { isRoot, netnsRoute, seccompSupport, type Support } from './host-support.js';
+import {
+  isolationRoute,
+  isRoot,
+  netnsRoute,
+  seccompSupport,
+  type IsolationRoute,
+  type Support,
+} from './host-support.js';
 import { SandboxOptionsError, SandboxUnavailableError, type SandboxOptions } from './options.js';
 import { unreadableReason } from './access.js';
-import { programFiles } from './program-files.js';
+import { programFiles, programNames } from './program-files.js';
 import type { SealExpectations } from './verify.js';
 
 /** A program to run sealed. */
@@ -88,6 +95,14 @@ export function secureModeDecision(
   };
 }
 
+/** What the minimal root offers: the program's files under the names the kernel and the
+ *  loader use, and every read path; /proc paths come from the root's private /proc. */
+function rootPaths(program: string, readPaths: readonly string[]): string[] {
+  return [...new Set([...programNames(program), ...readPaths])].filter(
+    (p) => p !== '/proc' && !p.startsWith('/proc/'),
+  );
+}
+
 function realReadPath(path: string): string {
   try {
     return realpathSync(path);
@@ -121,7 +136,18 @@ export function planLaunch(
     };
 
   const optional: LayerMode = options.requireAllLayers ? 'required' : 'optional';
-  const route = options.networkNamespace ? netnsRoute() : null;
+  const iso: IsolationRoute = options.namespaces
+    ? isolationRoute(options.networkNamespace)
+    : { kind: 'unavailable', reason: 'disabled (namespaces: false)' };
+  if (options.namespaces && iso.kind === 'unavailable' && options.requireAllLayers)
+    throw new SandboxUnavailableError(`PID/IPC/mount namespaces unavailable: ${iso.reason}`);
+  const isolated = iso.kind === 'unshare';
+  // Not root: the isolation route's user namespace carries `--net` when it works at all.
+  const route = !options.networkNamespace
+    ? null
+    : isolated && iso.net
+      ? ({ kind: 'isolation' } as const)
+      : netnsRoute();
   if (route?.kind === 'unavailable' && options.requireAllLayers)
     throw new SandboxUnavailableError(`network namespace unavailable: ${route.reason}`);
   const drop = isRoot() && options.dropIdentity !== null ? options.dropIdentity : null;
@@ -132,7 +158,9 @@ export function planLaunch(
   ];
   if (drop)
     for (const path of [target.path, ...readPaths]) {
-      const why = unreadableReason(path, drop.uid, drop.gid);
+      // In the minimal root the folders above a bound path are the root's own (0755): only
+      // the path itself must be readable by the uid.
+      const why = unreadableReason(path, drop.uid, drop.gid, { parents: !isolated });
       if (why)
         throw new SandboxOptionsError(
           `sealed processes run as uid ${drop.uid}, gid ${drop.gid}, but ${why}: make it ` +
@@ -145,6 +173,8 @@ export function planLaunch(
     keepFds,
     netns: route?.kind === 'launcher' ? optional : 'off',
     identity: { mode: drop ? 'required' : 'off', uid: drop?.uid ?? 0, gid: drop?.gid ?? 0 },
+    capabilities: 'required',
+    parentDeath: 'required',
     landlock: {
       mode: options.landlock ? optional : 'off',
       readPaths: [...new Set(readPaths)],
@@ -154,14 +184,21 @@ export function planLaunch(
       mode: seccomp.ok ? 'required' : 'off',
       program: workerSeccompProgram(options.network),
     },
+    root: {
+      // The isolation route was tried (its mount namespace works), so the root must apply.
+      mode: isolated ? 'required' : 'off',
+      readPaths: isolated ? rootPaths(target.path, readPaths) : [],
+      proc: true,
+    },
   };
   const launcher = [
     process.execPath,
     options.launcher ?? defaultLauncherPath(),
     encodeLaunchConfig(config),
   ];
-  const wrapped =
-    route?.kind === 'user-namespace'
+  const wrapped = isolated
+    ? [...iso.prefix, ...launcher]
+    : route?.kind === 'user-namespace'
       ? [route.unshare, '--user', '--map-current-user', '--net', '--', ...launcher]
       : launcher;
   return {
@@ -175,9 +212,11 @@ export function planLaunch(
       allowedSocketFds,
       ...(drop ? { uid: drop.uid, gid: drop.gid } : {}),
       ...(route?.kind === 'user-namespace' ||
+      route?.kind === 'isolation' ||
       (route?.kind === 'launcher' && optional === 'required')
         ? { newNetworkNamespace: true }
         : {}),
+      ...(isolated ? { isolated: true } : {}),
     },
   };
 }

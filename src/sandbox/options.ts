@@ -16,6 +16,12 @@ export interface SandboxOptions {
   /** A new, empty network namespace: made by the launcher when running as root, otherwise
    *  through an unprivileged user namespace (util-linux `unshare`) when the machine allows. */
   readonly networkNamespace: boolean;
+  /** Own PID, IPC and mount namespaces, and a minimal root: the sealed process is pid 1 of
+   *  its namespace (it and every descendant die together; no host process is visible or
+   *  signalable), the host's SysV/POSIX IPC objects are out of reach, and its filesystem is
+   *  a read-only tmpfs holding only what it needs. Made with util-linux `unshare` (with a
+   *  user namespace when not root) where the machine allows it. */
+  readonly namespaces: boolean;
   /** When the host runs as root, the uid/gid sealed processes drop to (default 65534,
    *  "nobody"); `null` keeps root (not recommended: the other layers then carry it alone).
    *  The program, its script and every `allowRead` path must be readable by this uid. */
@@ -36,6 +42,7 @@ export const DEFAULT_SANDBOX_OPTIONS: SandboxOptions = {
   network: 'errno',
   landlock: true,
   networkNamespace: true,
+  namespaces: true,
   dropIdentity: { uid: 65534, gid: 65534 },
   allowRead: [],
   requireAllLayers: false,
@@ -64,6 +71,7 @@ export function resolveSandboxOptions(partial: Partial<SandboxOptions> = {}): Sa
   for (const key of [
     'landlock',
     'networkNamespace',
+    'namespaces',
     'requireAllLayers',
     'insecureNoSandbox',
   ] as const)

@@ -1,13 +1,20 @@
 // `pvf sandbox status`: for each layer, does this machine offer it, and does a sealed process
 // really get it? The second answer comes from launching one sealed probe exactly as a worker
 // is launched and checking it from outside, not from reading configuration.
-import { readlinkSync } from 'node:fs';
 import { release } from 'node:os';
-import type { LaunchReport, LayerOutcome } from '../../native/launch-config.js';
+import type { LaunchReport } from '../../native/launch-config.js';
 import { LAUNCH_REPORT_ENV } from '../../native/launch-config.js';
 import { landlockAbi } from '../../native/linux/landlock.js';
 import { loadLibc } from '../../native/linux/libc.js';
-import { isRoot, netnsRoute, seccompSupport } from './host-support.js';
+import { isolationRoute, isRoot, netnsRoute, seccompSupport } from './host-support.js';
+import {
+  checkOutside,
+  layerApplied,
+  outcomeText,
+  SANDBOX_LAYERS,
+  type Evidence,
+  type Machine,
+} from './layers.js';
 import { nodeRuntimeFiles, planLaunch } from './launch-plan.js';
 import { resolveSandboxOptions, SandboxUnavailableError, type SandboxOptions } from './options.js';
 import { runBattery } from './self-test/battery.js';
@@ -46,17 +53,6 @@ const PROBE_CODE =
   `process.stdout.write('{"layers":'+(process.env.${LAUNCH_REPORT_ENV}??'null')+'}\\n');` +
   "process.stdin.on('end',()=>process.exit(0));process.stdin.resume();";
 
-const sameNetns = (pid: number): boolean | null => {
-  try {
-    return readlinkSync(`/proc/${pid}/ns/net`) === readlinkSync('/proc/self/ns/net');
-  } catch {
-    return null;
-  }
-};
-
-const outcomeText = (o: LayerOutcome | undefined): string =>
-  !o ? 'no report' : o.kind === 'applied' ? o.detail : o.kind === 'skipped' ? o.reason : 'disabled';
-
 async function kernelLandlockAbi(): Promise<number> {
   try {
     return landlockAbi(await loadLibc());
@@ -88,7 +84,7 @@ export async function probeSandbox(partial: Partial<SandboxOptions> = {}): Promi
       platform,
       layers: [
         {
-          layer: 'seccomp network filter',
+          layer: SANDBOX_LAYERS[0]!.name,
           available: seccomp.ok,
           applied: false,
           required: true,
@@ -100,74 +96,56 @@ export async function probeSandbox(partial: Partial<SandboxOptions> = {}): Promi
   }
   const run = await runBattery(startPlan(plan, ['pipe', 'pipe', 'pipe']), (pid) => ({
     seal: verifySealed(pid, plan.expect),
-    netns: sameNetns(pid) === false,
+    outside: checkOutside(pid, SANDBOX_LAYERS),
   }));
   const report = (run.report as { layers?: LaunchReport | null } | null)?.layers ?? undefined;
-  const seen = run.inspected as { seal: SealReport; netns: boolean } | undefined;
+  const seen = run.inspected as
+    { seal: SealReport; outside: Map<string, readonly string[]> } | undefined;
   const launchFailure = seen
     ? ''
     : `probe did not start: ${run.stderr.trim().split('\n')[0] ?? `exit ${run.code}`}`;
-  const applied = (o: LayerOutcome | undefined) => o?.kind === 'applied';
-  const abi = process.platform === 'linux' ? await kernelLandlockAbi() : -38;
-  const route = netnsRoute();
-  const root = isRoot();
+  const machine: Machine = {
+    linux: process.platform === 'linux',
+    root: isRoot(),
+    uid: process.getuid?.(),
+    seccomp,
+    landlockAbi: process.platform === 'linux' ? await kernelLandlockAbi() : -38,
+    netns: netnsRoute(),
+    isolation: isolationRoute(options.networkNamespace),
+  };
+  const evidence: Evidence = { report, outside: seen?.outside };
 
-  const layers: LayerStatus[] = [
-    {
-      layer: 'seccomp network filter',
-      available: seccomp.ok,
-      applied: applied(report?.seccomp) && seen?.seal.kind === 'sealed',
-      required: true,
-      detail: seccomp.ok
-        ? `${outcomeText(report?.seccomp)}; outside check: ${seen ? (seen.seal.kind === 'unsealed' ? seen.seal.problems.join('; ') : seen.seal.kind) : launchFailure}`
-        : seccomp.reason,
-    },
-    {
-      layer: 'Landlock',
-      available: abi > 0,
-      applied: applied(report?.landlock),
-      required: false,
-      detail: abi > 0 ? outcomeText(report?.landlock) : `unavailable (errno ${-abi})`,
-    },
-    {
-      layer: 'network namespace',
-      available: route.kind !== 'unavailable',
-      applied: seen?.netns === true,
-      required: false,
-      detail:
-        route.kind === 'unavailable'
-          ? route.reason
-          : route.kind === 'user-namespace'
-            ? `via ${route.unshare} --user --net`
-            : outcomeText(report?.netns),
-    },
-    {
-      layer: 'uid/gid drop',
-      available: root,
-      applied: applied(report?.identity),
-      required: false,
-      detail: root
-        ? outcomeText(report?.identity)
-        : `not root: sealed processes already run as uid ${process.getuid?.()}`,
-    },
-    ...(['session', 'coreDumps', 'fds'] as const).map((k) => ({
-      layer: { session: 'new session (no tty)', coreDumps: 'no core dumps', fds: 'fd hygiene' }[k],
-      available: process.platform === 'linux',
-      applied: applied(report?.[k]),
-      required: false,
-      detail: outcomeText(report?.[k]),
-    })),
-  ];
-  const enabled = layers.filter((l) =>
-    l.layer === 'Landlock'
-      ? options.landlock
-      : l.layer === 'network namespace'
-        ? options.networkNamespace
-        : l.layer === 'uid/gid drop'
-          ? root && options.dropIdentity !== null
-          : true,
-  );
-  const missing = enabled.filter((l) => !l.applied).map((l) => l.layer);
+  const layers: LayerStatus[] = SANDBOX_LAYERS.map((layer) => {
+    const available = layer.available(machine);
+    const enabled = layer.enabled(options, machine);
+    let applied = enabled && available.ok && layerApplied(layer, evidence);
+    let detail = !available.ok
+      ? available.reason
+      : !enabled
+        ? 'disabled'
+        : layer.detail
+          ? layer.detail(machine, evidence)
+          : outcomeText(layer.step ? report?.[layer.step] : undefined);
+    const problems = seen?.outside.get(layer.name);
+    if (enabled && available.ok && problems?.length)
+      detail += `; outside check: ${problems.join('; ')}`;
+    if (layer.required) {
+      // The network filter is judged by the whole outside check of the seal.
+      applied = applied && seen?.seal.kind === 'sealed';
+      if (available.ok)
+        detail += `; outside check: ${seen ? (seen.seal.kind === 'unsealed' ? seen.seal.problems.join('; ') : seen.seal.kind) : launchFailure}`;
+    }
+    return {
+      layer: layer.name,
+      available: available.ok,
+      applied,
+      required: layer.required,
+      detail,
+    };
+  });
+  const missing = SANDBOX_LAYERS.filter(
+    (l, i) => l.enabled(options, machine) && !layers[i]!.applied && !l.required,
+  ).map((l) => l.name);
   const verdict: SandboxVerdict =
     plan.insecure !== null
       ? { kind: 'insecure', reason: plan.insecure }

@@ -46,18 +46,33 @@ export function elfInterpreter(path: string): string | null {
 
 /** Libraries the dynamic loader maps for `binary` (absolute real paths). `--list` only
  *  resolves and maps, it runs none of the binary's code. */
-export function sharedLibraries(binary: string, interpreter: string): string[] {
+export function sharedLibraries(binary: string, interpreter: string, named?: string[]): string[] {
   const out = execFileSync(interpreter, ['--list', binary], { encoding: 'utf8', timeout: 10_000 });
   const libs: string[] = [];
   for (const line of out.split('\n')) {
     const m = /=>\s+(\/\S+)\s+\(/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
-    if (m?.[1]) libs.push(realpathSync(m[1]));
-    else if (/=>\s+not found/.test(line)) throw new ProgramFilesError(`${binary}: ${line.trim()}`);
+    if (m?.[1]) {
+      libs.push(realpathSync(m[1]));
+      named?.push(m[1]);
+    } else if (/=>\s+not found/.test(line))
+      throw new ProgramFilesError(`${binary}: ${line.trim()}`);
   }
   return libs;
 }
 
 const cache = new Map<string, readonly string[]>();
+const namesCache = new Map<string, readonly string[]>();
+
+/**
+ * The paths by which the kernel and the dynamic loader open `program`'s files (the program
+ * as named, PT_INTERP as written, libraries as the loader's cache names them, a `#!`
+ * interpreter as written), symlinks unresolved: a minimal root must offer these names, not
+ * only the real files behind them.
+ */
+export function programNames(program: string): readonly string[] {
+  programFiles(program);
+  return namesCache.get(program) ?? [];
+}
 
 /**
  * Every file `program` (an absolute path) needs to start, as real paths; a `#!` script brings
@@ -70,21 +85,27 @@ export function programFiles(program: string, depth = 0): readonly string[] {
   const real = realpathSync(program);
   const first = head(real, 256);
   let files: string[];
+  const names = [program];
   if (first.subarray(0, 2).toString('latin1') === '#!') {
     const line = first.toString('latin1').slice(2).split('\n')[0]!.trim();
     const interp = line.split(/\s+/)[0] ?? '';
     if (!interp.startsWith('/') || depth > 0)
       throw new ProgramFilesError(`${program}: unsupported #! line`);
     files = [real, ...programFiles(interp, depth + 1)];
+    names.push(...(namesCache.get(interp) ?? []));
   } else {
     const interp = elfInterpreter(real);
+    if (interp !== null) names.push(interp);
     files =
-      interp === null ? [real] : [real, ...sharedLibraries(real, interp), realpathSync(interp)];
+      interp === null
+        ? [real]
+        : [real, ...sharedLibraries(real, interp, names), realpathSync(interp)];
   }
   const ldCache = '/etc/ld.so.cache';
   if (existsSync(ldCache)) files.push(ldCache);
   const unique = [...new Set(files)];
   cache.set(program, unique);
+  namesCache.set(program, [...new Set(names)]);
   return unique;
 }
 

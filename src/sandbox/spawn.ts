@@ -1,6 +1,6 @@
 // Spawning sealed processes: workers (a Node script) and arbitrary programs (`pvf sandbox run`).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
 import { nearestPackageJson } from './program-files.js';
 import { nodeRuntimeFiles, planLaunch, type LaunchPlan, type SealedTarget } from './launch-plan.js';
@@ -33,6 +33,28 @@ export interface SealedSpawnOptions {
 }
 
 const warned = new Set<string>();
+
+/** Children started in their own PID namespace: the program runs in a child of theirs. */
+const isolatedChildren = new WeakSet<ChildProcess>();
+
+/**
+ * The host pid of the process that runs the sealed program: `child.pid` itself, or, when the
+ * plan isolates it in a PID namespace, the one child of `child` (util-linux `unshare --fork`
+ * forks the launcher, which then execs the program; it is pid 1 inside). Use it for /proc
+ * checks and CPU accounting; signal `child` itself (killing it kills the program: parent-death
+ * signal, then the PID namespace takes every descendant). undefined until the fork happened
+ * or after the program is gone.
+ */
+export function sealedPid(child: ChildProcess): number | undefined {
+  if (child.pid === undefined || !isolatedChildren.has(child)) return child.pid;
+  try {
+    const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8');
+    const first = children.trim().split(' ')[0];
+    return first ? Number(first) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function checkStdio(stdio: readonly SealedStdio[]): number[] {
   if (stdio.length < 3) throw new SandboxOptionsError('stdio needs at least 3 slots');
@@ -69,7 +91,54 @@ export function startPlan(plan: LaunchPlan, stdio: readonly SealedStdio[]): Chil
       `pvf: WARNING: running untrusted code WITHOUT the seccomp network filter (insecure opt-out): ${plan.insecure}\n`,
     );
   }
-  return spawn(plan.command, [...plan.args], { stdio: [...stdio], env: { ...plan.env } });
+  return trackPlanChild(
+    plan,
+    spawn(plan.command, [...plan.args], { stdio: [...stdio], env: { ...plan.env } }),
+  );
+}
+
+/**
+ * SIGKILLs the sealed program: the process running it when known (in a PID namespace that
+ * takes every descendant with it, and `unshare` reaps it before exiting, so no zombie is
+ * left once `child` closes), else `child` itself (the parent-death signal then follows).
+ */
+export function killSealed(child: ChildProcess): void {
+  const pid = sealedPid(child);
+  if (pid !== undefined && pid !== child.pid) {
+    try {
+      process.kill(pid, 'SIGKILL');
+      return;
+    } catch {
+      // gone already, or not yet forked: kill the wrapper
+    }
+  }
+  child.kill('SIGKILL');
+}
+
+/** util-linux 2.38 `unshare --fork` cannot re-raise SIGKILL (it tries to unblock it and
+ *  exits 1 with this line on stderr); every other signal it re-raises on itself. */
+const UNSHARE_LOST_SIGKILL = /unshare: sigprocmask unblock failed/;
+
+/**
+ * How the sealed program ended, from the exit of `child` and the tail of its stderr: the
+ * program's own status, with a SIGKILL that the `unshare` wrapper reports as exit 1 mapped
+ * back to the signal.
+ */
+export function sealedExit(
+  child: ChildProcess,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderrTail: string,
+): { code: number | null; signal: NodeJS.Signals | null } {
+  if (isolatedChildren.has(child) && code === 1 && UNSHARE_LOST_SIGKILL.test(stderrTail))
+    return { code: null, signal: 'SIGKILL' };
+  return { code, signal };
+}
+
+/** Records that `child` was started from `plan` (for sealedPid); returns it. */
+export function trackPlanChild(plan: LaunchPlan, child: ChildProcess): ChildProcess {
+  if (plan.expect.isolated) isolatedChildren.add(child);
+  return child;
 }
 
 /** The plan for a worker script (exported for tests and for the host's expectations). */
@@ -92,7 +161,14 @@ export function planWorker(opts: SealedSpawnOptions): LaunchPlan {
     argv: [process.execPath, ...nodeFlags, opts.script, ...(opts.args ?? [])],
     // libuv reads UV_USE_IO_URING once at startup; 0 also keeps SQPOLL rings off on Node 22.
     env: { ...opts.env, UV_USE_IO_URING: '0' },
-    readPaths: [...nodeRuntimeFiles(), dirname(script), ...(pkg ? [pkg] : []), '/proc/self'],
+    // opts.script as named too: argv names it, and the minimal root must offer that name.
+    readPaths: [
+      ...nodeRuntimeFiles(),
+      dirname(script),
+      ...(script !== opts.script ? [opts.script] : []),
+      ...(pkg ? [pkg] : []),
+      '/proc/self',
+    ],
   };
   return planLaunch(target, keep, resolveSandboxOptions(opts.sandbox));
 }
@@ -100,12 +176,14 @@ export function planWorker(opts: SealedSpawnOptions): LaunchPlan {
 /**
  * Spawns a Node worker script sealed: the launcher applies every available layer (seccomp
  * network filter, Landlock, a new network namespace, an unprivileged uid, a new session,
- * no core dumps, fd hygiene) and then execve()s `node <script> <args...>`. The returned
- * process is the worker itself (same pid from the launcher on).
+ * no core dumps, fd hygiene; own PID, IPC and mount namespaces with a minimal root where the
+ * machine allows) and then execve()s `node <script> <args...>`. The returned process is the
+ * worker itself, or, when it is isolated in a PID namespace, the `unshare` process whose one
+ * child is the worker: `sealedPid(child)` is the worker's pid in both cases.
  *
  * A launch failure shows as an exit with a LauncherExit code and one `pvf-launcher:` line on
  * stderr. Before giving the worker any work, wait for its first message and check it with
- * `verifySealed(child.pid, sealExpectations(opts))`.
+ * `verifySealed(sealedPid(child), sealExpectations(opts))`.
  *
  * @throws SandboxUnavailableError when seccomp is unavailable and insecureNoSandbox is not
  *   set, or a layer is missing and requireAllLayers is set.

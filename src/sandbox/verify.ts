@@ -1,6 +1,7 @@
 // Verify, don't trust: checks a running process from outside, through /proc, for the marks a
 // sealed process must carry. A process that fails is to be killed and never given work.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { SANDBOX_LAYERS } from './layers.js';
 
 export interface SealExpectations {
   /** fds that may be sockets. Pipes made by child_process ('pipe') are unix socketpairs in
@@ -11,6 +12,8 @@ export interface SealExpectations {
   readonly gid?: number;
   /** The process must be in a network namespace other than this process's. */
   readonly newNetworkNamespace?: boolean;
+  /** Own PID, IPC and mount namespaces (pid 1 in its PID namespace) and the minimal root. */
+  readonly isolated?: boolean;
   /** argv[1 + nodeFlags.length] must be this path: proves the launcher already exec'd the
    *  worker. */
   readonly script?: string;
@@ -32,8 +35,10 @@ const isGone = (err: unknown): boolean =>
 
 /**
  * Checks `/proc/<pid>`: every thread has `Seccomp: 2` (filter mode) and `NoNewPrivs: 1`, and
- * the expected ids; no fd is an io_uring ring; no fd is a socket except the allowed ones; the
- * network namespace differs from ours if asked. Threads that exit during the scan are skipped.
+ * the expected ids; no fd is an io_uring ring; no fd is a socket except the allowed ones; and
+ * the outside check of every layer the expectations promise (SANDBOX_LAYERS: own network,
+ * PID, IPC and mount namespaces, the minimal root). Threads that exit during the scan are
+ * skipped.
  */
 export function verifySealed(pid: number, expect: SealExpectations): SealReport {
   const problems: string[] = [];
@@ -98,14 +103,12 @@ export function verifySealed(pid: number, expect: SealExpectations): SealReport 
     if (target.startsWith('socket:') && !expect.allowedSocketFds.includes(Number(fd)))
       problems.push(`fd ${fd} is a socket (${target}) outside the channel`);
   }
-  if (expect.newNetworkNamespace) {
-    try {
-      if (readlinkSync(`${base}/ns/net`) === readlinkSync('/proc/self/ns/net'))
-        problems.push('network namespace is the host one');
-    } catch (err) {
-      if (isGone(err)) return { kind: 'gone' };
-      throw err;
-    }
+  try {
+    for (const layer of SANDBOX_LAYERS)
+      if (layer.outside && layer.promised?.(expect)) problems.push(...layer.outside(pid));
+  } catch (err) {
+    if (isGone(err)) return { kind: 'gone' };
+    throw err;
   }
   return problems.length ? { kind: 'unsealed', problems } : { kind: 'sealed', threads };
 }

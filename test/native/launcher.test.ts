@@ -43,14 +43,18 @@ describe.runIf(process.platform === 'linux')('the launcher', () => {
     });
     expect(layers.landlock?.kind).toBe('applied');
     expect(Object.keys(layers).sort()).toEqual([
+      'capabilities',
       'coreDumps',
       'fds',
       'identity',
       'landlock',
       'netns',
+      'parentDeath',
+      'root',
       'seccomp',
       'session',
     ]);
+    expect(layers.root?.kind).toBe('applied');
   });
 
   it('fails with one line and a distinct code: bad config, a Landlock path it cannot open, a forbidden exec', async () => {
@@ -59,7 +63,8 @@ describe.runIf(process.platform === 'linux')('the launcher', () => {
     expect(bad.code).toBe(LauncherExit.BadConfig);
     expect(bad.err).toBe('pvf-launcher: configuration: config.version must be 1\n');
 
-    const plan = planCommand('/bin/true', [], { launcher });
+    // Landlock's refusals: without the minimal root, which would make the paths not exist.
+    const plan = planCommand('/bin/true', [], { launcher, namespaces: false });
     const config = JSON.parse(plan.args.at(-1)!);
     const run = (c: unknown) =>
       exited(spawn(plan.command, [...plan.args.slice(0, -1), JSON.stringify(c)], { env: {} }));
@@ -97,7 +102,10 @@ describe.runIf(process.platform === 'linux')('the launcher', () => {
     it('reads only the command’s own files unless --allow-read grants more', async () => {
       const denied = await runCmd('cat', ['/etc/hostname']);
       expect(denied.code).not.toBe(0);
-      expect(denied.err).toMatch(/Permission denied/);
+      // Not in the minimal root at all; without it, Landlock refuses the read.
+      expect(denied.err).toMatch(/No such file or directory/);
+      const landlocked = await runCmd('cat', ['/etc/hostname'], { namespaces: false });
+      expect(landlocked.err).toMatch(/Permission denied/);
       const allowed = await runCmd('cat', ['/etc/hostname'], { allowRead: ['/etc/hostname'] });
       expect(allowed.code).toBe(0);
     });

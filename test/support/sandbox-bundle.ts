@@ -12,9 +12,11 @@ const ENTRIES = [
   { in: 'native/launcher.ts', out: 'launcher.js' },
   { in: 'native/self-test/js-attacks.ts', out: 'sandbox/js-attacks.js' },
   { in: 'native/self-test/native-attacks.ts', out: 'sandbox/native-attacks.js' },
+  { in: 'native/self-test/isolation-attacks.ts', out: 'sandbox/isolation-attacks.js' },
   // test-only
   { in: 'test/src/sandbox/scripts/unsynced-filter.ts', out: 'test/unsynced-filter.js' },
   { in: 'test/src/sandbox/scripts/as-user.ts', out: 'test/as-user.js' },
+  { in: 'test/src/sandbox/scripts/orphan-host.ts', out: 'test/orphan-host.js' },
 ];
 
 export interface SandboxBundle {
@@ -22,6 +24,8 @@ export interface SandboxBundle {
   readonly launcher: string;
   readonly jsAttacks: string;
   readonly nativeAttacks: string;
+  readonly isolationAttacks: string;
+  readonly orphanHost: string;
   readonly unsyncedFilter: string;
   readonly asUser: string;
 }
@@ -48,6 +52,8 @@ export function sandboxBundle(): Promise<SandboxBundle> {
       launcher: join(dir, 'launcher.js'),
       jsAttacks: join(dir, 'sandbox/js-attacks.js'),
       nativeAttacks: join(dir, 'sandbox/native-attacks.js'),
+      isolationAttacks: join(dir, 'sandbox/isolation-attacks.js'),
+      orphanHost: join(dir, 'test/orphan-host.js'),
       unsyncedFilter: join(dir, 'test/unsynced-filter.js'),
       asUser: join(dir, 'test/as-user.js'),
     };

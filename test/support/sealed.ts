@@ -12,7 +12,7 @@ import { buildSeccompProgram } from '../../native/linux/bpf.js';
 import { workerSyscallRules } from '../../native/linux/policy.js';
 import type { SandboxOptions } from '../../src/sandbox/options.js';
 import { runBattery, type BatteryRun } from '../../src/sandbox/self-test/battery.js';
-import { planWorker, type SealedStdio } from '../../src/sandbox/spawn.js';
+import { planWorker, trackPlanChild, type SealedStdio } from '../../src/sandbox/spawn.js';
 import type { SealExpectations } from '../../src/sandbox/verify.js';
 import { sandboxBundle } from './sandbox-bundle.js';
 
@@ -42,14 +42,19 @@ export async function runSealed(
     args,
     stdio,
     nodeFlags,
-    sandbox: { launcher, ...opts.sandbox },
+    // A negative control takes one launcher layer away; the PID/IPC/mount namespaces around
+    // the launcher would hide what that layer lets through, so they are off unless asked for.
+    sandbox: { launcher, ...(opts.mutate ? { namespaces: false } : {}), ...opts.sandbox },
   });
   const args2 = [...plan.args];
   if (opts.mutate) {
     const config = opts.mutate(decodeLaunchConfig(args2.at(-1)));
     args2[args2.length - 1] = encodeLaunchConfig(config);
   }
-  const child = spawn(plan.command, args2, { stdio: [...stdio], env: { ...plan.env } });
+  const child = trackPlanChild(
+    plan,
+    spawn(plan.command, args2, { stdio: [...stdio], env: { ...plan.env } }),
+  );
   return runBattery(
     child,
     (pid) => opts.whileAlive?.(pid, { ...plan.expect, script, nodeFlags }),
@@ -63,6 +68,10 @@ export const without = {
   landlock: (c: LaunchConfig): LaunchConfig => ({ ...c, landlock: { ...c.landlock, mode: 'off' } }),
   netns: (c: LaunchConfig): LaunchConfig => ({ ...c, netns: 'off' }),
   identity: (c: LaunchConfig): LaunchConfig => ({ ...c, identity: { ...c.identity, mode: 'off' } }),
+  /** Root keeps its capabilities (only meaningful with `identity` removed too). */
+  capabilities: (c: LaunchConfig): LaunchConfig => ({ ...c, capabilities: 'off' }),
+  root: (c: LaunchConfig): LaunchConfig => ({ ...c, root: { ...c.root, mode: 'off' } }),
+  parentDeath: (c: LaunchConfig): LaunchConfig => ({ ...c, parentDeath: 'off' }),
   /** The same rules without the arch and x32 checks. */
   archCheck: (c: LaunchConfig): LaunchConfig => ({
     ...c,

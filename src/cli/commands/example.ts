@@ -7,6 +7,7 @@ import { action } from '../action.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { integerArg } from '../input.js';
 import { printJson } from '../output.js';
+import { progressReporter } from '../progress.js';
 import { adderRunCandidates, type ChainRunReport, runChain } from '../../examples/chain-run.js';
 import { INVALID_BLOCK_KINDS } from '../../examples/candidate.js';
 import { exampleCode, ExampleCodeMissingError } from '../../examples/code.js';
@@ -50,34 +51,16 @@ async function runExample(flags: ExampleFlags): Promise<number> {
   const report = await withHost(flags, (host) =>
     runChain(host, code, candidates, {
       inFlight: workers * IN_FLIGHT_PER_WORKER,
-      onProgress: progressLine(candidates.length, flags.json === true),
+      onProgress: progressReporter(candidates.length, {
+        verb: 'validated',
+        quiet: flags.json === true,
+      }),
     }),
   );
   const sandbox = await probeSandbox(options.sandbox);
   if (flags.json) printJson({ pvf: 'adder', blocks, workers, ...report, sandbox });
   else process.stdout.write(summary(report, blocks, workers, sandbox));
   return report.mismatches.length === 0 ? ExitCode.Ok : ExitCode.Invalid;
-}
-
-/** A progress bar on a terminal; plain lines every 10% otherwise; nothing for --json. */
-function progressLine(total: number, quiet: boolean): (done: number) => void {
-  const tty = process.stderr.isTTY === true;
-  if (quiet && !tty) return () => {};
-  let shown = -1;
-  return (done) => {
-    const tenth = Math.floor((done * 10) / total);
-    if (tty) {
-      const width = 30;
-      const filled = Math.round((done / total) * width);
-      process.stderr.write(
-        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}` +
-          (done === total ? '\n' : ''),
-      );
-    } else if (tenth !== shown) {
-      shown = tenth;
-      process.stderr.write(`validated ${done}/${total}\n`);
-    }
-  };
 }
 
 function summary(r: ChainRunReport, blocks: number, workers: number, s: SandboxStatus): string {

@@ -13,7 +13,7 @@ import { type InspectReport, inspectModule } from '../../../runtime/wasm/inspect
 import { WasmParseError } from '../../../runtime/wasm/reader.js';
 import { action } from '../action.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { integerArg, readInputFile } from '../input.js';
+import { bytesArg, integerArg } from '../input.js';
 import { jsonOption } from '../options.js';
 import { printJson } from '../output.js';
 import { renderInspect } from './inspect-text.js';
@@ -56,7 +56,7 @@ export function registerInspectCommand(program: Command): void {
 export async function inspectFile(file: string, limit: number): Promise<BlobInspection> {
   // On-chain code is at most `max_code_size` (3 MiB) as submitted, so a file over the
   // decompression limit cannot be a PVF: it is refused from its size, before reading.
-  const blob = readInputFile(file, undefined, limit);
+  const blob = bytesArg(file, undefined, limit);
   const decompressed = await decompressCode(blob, { limit });
   if (decompressed.kind !== 'ok')
     throw new CliError(`${file}: ${refusal(decompressed)}`, ExitCode.BadInput);

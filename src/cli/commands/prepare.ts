@@ -1,7 +1,7 @@
 // `pvf prepare`: precheck a PVF (decompress, check, compile, instantiate without running).
 import type { Command } from 'commander';
 import { action } from '../action.js';
-import { MAX_CODE_FILE_BYTES, readInputFile } from '../input.js';
+import { MAX_CODE_FILE_BYTES, bytesArg } from '../input.js';
 import { hex } from '../output.js';
 import { type HostFlags, printOutcome, withHost, withHostFlags } from './host-session.js';
 
@@ -13,7 +13,7 @@ export function registerPrepareCommand(program: Command): void {
       .argument('<file>', 'the PVF (plain or zstd-compressed wasm)'),
   ).action(
     action(async (file: string, f: HostFlags) => {
-      const code = readInputFile(file, undefined, MAX_CODE_FILE_BYTES);
+      const code = bytesArg(file, undefined, MAX_CODE_FILE_BYTES);
       const out = await withHost(f, (host) => host.prepare(code));
       return printOutcome(out, f.json, (o) => [
         'prepared',

@@ -6,6 +6,7 @@ import { CliError, ExitCode } from '../exit-codes.js';
 import { integerArg } from '../input.js';
 import { insecureNoSandboxOption, jsonOption, requireAllLayersOption } from '../options.js';
 import { printJson } from '../output.js';
+import { table, tableWidth } from '../table.js';
 import {
   DEFAULT_SANDBOX_OPTIONS,
   resolveSandboxOptions,
@@ -14,14 +15,15 @@ import {
 } from '../../sandbox/options.js';
 import { ProgramFilesError } from '../../sandbox/program-files.js';
 import { probeSandbox } from '../../sandbox/probe.js';
-import { planCommand } from '../../sandbox/run-command.js';
+import { CommandNotRunnableError, planCommand } from '../../sandbox/run-command.js';
 import { runSelfTest } from '../../sandbox/self-test/run.js';
-import { startPlan } from '../../sandbox/spawn.js';
+import { killSealed, sealedPid, startPlan } from '../../sandbox/spawn.js';
 
 interface SandboxFlags {
   networkAction: 'errno' | 'kill';
   landlock: boolean;
   networkNamespace: boolean;
+  namespaces: boolean;
   uid: string;
   gid: string;
   keepRoot?: boolean;
@@ -44,6 +46,7 @@ function withSandboxFlags(cmd: Command): Command {
     )
     .option('--no-landlock', 'do not restrict the filesystem with Landlock')
     .option('--no-network-namespace', 'do not give sealed processes a new network namespace')
+    .option('--no-namespaces', 'no own PID, IPC and mount namespaces, no minimal root')
     .option('--uid <uid>', 'uid sealed processes drop to when running as root', String(uid))
     .option('--gid <gid>', 'gid sealed processes drop to when running as root', String(gid))
     .option('--keep-root', 'do not drop root in sealed processes (not recommended)')
@@ -61,6 +64,7 @@ function toOptions(f: SandboxFlags): SandboxOptions {
       network: f.networkAction,
       landlock: f.landlock,
       networkNamespace: f.networkNamespace,
+      namespaces: f.namespaces,
       dropIdentity: f.keepRoot
         ? null
         : { uid: integerArg(f.uid, '--uid'), gid: integerArg(f.gid, '--gid') },
@@ -72,19 +76,6 @@ function toOptions(f: SandboxFlags): SandboxOptions {
     if (e instanceof SandboxOptionsError) throw new CliError(e.message, ExitCode.Usage);
     throw e;
   }
-}
-
-/** Plain-text table with a header row. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return (
-    [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
-  );
 }
 
 const yes = (b: boolean) => (b ? 'yes' : 'no');
@@ -110,6 +101,7 @@ export function registerSandboxCommand(program: Command): void {
             table(
               ['layer', 'available', 'workers get it', 'detail'],
               status.layers.map((l) => [l.layer, yes(l.available), yes(l.applied), l.detail]),
+              tableWidth(),
             ),
           );
           const v = status.verdict;
@@ -153,14 +145,37 @@ export function registerSandboxCommand(program: Command): void {
         try {
           plan = planCommand(command, args, options);
         } catch (e) {
-          // The command or an --allow-read path cannot be used as given.
+          // A command that cannot run exits as a shell would (127 not found, 126 not executable).
+          if (e instanceof CommandNotRunnableError) {
+            process.stderr.write(`pvf: ${e.message}\n`);
+            return e.status;
+          }
+          // An --allow-read path cannot be used as given.
           if (e instanceof SandboxOptionsError || e instanceof ProgramFilesError)
             throw new CliError(e.message, ExitCode.BadInput);
           throw e;
         }
         const child = startPlan(plan, ['inherit', 'inherit', 'inherit']);
-        // The sealed process has its own session: terminal signals reach only us. Pass them on.
-        const forward = (sig: NodeJS.Signals) => child.kill(sig);
+        // The sealed process has its own session: terminal signals reach only us. Pass them on,
+        // to the command itself: the `unshare` in front of it blocks SIGINT and SIGTERM. As
+        // pid 1 of its namespace the command ignores a signal it has no handler for, so a
+        // second signal kills it.
+        let forwarded: NodeJS.Signals | undefined;
+        let forced = false;
+        const forward = (sig: NodeJS.Signals) => {
+          if (forwarded) {
+            forced = true;
+            return killSealed(child);
+          }
+          forwarded = sig;
+          const pid = sealedPid(child);
+          if (pid === undefined) return killSealed(child);
+          try {
+            process.kill(pid, sig);
+          } catch {
+            // already gone
+          }
+        };
         for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, forward);
         const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
           (resolve, reject) => {
@@ -168,6 +183,9 @@ export function registerSandboxCommand(program: Command): void {
             child.on('exit', (c, s) => resolve([c, s]));
           },
         );
+        // Killed on a second signal: report that signal, as a shell would, whatever the
+        // `unshare` wrapper made of the SIGKILL.
+        if (forced && forwarded) return 128 + (constants.signals[forwarded] ?? 0);
         if (signal === 'SIGSYS') {
           process.stderr.write('pvf: killed by the sandbox: forbidden system call\n');
           return SIGSYS_STATUS;
@@ -199,6 +217,7 @@ export function registerSandboxCommand(program: Command): void {
                 r.evidence,
                 r.blocked ? 'blocked' : 'BYPASS',
               ]),
+              tableWidth(),
             ),
           );
           const bypasses = report.rows.filter((r) => !r.blocked).length;

@@ -1,6 +1,7 @@
 // Runs one sealed attack battery to the end: reads its results line, lets the caller inspect
 // the still-running process from outside, then closes its stdin and waits for its exit.
 import type { ChildProcess } from 'node:child_process';
+import { sealedPid } from '../spawn.js';
 
 export interface BatteryRun {
   /** The first stdout line, parsed as JSON; null when the process died before reporting
@@ -39,7 +40,7 @@ export function runBattery(
         stderr += `unparsable report: ${stdout.slice(0, 200)}\n`;
       }
       inspecting = (async () => {
-        inspected = await whileAlive(child.pid!);
+        inspected = await whileAlive(sealedPid(child) ?? child.pid!);
         child.stdin?.end();
       })();
     });

@@ -155,6 +155,7 @@ export async function startLab(): Promise<Lab> {
       parentSocketFd,
       parentSecretAddress: bait.address,
       secretHex: bait.secret.toString('hex'),
+      hostPid: process.pid,
     },
     probeListenPort: () =>
       new Promise((resolve) => {

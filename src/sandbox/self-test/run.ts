@@ -9,7 +9,9 @@ import { defaultLauncherPath } from '../launch-plan.js';
 import { resolveSandboxOptions, type SandboxOptions } from '../options.js';
 import { sealExpectations, spawnSealed, type SealedSpawnOptions } from '../spawn.js';
 import { verifySealed, type SealReport } from '../verify.js';
+import { isolationRoute } from '../host-support.js';
 import { runBattery, type BatteryRun } from './battery.js';
+import { isolationRows } from './isolation.js';
 import { startLab, type Lab } from './lab.js';
 
 export interface SelfTestRow {
@@ -132,6 +134,20 @@ export async function runSelfTest(partial: Partial<SandboxOptions> = {}): Promis
   try {
     const targets = JSON.stringify(lab.targets);
     const tracerBefore = tracerPid();
+    const route = isolationRoute(options.networkNamespace);
+    const isolation =
+      options.namespaces && route.kind === 'unshare'
+        ? isolationRows(join(scripts, 'isolation-attacks.js'), nativeOptions)
+        : Promise.resolve<SelfTestRow[]>([
+            {
+              level: 'seal',
+              attempt: 'isolation battery',
+              expected: 'own PID, IPC and mount namespaces',
+              actual: `not run: ${options.namespaces ? (route.kind === 'unavailable' ? route.reason : '') : 'namespaces disabled'}`,
+              evidence: 'see pvf sandbox status',
+              blocked: true,
+            },
+          ]);
     const [js, native, tripwire, ...fatal] = await Promise.all([
       launch(jsScript, [targets], options, lab),
       launch(nativeScript, [targets, 'batch'], nativeOptions, null),
@@ -223,6 +239,7 @@ export async function runSelfTest(partial: Partial<SandboxOptions> = {}): Promis
         blocked: killed && (counter?.connections ?? 0) === 0,
       });
     }
+    rows.push(...(await isolation));
     return { rows, allBlocked: rows.every((r) => r.blocked) };
   } finally {
     await lab.close();

@@ -5,6 +5,7 @@ import { CodecError } from '../../../runtime/codec/strict.js';
 import {
   decodeValidationParams,
   decodeValidationResult,
+  decodeValidationResultPrefix,
   MAX_MESSAGE_NUM,
   validationParams,
   validationResult,
@@ -39,6 +40,13 @@ describe('ValidationResult codec', () => {
         '4d000000',
     );
     expect(decodeValidationResult(enc)).toEqual(sample);
+  });
+
+  it('the prefix decoder ignores trailing bytes as `ValidationResult::decode` does', () => {
+    const enc = validationResult.enc(sample);
+    const padded = Uint8Array.from([...enc, 0xff, 0x00]);
+    expect(decodeValidationResultPrefix(padded)).toEqual({ value: sample, length: enc.length });
+    expect(() => decodeValidationResult(padded)).toThrow(/trailing/);
   });
 
   it.each([

@@ -2,6 +2,7 @@
 // (substrate/client/allocator/src/freeing_bump.rs, `mod tests`), with the same numbers.
 import { describe, expect, it } from 'vitest';
 import {
+  alignHeapBase,
   AllocatorError,
   FreeingBumpAllocator,
   MAX_POSSIBLE_ALLOCATION,
@@ -112,5 +113,62 @@ describe('FreeingBumpAllocator (sc-allocator semantics)', () => {
     a.deallocate(m, p);
     m.writeU64Halves(p - 8, 0, 1); // the guest overwrote the free header
     expect(() => a.allocate(m, 8)).toThrow('free list points to a occupied header');
+  });
+
+  // freeing_bump.rs `allocate`/`deallocate` (the `self.stats` updates) @1eef7ea5.
+  it('keeps sc-allocator statistics: allocated, peak, sum, address space', () => {
+    const m = mem();
+    const a = new FreeingBumpAllocator(13, undefined); // aligned to 16
+    const p = a.allocate(m, 1); // 8 + 8
+    const q = a.allocate(m, 20); // 32 + 8
+    expect(a.stats()).toEqual({
+      bytesAllocated: 56,
+      bytesAllocatedPeak: 56,
+      bytesAllocatedSum: 56n,
+      addressSpaceUsed: 56,
+    });
+    a.deallocate(m, q);
+    a.deallocate(m, p);
+    a.allocate(m, 8); // reuses p's chunk: no new address space
+    expect(a.stats()).toEqual({
+      bytesAllocated: 16,
+      bytesAllocatedPeak: 56,
+      bytesAllocatedSum: 72n,
+      addressSpaceUsed: 56,
+    });
+  });
+
+  // freeing_bump.rs `deallocate`: `checked_sub(...).ok_or_else(|| error("underflow of the
+  // currently allocated bytes count"))`, after the header was rewritten and linked.
+  it('refuses to free a forged header bigger than what is allocated, and poisons itself', () => {
+    const m = mem(2);
+    const a = new FreeingBumpAllocator(0, undefined);
+    const p = a.allocate(m, 8); // 16 bytes allocated
+    m.writeU64Halves(p - 8, 10, 1); // forged: occupied, order 10 (8 KiB)
+    expect(() => a.deallocate(m, p)).toThrow('underflow of the currently allocated bytes count');
+    expect(header(m, p)).toEqual([0xffffffff, 0]); // written before the count check, as there
+    expect(() => a.allocate(m, 8)).toThrow('the allocator has been poisoned');
+  });
+
+  it('a forged header within the allocated count is accepted, as in the reference', () => {
+    const m = mem(2);
+    const a = new FreeingBumpAllocator(0, undefined);
+    a.allocate(m, 1000); // 1024 + 8
+    const p = a.allocate(m, 8);
+    m.writeU64Halves(p - 8, 5, 1); // forged order 5 (256 bytes) <= 1048 allocated
+    a.deallocate(m, p);
+    expect(a.stats().bytesAllocated).toBe(1048 - 264);
+  });
+
+  // `FreeingBumpHeapAllocator::new`: `(heap_base + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT` in
+  // u32, wrapping in release builds.
+  it('aligns __heap_base in wrapping u32 arithmetic: within 7 of 2^32 it becomes 0', () => {
+    expect(alignHeapBase(0)).toBe(0);
+    expect(alignHeapBase(13)).toBe(16);
+    expect(alignHeapBase(0xfffffff0)).toBe(0xfffffff0);
+    expect(alignHeapBase(0xfffffff8)).toBe(0xfffffff8);
+    for (const base of [0xfffffff9, 0xfffffffc, 0xffffffff, -1])
+      expect(alignHeapBase(base)).toBe(0);
+    expect(new FreeingBumpAllocator(-1, undefined).allocate(mem(), 8)).toBe(8);
   });
 });

@@ -1,9 +1,11 @@
 // Every refusal of `prepare` carries the stage where the reference meets it — prevalidation
 // (parity-wasm), preparation (stack limiter, memory setup, wasmtime's compile) or
-// runtime-construction (linking and the memory export, checked when a runtime is created) —
-// and when a module has several faults, the one the reference meets first wins.
+// runtime-construction (linking, checked when a runtime is created) — and when a module has
+// several faults, the one the reference meets first wins. What only instantiating meets (a
+// start function, data segments, the `memory` export) is no refusal of `prepare` at all: the
+// reference meets it at each execution, as an invalid candidate.
 import { describe, expect, it } from 'vitest';
-import { prepare } from '../../../runtime/engine/index.js';
+import { prepare, validateBlock } from '../../../runtime/engine/index.js';
 import { wat } from '../../support/wat.js';
 
 const HEAD = `(memory (export "memory") 1) (global (export "__heap_base") i32 (i32.const 1024))`;
@@ -38,12 +40,6 @@ describe('prepare stages (the reference prepare job and do_create_runtime)', () 
       /^no memory section found$/,
     ],
     ['preparation', 'invalid-wasm', `(module ${HEAD} ${ILL_TYPED})`, /^cannot create module: /],
-    [
-      'runtime-construction',
-      'no-memory',
-      `(module (memory 1) (global (export "__heap_base") i32 (i32.const 0)))`,
-      /not exported under `memory`/,
-    ],
     [
       'runtime-construction',
       'bad-import',
@@ -98,5 +94,32 @@ describe('prepare stages (the reference prepare job and do_create_runtime)', () 
     expect((await stageOf(`(module ${HEAD} ${COST_ERROR})`)).message).toBe(
       'cannot inject the stack limiter: "stack underflow" (function 1)',
     );
+  });
+
+  it.each([
+    [
+      'a memory exported under another name',
+      `(module (memory (export "mem") 1) (global (export "__heap_base") i32 (i32.const 0))
+        (func (export "validate_block") (param i32 i32) (result i64) i64.const 0))`,
+      /^memory is not exported under `memory` name$/,
+    ],
+    [
+      'a start function that traps',
+      `(module ${HEAD} (func $s unreachable) (start $s))`,
+      /^failed to instantiate: wasm trap: unreachable$/,
+    ],
+    [
+      'a data segment out of bounds',
+      `(module ${HEAD} (data (i32.const 65535) "ab"))`,
+      /^failed to instantiate: wasm trap: .*data segment .*out of bounds/,
+    ],
+  ])('prepares %s; every execution is invalid', async (_what, text, message) => {
+    const out = prepare(await wat(text));
+    if (out.kind !== 'prepared') throw new Error(out.message);
+    for (let k = 0; k < 2; k++) {
+      const run = validateBlock(out.prepared, new Uint8Array(0));
+      expect(run.kind).toBe('invalid');
+      if (run.kind === 'invalid') expect(run.message).toMatch(message);
+    }
   });
 });

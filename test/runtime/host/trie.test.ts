@@ -5,7 +5,8 @@ import { blake2b } from '@noble/hashes/blake2.js';
 import { describe, expect, it } from 'vitest';
 import { HostTrap } from '../../../runtime/engine/traps.js';
 import { trie } from '../../../runtime/host/trie.js';
-import { compactU32, orderedTrieRoot, trieRoot } from '../../../runtime/host/trie-root.js';
+import { encodeCompactU32 as compactU32 } from '../../../runtime/codec/strict.js';
+import { orderedTrieRoot, trieRoot } from '../../../runtime/host/trie-root.js';
 import { hex } from '../../support/fixtures.js';
 import { hostContext } from '../../support/host-context.js';
 

@@ -250,7 +250,27 @@ const HOST_CASES: Case[] = [
     stdout: 'empty',
     stderr: 'empty',
   },
-  badInput('sandbox run a missing program', ['sandbox', 'run', '--', MISSING], /not an executable/),
+  {
+    name: 'sandbox run a missing program exits 127, as a shell does',
+    args: ['sandbox', 'run', '--', MISSING],
+    code: 127,
+    stdout: 'empty',
+    stderr: /: no such file$/,
+  },
+  {
+    name: 'sandbox run an unknown command name exits 127',
+    args: ['sandbox', 'run', '--', 'no-such-command-pvf'],
+    code: 127,
+    stdout: 'empty',
+    stderr: /^pvf: no-such-command-pvf: command not found$/,
+  },
+  {
+    name: 'sandbox run a file that is not executable exits 126',
+    args: ['sandbox', 'run', '--', CODE],
+    code: 126,
+    stdout: 'empty',
+    stderr: /: not an executable file$/,
+  },
   json('prepare our adder', ['prepare', ADDER], ExitCode.Ok, (j) =>
     expect(j).toMatchObject({ kind: 'prepared', codeBytes: readFileSync(ADDER).length }),
   ),

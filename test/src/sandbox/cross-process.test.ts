@@ -68,7 +68,7 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
 
     it('E, negative control: network-only filter, root, no Landlock: all four get through', async () => {
       const { byId, stolen, baitIntact } = await attack(
-        minus(without.hardening, without.identity, without.landlock),
+        minus(without.hardening, without.identity, without.capabilities, without.landlock),
       );
       for (const id of CROSS) expect(byId[id]?.succeeded, id).toBe(true);
       expect(byId['process_vm_readv (parent)']!.detail).toBe('read the parent secret');
@@ -77,7 +77,9 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
     });
 
     it('E, hardened filter alone stops pidfd/ptrace/process_vm but not /proc/<ppid>/mem', async () => {
-      const { byId, stolen, baitIntact } = await attack(minus(without.identity, without.landlock));
+      const { byId, stolen, baitIntact } = await attack(
+        minus(without.identity, without.capabilities, without.landlock),
+      );
       for (const id of [
         'pidfd_getfd (parent socket)',
         'ptrace (parent)',

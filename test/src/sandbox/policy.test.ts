@@ -109,6 +109,9 @@ describe('sandbox options and policy', () => {
       identity: { mode: 'off', uid: 0, gid: 0 },
       landlock: { mode: 'off', readPaths: [], readWritePaths: [] },
       seccomp: { mode: 'required', program: [{ code: 6, jt: 0, jf: 0, k: 0x7fff0000 }] },
+      capabilities: 'required',
+      parentDeath: 'required',
+      root: { mode: 'optional', readPaths: ['/usr/bin/true'], proc: true },
     };
     expect(decodeLaunchConfig(JSON.stringify(good))).toEqual(good);
     const bad = (patch: object, msg: RegExp) =>
@@ -118,6 +121,9 @@ describe('sandbox options and policy', () => {
     bad({ exec: { ...good.exec, env: { A: 'x\0y' } } }, /exec\.env\.A/);
     bad({ keepFds: [2] }, /keepFds\[0\]/);
     bad({ netns: 'maybe' }, /netns must be/);
+    bad({ capabilities: 'some' }, /capabilities must be/);
+    bad({ root: { ...good.root, readPaths: ['usr'] } }, /root\.readPaths\[0\]/);
+    bad({ root: { ...good.root, proc: 1 } }, /root\.proc must be a boolean/);
     bad(
       { seccomp: { mode: 'required', program: [{ code: 6, jt: 0, jf: 0, k: 2 ** 32 }] } },
       /program\[0\]\.k/,

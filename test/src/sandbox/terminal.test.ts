@@ -88,7 +88,7 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
 
     it('negative control: without the filter (root, no uid drop) both variants inject input', async () => {
       const { results, queued } = await inject(
-        minus(without.seccomp, without.identity, without.landlock),
+        minus(without.seccomp, without.identity, without.capabilities, without.landlock),
       );
       expect(results['TIOCSTI']!.succeeded).toBe(true);
       expect(results['TIOCSTI | 1<<32']!.succeeded).toBe(true);

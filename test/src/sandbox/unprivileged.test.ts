@@ -51,6 +51,24 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0 && exist
       expect(status.verdict).toEqual({ kind: 'secure' });
     });
 
+    it('status: PID, IPC and mount namespaces and the minimal root through a user namespace; without them still secure', async () => {
+      const status = await asNobody<SandboxStatus>('status');
+      const byLayer = Object.fromEntries(status.layers.map((l) => [l.layer, l]));
+      for (const layer of [
+        'PID namespace',
+        'IPC namespace',
+        'minimal root (mount namespace)',
+        'no capabilities',
+        'dies with its parent',
+      ])
+        expect(byLayer[layer], layer).toMatchObject({ available: true, applied: true });
+      const without = await asNobody<SandboxStatus>('status-no-namespaces');
+      const off = Object.fromEntries(without.layers.map((l) => [l.layer, l]));
+      expect(off['PID namespace']).toMatchObject({ applied: false, detail: 'disabled' });
+      expect(off['no capabilities']).toMatchObject({ applied: true });
+      expect(without.verdict).toEqual({ kind: 'secure' });
+    });
+
     it('self-test: every attempt blocked without root (same uid as the parent)', async () => {
       const report = await asNobody<SelfTestReport>('self-test');
       expect(report.rows.filter((r) => !r.blocked)).toEqual([]);

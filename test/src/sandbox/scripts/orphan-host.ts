@@ -1,0 +1,33 @@
+// Test entry: a host that starts one sealed spinner and then waits to be killed.
+// argv: <launcher> <spinner script> sealed|control. `control` takes away the layers that make
+// the worker die with its host: the PID namespace and the parent-death signal.
+// Prints one JSON line { worker, spawned } once the spinner has started its grandchild.
+import { spawn } from 'node:child_process';
+import { decodeLaunchConfig, encodeLaunchConfig } from '../../../../native/launch-config.js';
+import { planWorker, sealedPid, trackPlanChild } from '../../../../src/sandbox/spawn.js';
+
+const [launcher, script, mode] = process.argv.slice(2);
+const sealed = mode === 'sealed';
+const plan = planWorker({
+  script: script!,
+  stdio: ['pipe', 'pipe', 'pipe'],
+  sandbox: { launcher: launcher!, namespaces: sealed },
+});
+const args = [...plan.args];
+if (!sealed)
+  args[args.length - 1] = encodeLaunchConfig({
+    ...decodeLaunchConfig(args.at(-1)),
+    parentDeath: 'off',
+  });
+const child = trackPlanChild(
+  plan,
+  spawn(plan.command, args, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...plan.env } }),
+);
+let out = '';
+child.stdout!.on('data', (d: Buffer) => {
+  out += d.toString();
+  if (!out.includes('\n')) return;
+  process.stdout.write(JSON.stringify({ worker: sealedPid(child), spawned: child.pid }) + '\n');
+  out = '';
+});
+setInterval(() => {}, 1000);
