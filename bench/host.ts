@@ -21,6 +21,7 @@ import { ValidationHost } from '../src/host/validation-host.js';
 import { exampleWasm } from './example-wasm.js';
 import { fixture, HAVE_FIXTURES } from '../test/support/fixtures.js';
 import { testBundles } from '../test/support/worker-bundle.js';
+import { cycleRows, isolationRows } from './host-isolation.js';
 import { type Row, type Section } from './section.js';
 import { type Job, type Measured, Meter } from './side-by-side.js';
 
@@ -214,7 +215,7 @@ export function machineNote(before: number[]): string {
 export const host: Section = {
   name: 'host',
   description:
-    'the hot path side by side: bare in-process engine vs the sealed validation host (1 and N workers) vs chopsticks-executor. validations/s = median of 3 interleaved rounds (hosts: 16 jobs per worker in flight); p50/p99 = one job at a time, submit to outcome; host/bare and host/peer = throughput ratios. The peer cannot run validate_block (its run_task calls Core_version first, which a PVF lacks: n/a), so it is compared on a Core_version call; machine = cores and load average (1, 5, 15 min) before → after.',
+    'the hot path side by side: bare in-process engine vs the sealed validation host (1 and N workers) vs chopsticks-executor. validations/s = median of 3 interleaved rounds (hosts: 16 jobs per worker in flight); p50/p99 = one job at a time, submit to outcome; host/bare and host/peer = throughput ratios; isolation rows: the same side by side for isolation none / code / job on 2 workers (vs none = throughput ratio); cycle row: RSS, fds and child processes over create → validate → close cycles. The peer cannot run validate_block (its run_task calls Core_version first, which a PVF lacks: n/a), so it is compared on a Core_version call; machine = cores and load average (1, 5, 15 min) before → after.',
   async run() {
     const load = loadavg();
     const workloads: Workload[] = [];
@@ -226,6 +227,7 @@ export const host: Section = {
     const n = DEFAULT_HOST_OPTIONS.workers;
     const counts = n > 1 ? [1, n] : [1];
     const hosts = [];
+    const out: Row[] = [];
     try {
       for (const workers of counts)
         hosts.push({
@@ -237,16 +239,16 @@ export const host: Section = {
             sandbox: { launcher: b.launcher },
           }),
         });
-      const out: Row[] = [];
       for (const w of workloads) {
         const measured = await sideBySide(w, hosts);
         const peerM = w === coreVersion ? await peer(coreVersion.blob) : undefined;
         out.push(...rows(w, measured, peerM));
       }
-      out.push({ workload: 'machine', executor: machineNote(load) });
-      return out;
     } finally {
       await Promise.all(hosts.map((h) => h.host.close()));
     }
+    if (HAVE_FIXTURES) out.push(...(await isolationRows()), ...(await cycleRows()));
+    out.push({ workload: 'machine', executor: machineNote(load) });
+    return out;
   },
 };

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { blob } from './blob.js';
+import { blocks } from './blocks.js';
 import { coldStart } from './cold-start.js';
 import { cryptoDiff } from './crypto.js';
 import { determinism } from './determinism.js';
@@ -31,6 +32,7 @@ const SECTIONS: readonly Section[] = [
   sandbox,
   wasi,
   host,
+  blocks,
 ];
 
 const args = process.argv.slice(2);

@@ -18,6 +18,8 @@ const entries = [
   // `pvf-runtime/examples`: example PVFs and block producers, apart from the validator's API.
   { in: 'src/examples/index.ts', out: 'examples-api', bundleDeps: false },
   { in: 'src/cli/main.ts', out: 'cli', bundleDeps: false, shebang: true },
+  // The offline Cumulus collator, a subpath of its own (`pvf-runtime/collator`): not validator API.
+  { in: 'src/collator/index.ts', out: 'collator', bundleDeps: false },
   { in: 'runtime/worker.ts', out: 'worker', bundleDeps: true },
   // The worker's loop, started by worker.js on a thread with the guest stack.
   { in: 'runtime/worker-thread.ts', out: 'worker-thread', bundleDeps: true },

@@ -107,8 +107,10 @@ export function decompressZstd(z: ZstdExports, payload: Uint8Array, limit: numbe
         if (total > limit) return { kind: 'possible-bomb', limit };
       }
       const inputDone = view.getUint32(io + 8, true) >= payload.length;
-      // Done once all input is consumed and the decoder had room to spare (fully flushed).
-      if (inputDone && produced < want) break;
+      // Done once all input is consumed and the decoder is fully flushed: it had room to spare,
+      // or it reported the frame's end (0) — a frame ending exactly on the output buffer's size
+      // (128 KiB) fills it, and one more call would return the next frame's header size hint.
+      if (inputDone && (ret === 0 || produced < want)) break;
     }
     // ret is 0 only at a frame boundary: anything else is a truncated frame, which the
     // reference's reader reports as an error at end of input.

@@ -2,7 +2,7 @@
 // one received chunk is handed out as a subarray of it (no copy); a frame spanning chunks is
 // assembled once into a buffer of exactly its size, into which a reader may also read directly
 // (`pendingTarget`), so a 10 MiB PoV is copied at most once in user space.
-import { FRAME_HEADER_BYTES, MAX_FRAME_BYTES, ProtocolError } from './messages.js';
+import { FRAME_HEADER_BYTES, ProtocolError } from './wire.js';
 
 export interface Frame {
   readonly tag: number;
@@ -16,6 +16,13 @@ export class FrameReader {
   private carry: Buffer = Buffer.alloc(0);
   /** The frame being assembled across chunks, with its header already parsed. */
   private big: { tag: number; id: number; body: Buffer; filled: number } | undefined;
+
+  /**
+   * @param maxFrameBytes the largest frame accepted from this peer, checked on the header,
+   *   before anything is allocated for the body (the two directions have different limits:
+   *   messages.ts MAX_HOST_FRAME_BYTES and MAX_WORKER_FRAME_BYTES).
+   */
+  constructor(private readonly maxFrameBytes: number) {}
 
   /**
    * Feeds one chunk; calls `onFrame` for every completed frame in order.
@@ -42,7 +49,7 @@ export class FrameReader {
     while (data.length - off >= FRAME_HEADER_BYTES) {
       const view = new DataView(data.buffer, data.byteOffset + off, FRAME_HEADER_BYTES);
       const rest = view.getUint32(0, true);
-      if (rest < FRAME_HEADER_BYTES - 4 || rest + 4 > MAX_FRAME_BYTES)
+      if (rest < FRAME_HEADER_BYTES - 4 || rest + 4 > this.maxFrameBytes)
         throw new ProtocolError(`bad frame length ${rest}`);
       const tag = view.getUint8(4);
       const id = view.getUint32(5, true);

@@ -1,46 +1,69 @@
 // The one boundary between the validation host and a sealed worker: every message either side
-// may send, as one tagged union per direction, and their binary encoding. Both sides import
-// only this file (and frame-reader.ts) from here; nothing else crosses the pipe.
+// may send, as one tagged union per direction, and one codec pair (encoder beside decoder) per
+// message and per shared shape, over the engine's own types. Both sides import only this file,
+// wire.ts and frame-reader.ts from here; nothing else crosses the pipe.
 //
-// Frame: u32 LE length of the rest | u8 tag | u32 LE request id | body. Body fields are
-// little-endian integers and `u32 length + bytes` byte strings. Bulk payloads (code, params,
-// PoV, results) are written by reference into the frame list (no copy on the sending side) and
-// read as subarrays of the received frame (no copy on the receiving side), so a 10 MiB PoV
-// crosses each boundary with one copy: the kernel's.
+// Bulk payloads (code, params, PoV, results) are written by reference into the frame list (no
+// copy on the sending side) and read as subarrays of the received frame (no copy on the
+// receiving side), so a 10 MiB PoV crosses each boundary with one copy: the kernel's.
+//
+// Trust: the worker may be compromised, so everything it sends is bounded while it is decoded
+// (frame size, every string, every byte string, every count), before anything is allocated
+// for it; a frame that does not decode exactly throws ProtocolError and the host kills the
+// worker. The honest worker keeps within the same bounds (runtime/worker/bounds.ts).
 //
 // Versioned: the host sends `hello` with PROTOCOL_VERSION; a worker of another version exits.
-// Any frame that does not decode exactly (unknown tag, short or trailing bytes, oversized)
-// throws ProtocolError; the host then kills the worker, since a compromised worker must not be
-// able to confuse it.
 //
-// Longer than most files on purpose: the message unions, their encoders and their decoders
-// stay side by side so that a field added to one direction cannot drift from its codec.
+// Longer than most files on purpose: the message unions and their codec pairs stay side by
+// side so that a field added to one direction cannot drift from its codec.
+import type { ExecutorParams, LogRecord } from '../engine/types.js';
+import { BodyReader, FrameWriter, ProtocolError } from './wire.js';
+
+export { FRAME_HEADER_BYTES, ProtocolError } from './wire.js';
 
 /** Bumped on every incompatible change of a message below. */
-export const PROTOCOL_VERSION = 2;
-/** u32 length + u8 tag + u32 request id. */
-export const FRAME_HEADER_BYTES = 9;
+export const PROTOCOL_VERSION = 3;
 /**
- * Largest frame either side accepts: a compressed code blob (≤ 3 MiB on chain, a little more
- * for runtimes built for tests) plus PoV-derived params (ValidationParams after the worker's
- * decompression are bounded by `POV_BOMB_LIMIT` = 40 MiB, but the host only ever sends the
- * compressed PoV, ≤ `MAX_POV_SIZE` = 10 MiB) and call outputs such as `Metadata_metadata`.
+ * Largest host → worker frame: a compressed code blob (≤ 3 MiB on chain, a little more for
+ * runtimes built for tests) plus PoV-derived params (the host sends the compressed PoV,
+ * ≤ `MAX_POV_SIZE` = 10 MiB; `POV_BOMB_LIMIT` = 40 MiB bounds a params blob given whole).
  */
-export const MAX_FRAME_BYTES = 96 * 1024 * 1024;
+export const MAX_HOST_FRAME_BYTES = 96 * 1024 * 1024;
+/**
+ * Largest worker → host frame, far below the other direction: what a worker sends back is a
+ * `ValidationResult` or a call's output, plus bounded logs and messages. A result that could be
+ * accepted on chain is small (head data ≤ `MAX_HEAD_DATA_SIZE` 1 MiB, new code ≤
+ * `MAX_CODE_SIZE` 3 MiB, messages within the relay chain's configuration, about 1 MiB each
+ * way), and `Metadata_metadata` of the largest runtimes we test is under 1 MiB. The honest
+ * worker turns a larger result into `invalid` (`bad-result`) instead of sending it.
+ */
+export const MAX_WORKER_FRAME_BYTES = 16 * 1024 * 1024;
+/** Longest message text (a panic, an error) a worker may send; it clips longer ones. */
+export const MAX_WIRE_MESSAGE_BYTES = 16 * 1024;
+/** Longest engine reason tag (`unreachable`, `bad-result`, …). */
+export const MAX_WIRE_REASON_BYTES = 64;
+/** Log text (target + message, UTF-8) per reply: at most `maxLogBytes`, and never above this. */
+export const MAX_WIRE_LOG_BYTES = 1024 * 1024;
+/** Log records per reply: bounds the host's cost of empty records (each costs an object). */
+export const MAX_WIRE_LOG_RECORDS = 4096;
+/** Longest short text field: an export name, the netns link, the launcher's layer report. */
+const MAX_NAME_BYTES = 4096;
 
-export class ProtocolError extends Error {
-  override name = 'ProtocolError';
+/** What bounds a reply beyond the fixed caps: the executor params its request was sent with. */
+export interface ReplyLimits {
+  readonly maxLogBytes: number;
+}
+
+/** One codec pair: both directions of one shape, side by side. */
+interface Codec<T, L = void> {
+  enc(w: FrameWriter, v: T): void;
+  dec(r: BodyReader, limits: L): T;
 }
 
 // ---- shared shapes -------------------------------------------------------------------------
 
-/** The executor options a module is compiled and run with (the engine's `ExecutorParams`). */
-export interface WireExecutorParams {
-  readonly maxMemoryPages: number;
-  readonly maxLogBytes: number;
-  readonly maxLogLevel: 0 | 1 | 2 | 3 | 4 | 5;
-  readonly stackLogicalMax: number;
-}
+/** The executor options a module is compiled and run with: the engine's own type. */
+export type WireExecutorParams = ExecutorParams;
 
 /**
  * Which compiled module a job runs. The worker caches modules by `codeHash` + `params`; when
@@ -54,12 +77,8 @@ export interface CodeRef {
   readonly code: Uint8Array | undefined;
 }
 
-/** `ext_logging_log` records captured during a job (levels 1 error … 5 trace). */
-export interface WireLog {
-  readonly level: number;
-  readonly target: string;
-  readonly message: string;
-}
+/** `ext_logging_log` records captured during a job: the engine's own type. */
+export type WireLog = LogRecord;
 
 /** What the worker sees of its own sandbox, reported in `ready` (the host verifies apart). */
 export interface SandboxView {
@@ -181,18 +200,6 @@ const TAG = {
   log: 66,
 } as const;
 
-const OUTCOME = {
-  valid: 0,
-  returned: 1,
-  prepared: 2,
-  invalid: 3,
-  'pov-decompression-failure': 4,
-  'preparation-error': 5,
-  'job-error': 6,
-  'internal-error': 7,
-  'code-missing': 8,
-} as const;
-
 const PREPARE_ERRORS: readonly WirePrepareError[] = [
   'decompression',
   'prevalidation',
@@ -200,263 +207,354 @@ const PREPARE_ERRORS: readonly WirePrepareError[] = [
   'runtime-construction',
   'out-of-memory',
 ];
+const MAX_LOG_LEVELS = [0, 1, 2, 3, 4, 5] as const;
+const BOOL = [false, true] as const;
 
-// ---- writing -------------------------------------------------------------------------------
+/** Host → worker payloads are bounded by the frame itself (the host is trusted). */
+const ANY = MAX_HOST_FRAME_BYTES;
 
-/** Byte strings at least this long are sent by reference instead of copied into the frame. */
-const BY_REFERENCE = 4096;
+// ---- codecs of shared shapes ---------------------------------------------------------------
+
+const executorParams: Codec<ExecutorParams> = {
+  enc: (w, p) =>
+    w.u32(p.maxMemoryPages).u32(p.maxLogBytes).u8(p.maxLogLevel).u32(p.stackLogicalMax),
+  dec: (r) => ({
+    maxMemoryPages: r.u32(),
+    maxLogBytes: r.u32(),
+    maxLogLevel: r.oneOf(MAX_LOG_LEVELS, 'maxLogLevel'),
+    stackLogicalMax: r.u32(),
+  }),
+};
+
+const codeRef: Codec<CodeRef> = {
+  enc: (w, c) => {
+    if (c.codeHash.length !== 32) throw new ProtocolError('a code hash has 32 bytes');
+    w.bytes(c.codeHash);
+    executorParams.enc(w, c.params);
+    if (c.code === undefined) w.u8(0);
+    else w.u8(1).bytes(c.code);
+  },
+  dec: (r) => {
+    const codeHash = r.bytes(32, 'code hash');
+    if (codeHash.length !== 32) throw new ProtocolError('a code hash has 32 bytes');
+    const params = executorParams.dec(r);
+    const code = r.oneOf(BOOL, 'code present') ? r.bytes(ANY, 'code') : undefined;
+    return { codeHash, params, code };
+  },
+};
+
+const executeInput: Codec<ExecuteInput> = {
+  enc: (w, i) => {
+    if (i.kind === 'params') w.u8(0).bytes(i.params);
+    else
+      w.u8(1)
+        .bytes(i.parentHead)
+        .u32(i.relayParentNumber)
+        .bytes(i.relayParentStorageRoot)
+        .bytes(i.blockData);
+  },
+  dec: (r) => {
+    if (r.oneOf(['params', 'pov'] as const, 'input kind') === 'params')
+      return { kind: 'params', params: r.bytes(ANY, 'params') };
+    const parentHead = r.bytes(ANY, 'parent head');
+    const relayParentNumber = r.u32();
+    const relayParentStorageRoot = r.bytes(ANY, 'storage root');
+    const blockData = r.bytes(ANY, 'block data');
+    return { kind: 'pov', parentHead, relayParentNumber, relayParentStorageRoot, blockData };
+  },
+};
+
 const utf8 = new TextEncoder();
 
-/** Builds one frame as a list of chunks (small fields batched, bulk payloads by reference). */
-class FrameWriter {
-  private readonly parts: Uint8Array[] = [];
-  private cur: Buffer;
-  private pos: number;
-
-  constructor(tag: number, id: number) {
-    this.cur = Buffer.allocUnsafe(256);
-    this.cur.writeUInt8(tag, 4);
-    this.cur.writeUInt32LE(id >>> 0, 5);
-    this.pos = FRAME_HEADER_BYTES;
-  }
-
-  private room(n: number): void {
-    if (this.pos + n <= this.cur.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.cur.length * 2, this.pos + n));
-    this.cur.copy(next, 0, 0, this.pos);
-    this.cur = next;
-  }
-
-  u8(v: number): this {
-    this.room(1);
-    this.cur[this.pos++] = v;
-    return this;
-  }
-
-  u32(v: number): this {
-    this.room(4);
-    this.cur.writeUInt32LE(v >>> 0, this.pos);
-    this.pos += 4;
-    return this;
-  }
-
-  bytes(b: Uint8Array): this {
-    this.u32(b.length);
-    if (b.length < BY_REFERENCE) {
-      this.room(b.length);
-      this.cur.set(b, this.pos);
-      this.pos += b.length;
-    } else {
-      this.parts.push(this.cur.subarray(0, this.pos), b);
-      this.cur = Buffer.allocUnsafe(64);
-      this.pos = 0;
+/** Log records: at most MAX_WIRE_LOG_RECORDS, their text at most the reply's log budget. */
+const logs: Codec<readonly LogRecord[], ReplyLimits> = {
+  enc: (w, ls) => {
+    w.u32(ls.length);
+    for (const l of ls) w.u8(l.level).str(l.target).str(l.message);
+  },
+  dec: (r, lim) => {
+    const n = r.count(MAX_WIRE_LOG_RECORDS, 'log records');
+    let left = logBudget(lim.maxLogBytes);
+    const out: LogRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      const level = r.u8();
+      if (!isLogLevel(level)) throw new ProtocolError(`log level ${level}`);
+      const target = r.str(left, 'log text');
+      left -= utf8.encode(target).length;
+      const message = r.str(left, 'log text');
+      left -= utf8.encode(message).length;
+      out.push({ level, target, message });
     }
-    return this;
-  }
+    return out;
+  },
+};
 
-  str(s: string): this {
-    return this.bytes(utf8.encode(s));
-  }
-
-  /** Writes the length field and returns the chunks, in order. */
-  finish(): Uint8Array[] {
-    if (this.pos > 0) this.parts.push(this.cur.subarray(0, this.pos));
-    let total = 0;
-    for (const p of this.parts) total += p.length;
-    if (total > MAX_FRAME_BYTES)
-      throw new ProtocolError(`frame of ${total} bytes exceeds the limit`);
-    const first = this.parts[0]!;
-    new DataView(first.buffer, first.byteOffset, 4).setUint32(0, total - 4, true);
-    return this.parts;
-  }
+function isLogLevel(n: number): n is LogRecord['level'] {
+  return n >= 1 && n <= 5;
 }
 
-function writeCode(w: FrameWriter, c: CodeRef): void {
-  if (c.codeHash.length !== 32) throw new ProtocolError('a code hash has 32 bytes');
-  w.bytes(c.codeHash)
-    .u32(c.params.maxMemoryPages)
-    .u32(c.params.maxLogBytes)
-    .u8(c.params.maxLogLevel)
-    .u32(c.params.stackLogicalMax);
-  if (c.code === undefined) w.u8(0);
-  else w.u8(1).bytes(c.code);
+/** The log text a reply may carry: `maxLogBytes`, capped by MAX_WIRE_LOG_BYTES. */
+export function logBudget(maxLogBytes: number): number {
+  return Math.min(maxLogBytes, MAX_WIRE_LOG_BYTES);
 }
 
-function writeLogs(w: FrameWriter, logs: readonly WireLog[]): void {
-  w.u32(logs.length);
-  for (const l of logs) w.u8(l.level).str(l.target).str(l.message);
-}
+const message = {
+  enc: (w: FrameWriter, s: string) => w.str(s),
+  dec: (r: BodyReader) => r.str(MAX_WIRE_MESSAGE_BYTES, 'message'),
+};
+
+const sandboxView: Codec<SandboxView> = {
+  enc: (w, s) =>
+    w
+      .u32(s.seccomp)
+      .u32(s.noNewPrivs)
+      .u32(s.uid)
+      .str(s.netns)
+      .u8(s.fsRestricted ? 1 : 0)
+      .str(s.layers),
+  dec: (r) => ({
+    seccomp: r.u32() | 0,
+    noNewPrivs: r.u32() | 0,
+    uid: r.u32() | 0,
+    netns: r.str(MAX_NAME_BYTES, 'netns'),
+    fsRestricted: r.oneOf(BOOL, 'fsRestricted'),
+    layers: r.str(MAX_NAME_BYTES, 'layers'),
+  }),
+};
+
+// ---- codecs of job outcomes, one pair per variant ------------------------------------------
+
+type Outcome<K extends JobOutcome['kind']> = Extract<JobOutcome, { kind: K }>;
+
+const VALID: Codec<Outcome<'valid'>, ReplyLimits> = {
+  enc: (w, o) => {
+    w.bytes(o.result);
+    logs.enc(w, o.logs);
+  },
+  dec: (r, lim) => ({
+    kind: 'valid',
+    result: r.bytes(MAX_WORKER_FRAME_BYTES, 'result'),
+    logs: logs.dec(r, lim),
+  }),
+};
+
+const RETURNED: Codec<Outcome<'returned'>, ReplyLimits> = {
+  enc: (w, o) => {
+    w.bytes(o.output);
+    logs.enc(w, o.logs);
+  },
+  dec: (r, lim) => ({
+    kind: 'returned',
+    output: r.bytes(MAX_WORKER_FRAME_BYTES, 'output'),
+    logs: logs.dec(r, lim),
+  }),
+};
+
+const PREPARED: Codec<Outcome<'prepared'>, ReplyLimits> = {
+  enc: (w, o) => w.u32(o.codeBytes).u32(Math.min(o.compileMicros, 0xffffffff)),
+  dec: (r) => ({ kind: 'prepared', codeBytes: r.u32(), compileMicros: r.u32() }),
+};
+
+const INVALID: Codec<Outcome<'invalid'>, ReplyLimits> = {
+  enc: (w, o) => {
+    w.str(o.reason);
+    message.enc(w, o.message);
+    logs.enc(w, o.logs);
+  },
+  dec: (r, lim) => ({
+    kind: 'invalid',
+    reason: r.str(MAX_WIRE_REASON_BYTES, 'reason'),
+    message: message.dec(r),
+    logs: logs.dec(r, lim),
+  }),
+};
+
+const PREPARATION_ERROR: Codec<Outcome<'preparation-error'>, ReplyLimits> = {
+  enc: (w, o) => {
+    w.u8(PREPARE_ERRORS.indexOf(o.reason));
+    message.enc(w, o.message);
+  },
+  dec: (r) => ({
+    kind: 'preparation-error',
+    reason: r.oneOf(PREPARE_ERRORS, 'preparation error'),
+    message: message.dec(r),
+  }),
+};
+
+/** The variants that carry only a message. */
+const messageOnly = <K extends 'pov-decompression-failure' | 'job-error' | 'internal-error'>(
+  kind: K,
+): Codec<{ readonly kind: K; readonly message: string }, ReplyLimits> => ({
+  enc: (w, o) => message.enc(w, o.message),
+  dec: (r) => ({ kind, message: message.dec(r) }),
+});
+const POV_FAILURE = messageOnly('pov-decompression-failure');
+const JOB_ERROR = messageOnly('job-error');
+const INTERNAL_ERROR = messageOnly('internal-error');
+
+const CODE_MISSING: Codec<Outcome<'code-missing'>, ReplyLimits> = {
+  enc: () => {},
+  dec: () => ({ kind: 'code-missing' }),
+};
+
+const outcome: Codec<JobOutcome, ReplyLimits> = {
+  enc: (w, o) => {
+    switch (o.kind) {
+      case 'valid':
+        return VALID.enc(w.u8(0), o);
+      case 'returned':
+        return RETURNED.enc(w.u8(1), o);
+      case 'prepared':
+        return PREPARED.enc(w.u8(2), o);
+      case 'invalid':
+        return INVALID.enc(w.u8(3), o);
+      case 'pov-decompression-failure':
+        return POV_FAILURE.enc(w.u8(4), o);
+      case 'preparation-error':
+        return PREPARATION_ERROR.enc(w.u8(5), o);
+      case 'job-error':
+        return JOB_ERROR.enc(w.u8(6), o);
+      case 'internal-error':
+        return INTERNAL_ERROR.enc(w.u8(7), o);
+      case 'code-missing':
+        return CODE_MISSING.enc(w.u8(8), o);
+      default:
+        assertNever(o);
+    }
+  },
+  dec: (r, lim) => {
+    const codecs = [
+      VALID,
+      RETURNED,
+      PREPARED,
+      INVALID,
+      POV_FAILURE,
+      PREPARATION_ERROR,
+      JOB_ERROR,
+      INTERNAL_ERROR,
+      CODE_MISSING,
+    ] as const;
+    return r.oneOf(codecs, 'outcome').dec(r, lim);
+  },
+};
+
+// ---- codecs of the messages ----------------------------------------------------------------
+
+type Msg<U extends { tag: string }, T extends U['tag']> = Extract<U, { tag: T }>;
+
+const HELLO: Codec<Msg<HostMessage, 'hello'>, number> = {
+  enc: (w, m) => w.u32(m.version).u32(m.cacheEntries),
+  dec: (r, id) => {
+    if (id !== 0) throw new ProtocolError('hello carries request id 0');
+    return { tag: 'hello', id: 0, version: r.u32(), cacheEntries: r.u32() };
+  },
+};
+
+const PREPARE: Codec<Msg<HostMessage, 'prepare'>, number> = {
+  enc: (w, m) => {
+    codeRef.enc(w, m.code);
+    w.u8(m.prepKind === 'precheck' ? 1 : 0);
+  },
+  dec: (r, id) => ({
+    tag: 'prepare',
+    id,
+    code: codeRef.dec(r),
+    prepKind: r.oneOf(['compile', 'precheck'] as const, 'prepare kind'),
+  }),
+};
+
+const EXECUTE: Codec<Msg<HostMessage, 'execute'>, number> = {
+  enc: (w, m) => {
+    codeRef.enc(w, m.code);
+    executeInput.enc(w, m.input);
+  },
+  dec: (r, id) => ({ tag: 'execute', id, code: codeRef.dec(r), input: executeInput.dec(r) }),
+};
+
+const CALL: Codec<Msg<HostMessage, 'call'>, number> = {
+  enc: (w, m) => {
+    codeRef.enc(w, m.code);
+    w.str(m.fn).bytes(m.input);
+  },
+  dec: (r, id) => ({
+    tag: 'call',
+    id,
+    code: codeRef.dec(r),
+    fn: r.str(MAX_NAME_BYTES, 'export name'),
+    input: r.bytes(ANY, 'call input'),
+  }),
+};
+
+const READY: Codec<Msg<WorkerMessage, 'ready'>, number> = {
+  enc: (w, m) => {
+    w.u32(m.version).u32(m.pid);
+    sandboxView.enc(w, m.sandbox);
+  },
+  dec: (r, id) => {
+    if (id !== 0) throw new ProtocolError('ready carries request id 0');
+    return { tag: 'ready', id: 0, version: r.u32(), pid: r.u32(), sandbox: sandboxView.dec(r) };
+  },
+};
+
+const RESULT: Codec<Msg<WorkerMessage, 'result'>, { id: number; limits: ReplyLimits }> = {
+  enc: (w, m) => {
+    w.u32(Math.min(m.cpuMicros, 0xffffffff));
+    outcome.enc(w, m.outcome);
+  },
+  dec: (r, { id, limits }) => ({
+    tag: 'result',
+    id,
+    cpuMicros: r.u32(),
+    outcome: outcome.dec(r, limits),
+  }),
+};
+
+const LOG: Codec<Msg<WorkerMessage, 'log'>, number> = {
+  enc: (w, m) => w.u8(m.level).str(m.message),
+  dec: (r, id) => ({ tag: 'log', id, level: r.u8(), message: message.dec(r) }),
+};
+
+// ---- the four entry points -----------------------------------------------------------------
 
 /** Encodes a host → worker message into frame chunks (write them in order, e.g. writev). */
 export function encodeHostMessage(m: HostMessage): Uint8Array[] {
   const w = new FrameWriter(TAG[m.tag], m.id);
   switch (m.tag) {
     case 'hello':
-      w.u32(m.version).u32(m.cacheEntries);
+      HELLO.enc(w, m);
       break;
     case 'prepare':
-      writeCode(w, m.code);
-      w.u8(m.prepKind === 'precheck' ? 1 : 0);
+      PREPARE.enc(w, m);
       break;
     case 'execute':
-      writeCode(w, m.code);
-      if (m.input.kind === 'params') w.u8(0).bytes(m.input.params);
-      else
-        w.u8(1)
-          .bytes(m.input.parentHead)
-          .u32(m.input.relayParentNumber)
-          .bytes(m.input.relayParentStorageRoot)
-          .bytes(m.input.blockData);
+      EXECUTE.enc(w, m);
       break;
     case 'call':
-      writeCode(w, m.code);
-      w.str(m.fn).bytes(m.input);
+      CALL.enc(w, m);
       break;
     default:
       assertNever(m);
   }
-  return w.finish();
+  return w.finish(MAX_HOST_FRAME_BYTES);
 }
 
-/** Encodes a worker → host message into frame chunks. */
+/** Encodes a worker → host message into frame chunks. @throws past MAX_WORKER_FRAME_BYTES */
 export function encodeWorkerMessage(m: WorkerMessage): Uint8Array[] {
   const w = new FrameWriter(TAG[m.tag], m.id);
   switch (m.tag) {
-    case 'ready': {
-      const s = m.sandbox;
-      w.u32(m.version)
-        .u32(m.pid)
-        .u32(s.seccomp)
-        .u32(s.noNewPrivs)
-        .u32(s.uid)
-        .str(s.netns)
-        .u8(s.fsRestricted ? 1 : 0)
-        .str(s.layers);
+    case 'ready':
+      READY.enc(w, m);
       break;
-    }
-    case 'result': {
-      const o = m.outcome;
-      w.u32(Math.min(m.cpuMicros, 0xffffffff)).u8(OUTCOME[o.kind]);
-      switch (o.kind) {
-        case 'valid':
-          w.bytes(o.result);
-          writeLogs(w, o.logs);
-          break;
-        case 'returned':
-          w.bytes(o.output);
-          writeLogs(w, o.logs);
-          break;
-        case 'prepared':
-          w.u32(o.codeBytes).u32(Math.min(o.compileMicros, 0xffffffff));
-          break;
-        case 'invalid':
-          w.str(o.reason).str(o.message);
-          writeLogs(w, o.logs);
-          break;
-        case 'preparation-error':
-          w.u8(PREPARE_ERRORS.indexOf(o.reason)).str(o.message);
-          break;
-        case 'pov-decompression-failure':
-        case 'job-error':
-        case 'internal-error':
-          w.str(o.message);
-          break;
-        case 'code-missing':
-          break;
-        default:
-          assertNever(o);
-      }
+    case 'result':
+      RESULT.enc(w, m);
       break;
-    }
     case 'log':
-      w.u8(m.level).str(m.message);
+      LOG.enc(w, m);
       break;
     default:
       assertNever(m);
   }
-  return w.finish();
-}
-
-// ---- reading -------------------------------------------------------------------------------
-
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
-
-/** A bounds-checked cursor over one frame's body; every overrun is a ProtocolError. */
-class BodyReader {
-  private pos = 0;
-  private readonly view: DataView;
-
-  constructor(private readonly body: Uint8Array) {
-    this.view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  }
-
-  private need(n: number): void {
-    if (this.pos + n > this.body.length) throw new ProtocolError('truncated frame');
-  }
-
-  u8(): number {
-    this.need(1);
-    return this.body[this.pos++]!;
-  }
-
-  u32(): number {
-    this.need(4);
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
-  }
-
-  /** A subarray of the frame (no copy). */
-  bytes(): Uint8Array {
-    const n = this.u32();
-    this.need(n);
-    const b = this.body.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return b;
-  }
-
-  str(): string {
-    try {
-      return utf8Strict.decode(this.bytes());
-    } catch (e) {
-      if (e instanceof ProtocolError) throw e;
-      throw new ProtocolError('string is not UTF-8');
-    }
-  }
-
-  oneOf<T>(table: readonly T[]): T {
-    const i = this.u8();
-    const v = table[i];
-    if (v === undefined) throw new ProtocolError(`unknown enum index ${i}`);
-    return v;
-  }
-
-  end(): void {
-    if (this.pos !== this.body.length) throw new ProtocolError('trailing bytes in frame');
-  }
-}
-
-function readCode(r: BodyReader): CodeRef {
-  const codeHash = r.bytes();
-  if (codeHash.length !== 32) throw new ProtocolError('a code hash has 32 bytes');
-  const maxMemoryPages = r.u32();
-  const maxLogBytes = r.u32();
-  const maxLogLevel = r.oneOf([0, 1, 2, 3, 4, 5] as const);
-  const stackLogicalMax = r.u32();
-  const hasCode = r.oneOf([false, true]);
-  const code = hasCode ? r.bytes() : undefined;
-  return {
-    codeHash,
-    params: { maxMemoryPages, maxLogBytes, maxLogLevel, stackLogicalMax },
-    code,
-  };
-}
-
-function readLogs(r: BodyReader): WireLog[] {
-  const n = r.u32();
-  const logs: WireLog[] = [];
-  for (let i = 0; i < n; i++) logs.push({ level: r.u8(), target: r.str(), message: r.str() });
-  return logs;
+  return w.finish(MAX_WORKER_FRAME_BYTES);
 }
 
 /** Decodes one frame (tag, id, body) sent by the host. @throws {ProtocolError} */
@@ -465,34 +563,17 @@ export function decodeHostMessage(tag: number, id: number, body: Uint8Array): Ho
   let m: HostMessage;
   switch (tag) {
     case TAG.hello:
-      if (id !== 0) throw new ProtocolError('hello carries request id 0');
-      m = { tag: 'hello', id: 0, version: r.u32(), cacheEntries: r.u32() };
+      m = HELLO.dec(r, id);
       break;
-    case TAG.prepare: {
-      const code = readCode(r);
-      m = { tag: 'prepare', id, code, prepKind: r.oneOf(['compile', 'precheck'] as const) };
+    case TAG.prepare:
+      m = PREPARE.dec(r, id);
       break;
-    }
-    case TAG.execute: {
-      const code = readCode(r);
-      const inputKind = r.oneOf(['params', 'pov'] as const);
-      let input: ExecuteInput;
-      if (inputKind === 'params') input = { kind: 'params', params: r.bytes() };
-      else {
-        const parentHead = r.bytes();
-        const relayParentNumber = r.u32();
-        const relayParentStorageRoot = r.bytes();
-        const blockData = r.bytes();
-        input = { kind: 'pov', parentHead, relayParentNumber, relayParentStorageRoot, blockData };
-      }
-      m = { tag: 'execute', id, code, input };
+    case TAG.execute:
+      m = EXECUTE.dec(r, id);
       break;
-    }
-    case TAG.call: {
-      const code = readCode(r);
-      m = { tag: 'call', id, code, fn: r.str(), input: r.bytes() };
+    case TAG.call:
+      m = CALL.dec(r, id);
       break;
-    }
     default:
       throw new ProtocolError(`unknown host message tag ${tag}`);
   }
@@ -500,58 +581,28 @@ export function decodeHostMessage(tag: number, id: number, body: Uint8Array): Ho
   return m;
 }
 
-function readOutcome(r: BodyReader): JobOutcome {
-  switch (r.u8()) {
-    case OUTCOME.valid:
-      return { kind: 'valid', result: r.bytes(), logs: readLogs(r) };
-    case OUTCOME.returned:
-      return { kind: 'returned', output: r.bytes(), logs: readLogs(r) };
-    case OUTCOME.prepared:
-      return { kind: 'prepared', codeBytes: r.u32(), compileMicros: r.u32() };
-    case OUTCOME.invalid:
-      return { kind: 'invalid', reason: r.str(), message: r.str(), logs: readLogs(r) };
-    case OUTCOME['pov-decompression-failure']:
-      return { kind: 'pov-decompression-failure', message: r.str() };
-    case OUTCOME['preparation-error']:
-      return { kind: 'preparation-error', reason: r.oneOf(PREPARE_ERRORS), message: r.str() };
-    case OUTCOME['job-error']:
-      return { kind: 'job-error', message: r.str() };
-    case OUTCOME['internal-error']:
-      return { kind: 'internal-error', message: r.str() };
-    case OUTCOME['code-missing']:
-      return { kind: 'code-missing' };
-    default:
-      throw new ProtocolError('unknown outcome tag');
-  }
-}
-
-/** Decodes one frame (tag, id, body) sent by a worker. @throws {ProtocolError} */
-export function decodeWorkerMessage(tag: number, id: number, body: Uint8Array): WorkerMessage {
+/**
+ * Decodes one frame (tag, id, body) sent by a worker, within `limits` (those of the request a
+ * result answers; without them a result is refused). @throws {ProtocolError}
+ */
+export function decodeWorkerMessage(
+  tag: number,
+  id: number,
+  body: Uint8Array,
+  limits: ReplyLimits | undefined,
+): WorkerMessage {
   const r = new BodyReader(body);
   let m: WorkerMessage;
   switch (tag) {
-    case TAG.ready: {
-      if (id !== 0) throw new ProtocolError('ready carries request id 0');
-      const version = r.u32();
-      const pid = r.u32();
-      const sandbox: SandboxView = {
-        seccomp: r.u32() | 0,
-        noNewPrivs: r.u32() | 0,
-        uid: r.u32() | 0,
-        netns: r.str(),
-        fsRestricted: r.oneOf([false, true]),
-        layers: r.str(),
-      };
-      m = { tag: 'ready', id: 0, version, pid, sandbox };
+    case TAG.ready:
+      m = READY.dec(r, id);
       break;
-    }
-    case TAG.result: {
-      const cpuMicros = r.u32();
-      m = { tag: 'result', id, cpuMicros, outcome: readOutcome(r) };
+    case TAG.result:
+      if (limits === undefined) throw new ProtocolError(`a result ${id} with nothing running`);
+      m = RESULT.dec(r, { id, limits });
       break;
-    }
     case TAG.log:
-      m = { tag: 'log', id, level: r.u8(), message: r.str() };
+      m = LOG.dec(r, id);
       break;
     default:
       throw new ProtocolError(`unknown worker message tag ${tag}`);

@@ -4,6 +4,7 @@
 // large frame is read straight into its final buffer (one copy, the kernel's).
 import { readSync, writevSync } from 'node:fs';
 import { type Frame, FrameReader } from '../protocol/frame-reader.js';
+import { MAX_HOST_FRAME_BYTES } from '../protocol/messages.js';
 
 const IN_FD = 0;
 const OUT_FD = 1;
@@ -24,7 +25,7 @@ const WAITED_MS = 0.2;
 export async function readFrames(
   onFrame: (f: Frame, waited: boolean) => void | Promise<void>,
 ): Promise<void> {
-  const reader = new FrameReader();
+  const reader = new FrameReader(MAX_HOST_FRAME_BYTES);
   const ready: Frame[] = [];
   const collect = (f: Frame) => void ready.push(f);
   let waited = true;

@@ -176,6 +176,7 @@ function fromEngine(
   }
 }
 
+/** The engine's records are the wire's (runtime/worker/bounds.ts trims them for sending). */
 const wireLogs = (logs: readonly LogRecord[]): readonly WireLog[] => logs;
 
 function errorText(e: unknown): string {

@@ -8,6 +8,7 @@ import {
   ProtocolError,
 } from '../protocol/messages.js';
 import type { HostMessage, JobOutcome } from '../protocol/messages.js';
+import { boundOutcome } from './bounds.js';
 import { readFrames, writeFrame } from './channel.js';
 import { Jobs } from './jobs.js';
 import { sandboxView } from './sandbox-view.js';
@@ -42,7 +43,7 @@ export async function runWorker(): Promise<never> {
       }
       if (jobs === undefined) throw new ProtocolError('a request before hello');
       const before = waited ? process.cpuUsage() : lastCpu;
-      const outcome = await serve(jobs, m);
+      const outcome = boundOutcome(await serve(jobs, m), m.code.params.maxLogBytes);
       lastCpu = process.cpuUsage();
       writeFrame(
         encodeWorkerMessage({

@@ -13,8 +13,11 @@ export type HeadData = CodecType<typeof headData>;
 
 /** The outcome a candidate must get from `validate_block`. */
 export type ExpectedOutcome =
-  /** `result`: the exact SCALE `ValidationResult` bytes the PVF must return. */
-  | { readonly kind: 'valid'; readonly result: Uint8Array; readonly head: HeadData }
+  /**
+   * `result`: the exact SCALE `ValidationResult` bytes the PVF must return; `head`: the
+   * decoded head, for the test parachains (a Cumulus head is a header, inside `result`).
+   */
+  | { readonly kind: 'valid'; readonly result: Uint8Array; readonly head?: HeadData }
   /** `panic`: the payload of the PVF's panic message (see {@link panicPayload}). */
   | { readonly kind: 'invalid'; readonly panic: string };
 

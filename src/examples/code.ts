@@ -30,8 +30,8 @@ export function exampleCode(name: ExamplePvf): Uint8Array {
   return new Uint8Array(readFileSync(file));
 }
 
-/** The nearest folder above this module that holds a package.json. */
-function packageRoot(): string {
+/** The nearest folder above this module that holds a package.json (the package root). */
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);

@@ -5,6 +5,7 @@ import type { ExecutorParams } from '../../runtime/engine/types.js';
 import { resolveSandboxOptions, type SandboxOptions } from '../sandbox/index.js';
 import { HostOptionError } from './errors.js';
 import { type HostMetrics, NO_METRICS } from './metrics.js';
+import { type Isolation, ISOLATIONS } from './placement.js';
 
 export interface HostLogger {
   warn(message: string): void;
@@ -40,6 +41,16 @@ export interface HostOptions {
    * holds up to this many, about 1 ms of its work (the pool's `depthFor`).
    */
   readonly pipelineDepth: number;
+  /**
+   * Verdict isolation between PVFs (placement.ts). Default `'code'`: a worker serves one code
+   * hash until it is retired, so a PVF that escapes V8 can forge only its own verdicts, at
+   * almost no cost while few codes are active (a retirement, ~one sealed spawn and compile,
+   * when a worker changes code). `'job'`: a fresh sealed process per job from warm spares, the
+   * reference's model (each job in a process forked for it), at the cost of a spawn and a
+   * compile per job (see README, Performance). `'none'`: workers shared by all code; trusted
+   * code only.
+   */
+  readonly isolation: Isolation;
   /** Compiled modules each worker keeps (LRU by code hash + executor params). */
   readonly moduleCacheEntries: number;
   /** Code blobs the host remembers, so `validate({ codeHash })` works after `prepare`. */
@@ -77,6 +88,7 @@ export const DEFAULT_HOST_OPTIONS: HostOptions = Object.freeze({
   retryDelayMs: 3_000,
   maxQueued: 1024,
   pipelineDepth: 8,
+  isolation: 'code',
   moduleCacheEntries: 8,
   codeCacheEntries: 64,
   workerMemoryLimitBytes: 2 * 1024 ** 3,
@@ -133,6 +145,10 @@ export function resolveHostOptions(given: Partial<HostOptions> = {}): HostOption
   } catch (e) {
     throw new HostOptionError(`option ${(e as Error).message}`);
   }
+  if (!ISOLATIONS.includes(o.isolation))
+    throw new HostOptionError(
+      `option 'isolation' must be one of ${ISOLATIONS.map((i) => `'${i}'`).join(', ')}, got ${String(o.isolation)}`,
+    );
   if (o.workerScript !== undefined && typeof o.workerScript !== 'string')
     throw new HostOptionError(`option 'workerScript' must be a path`);
   if (typeof o.logger?.warn !== 'function')

@@ -181,7 +181,7 @@ export function classify(r: AttemptResult): Classified {
     case 'prepared':
       return { kind: 'success', outcome: o };
     case 'invalid':
-      return invalid('worker-reported', o.reason, o.message, o.logs as readonly LogRecord[]);
+      return invalid('worker-reported', o.reason, o.message, o.logs);
     case 'pov-decompression-failure':
       return invalid('pov-decompression-failure', undefined, o.message, []);
     case 'preparation-error':

@@ -1,14 +1,22 @@
 // The pool of warm workers: keeps N of them alive (replacing the dead with bounded backoff),
-// hands queued jobs to the least-loaded one with a few requests in flight per worker (see
-// `depthFor`), compiles code on a worker before its first run there (a separate step with the
-// preparation timeout, as the reference separates preparation from execution), and runs the
-// periodic CPU-time / memory check. Every job handed in gets exactly one `done` call.
+// hands queued jobs to the least-loaded eligible one with a few requests in flight per worker
+// (see `depthFor`; which worker may take which job is placement.ts: verdict isolation and
+// head-of-line), compiles code on a worker before its first run there (a separate step with
+// the preparation timeout, as the reference separates preparation from execution), and runs
+// the periodic CPU-time / memory check, which also takes back work waiting behind a long job.
+// Every job handed in gets exactly one `done` call; until then it holds the event loop open.
+//
+// Longer than most files: the slot lifecycle (start, exit, respawn, retire, close) and the
+// dispatch of a job's two steps share the slot state and stay together.
 import { performance } from 'node:perf_hooks';
 import type { CodeRef, HostMessage, JobOutcome } from '../../runtime/protocol/messages.js';
 import { LruCache, moduleKey } from '../../runtime/worker/module-cache.js';
+import { hexOf } from './code-hash.js';
 import { SandboxOptionsError, SandboxUnavailableError } from '../sandbox/options.js';
 import { WorkerStartError } from './errors.js';
+import { KeepAlive } from './keep-alive.js';
 import type { HostOptions } from './options.js';
+import { better, eligible, runningLong, toRetire } from './placement.js';
 import { type Priority, Scheduler } from './scheduler.js';
 import type { WorkerSpawner } from './spawner.js';
 import { type StepFailure, WorkerProcess } from './worker-process.js';
@@ -60,6 +68,21 @@ const BACKOFF_MS = (failures: number) => Math.min(3000, 100 * 2 ** Math.max(0, f
 /** Consecutive failed starts after which queued jobs are failed instead of waiting. */
 const GIVE_UP_AFTER = 3;
 
+/**
+ * Host prechecks (`prepare()`, with their 60 s budget) may occupy at most this share of the
+ * workers at once, so they never starve executions (the reference runs preparation in
+ * separate prepare workers: polkadot/node/core/pvf/src/host.rs, `prepare_workers_hard_max_num`).
+ */
+const PREPARE_SHARE = 0.5;
+/**
+ * Warm workers beyond `workers` (never more than `workers` run jobs at once): 'job' retires a
+ * worker after every job, so as many spares as workers keep a fresh one ready while retired
+ * ones are replaced. ('code' has none: a code switch waits for a spawn; see README.)
+ */
+const spares = (o: HostOptions): number => (o.isolation === 'job' ? o.workers : 0);
+/** How far past the queue's head the pool looks for a job a free worker may take. */
+const SKIP_SCAN = 64;
+
 interface Slot {
   worker: WorkerProcess | undefined;
   ready: boolean;
@@ -67,20 +90,36 @@ interface Slot {
   /** The modules this worker has compiled, mirrored (same capacity, same order of use). */
   modules: LruCache<true>;
   respawn: NodeJS.Timeout | undefined;
+  /** The code hash (hex) this worker serves (isolation 'code' and 'job'). */
+  boundTo: string | undefined;
+  /** Retirement decided: it takes no more work and is killed once idle. */
+  retiring: boolean;
+  /** Host prechecks it holds. */
+  prechecks: number;
 }
 
 interface Tracked {
   readonly job: PoolJob;
+  /** Its code hash, hex (what verdict isolation binds workers to). */
+  readonly code: string;
   settled: boolean;
   codeMissing: number;
   /** When it was submitted, and whether it has left the queue once (for the metrics). */
   readonly queuedAt: number;
   dispatched: boolean;
+  /** Counts its dispatches: a step of an earlier dispatch cannot queue it again. */
+  dispatchNo: number;
+  /** Releases its hold on the event loop. */
+  release: () => void;
 }
 
 export class WorkerPool {
   private readonly slots: Slot[];
   private readonly queue: Scheduler<Tracked>;
+  /** Host prechecks wait apart, so that their share of the workers is bounded. */
+  private readonly prechecks: Scheduler<Tracked>;
+  private readonly keepAlive = new KeepAlive();
+  private closed: Promise<void> | undefined;
   private nextId = 1;
   private ticker: NodeJS.Timeout | undefined;
   private closing = false;
@@ -94,12 +133,17 @@ export class WorkerPool {
     private readonly script: string,
   ) {
     this.queue = new Scheduler<Tracked>(opts.maxQueued);
-    this.slots = Array.from({ length: opts.workers }, () => ({
+    this.prechecks = new Scheduler<Tracked>(opts.maxQueued);
+    const slots = opts.workers + spares(opts);
+    this.slots = Array.from({ length: slots }, () => ({
       worker: undefined,
       ready: false,
       failures: 0,
       modules: new LruCache<true>(opts.moduleCacheEntries),
       respawn: undefined,
+      boundTo: undefined,
+      retiring: false,
+      prechecks: 0,
     }));
   }
 
@@ -108,7 +152,9 @@ export class WorkerPool {
    * @throws the first start error (the pool is then closed).
    */
   async start(): Promise<void> {
+    const release = this.keepAlive.hold();
     const results = await Promise.allSettled(this.slots.map((s) => this.startSlot(s)));
+    release();
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) {
       await this.close();
@@ -119,16 +165,27 @@ export class WorkerPool {
     }
   }
 
-  /** Queues a job; false when the queue is full (the caller reports backpressure). */
+  /**
+   * Queues a job; false when the queue is full (the caller reports backpressure). After close,
+   * the job ends at once with `closed`.
+   */
   submit(job: PoolJob): boolean {
-    const t = {
+    if (this.queue.size + this.prechecks.size >= this.opts.maxQueued) return false;
+    const t: Tracked = {
       job,
+      code: hexOf(job.code.codeHash),
       settled: false,
       codeMissing: 0,
       queuedAt: performance.now(),
       dispatched: false,
+      dispatchNo: 0,
+      release: this.keepAlive.hold(),
     };
-    if (!this.queue.push(t, job.priority)) return false;
+    if (this.closing) {
+      this.finish(t, { kind: 'failed', phase: 'run', failure: { kind: 'closed' } });
+      return true;
+    }
+    (job.needsModule ? this.queue : this.prechecks).push(t, job.priority);
     if (job.needsModule) this.opts.metrics.executeEnqueued(job.priority);
     else this.opts.metrics.prepareEnqueued();
     this.pump();
@@ -136,7 +193,12 @@ export class WorkerPool {
   }
 
   get queued(): number {
-    return this.queue.size;
+    return this.queue.size + this.prechecks.size;
+  }
+
+  /** Holds on the event loop: jobs not yet settled, plus a start or close in progress. */
+  get holds(): number {
+    return this.keepAlive.count;
   }
 
   /** The pids of live workers (for diagnostics and tests). */
@@ -144,27 +206,41 @@ export class WorkerPool {
     return this.slots.flatMap((s) => (s.worker?.alive && s.ready ? [s.worker.pid] : []));
   }
 
-  /** Kills every worker; queued and running jobs end with `closed` (the caller maps it). */
-  async close(): Promise<void> {
+  /**
+   * Kills every worker and its process group; queued and running jobs end with `closed` (the
+   * caller maps it). Every call returns the same promise, which resolves once every job has
+   * ended and every worker process group is gone.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.closeOnce();
+    return this.closed;
+  }
+
+  private async closeOnce(): Promise<void> {
+    const release = this.keepAlive.hold();
     this.closing = true;
     if (this.ticker !== undefined) clearInterval(this.ticker);
     const exits: Promise<void>[] = [];
     for (const s of this.slots) {
       if (s.respawn !== undefined) clearTimeout(s.respawn);
       const w = s.worker;
-      if (w?.alive) {
-        exits.push(new Promise((resolve) => w.exited.then(resolve)));
+      if (w !== undefined) {
+        exits.push(w.exited);
         w.kill({ kind: 'closed' });
       }
     }
-    for (const t of this.queue.drain())
+    for (const t of [...this.queue.drain(), ...this.prechecks.drain()])
       this.finish(t, { kind: 'failed', phase: 'run', failure: { kind: 'closed' } });
     await Promise.all(exits);
+    release();
   }
 
   private async startSlot(slot: Slot): Promise<void> {
     slot.respawn = undefined;
     slot.ready = false;
+    slot.boundTo = undefined;
+    slot.retiring = false;
+    slot.prechecks = 0;
     slot.modules = new LruCache<true>(this.opts.moduleCacheEntries);
     let child;
     this.opts.metrics.workerSpawning();
@@ -212,7 +288,7 @@ export class WorkerPool {
       this.slots.every((s) => s.worker === undefined) &&
       this.slots.every((s) => s.failures >= GIVE_UP_AFTER)
     )
-      for (const t of this.queue.drain())
+      for (const t of [...this.queue.drain(), ...this.prechecks.drain()])
         this.finish(t, {
           kind: 'no-worker',
           message: `no worker could be started: ${this.lastStartError}`,
@@ -229,27 +305,96 @@ export class WorkerPool {
   /** When every slot is down after repeated failed starts, queued jobs end now. */
   private giveUpIfHopeless(): void {
     if (this.slots.some((s) => s.worker !== undefined || s.failures < GIVE_UP_AFTER)) return;
-    for (const t of this.queue.drain())
+    for (const t of [...this.queue.drain(), ...this.prechecks.drain()])
       this.finish(t, {
         kind: 'no-worker',
         message: `no worker could be started: ${this.lastStartError}`,
       });
   }
 
-  /** Hands queued jobs to workers with free pipeline slots, least loaded first. */
+  /**
+   * Hands queued jobs to eligible workers with free pipeline slots, least loaded first:
+   * executions from their queue, host prechecks from theirs while under their share.
+   */
   private pump(): void {
+    if (this.closing) return;
     const now = performance.now();
-    while (this.queue.size > 0) {
-      let best: Slot | undefined;
-      for (const s of this.slots) {
-        const w = s.worker;
-        if (!s.ready || w === undefined || !w.alive || w.load >= this.depthFor(w, now)) continue;
-        if (best === undefined || w.load < best.worker!.load) best = s;
-      }
-      if (best === undefined) return;
-      const t = this.queue.next()!;
-      this.dispatch(t, best);
+    const precheckCap = Math.max(1, Math.floor(this.opts.workers * PREPARE_SHARE));
+    for (let moved = true; moved;) {
+      moved = this.place(this.queue, now);
+      const busy = this.slots.filter((s) => s.prechecks > 0).length;
+      if (busy < precheckCap && this.place(this.prechecks, now)) moved = true;
     }
+  }
+
+  /**
+   * Places the next job of `queue` if a worker may take it, or else the first job within
+   * SKIP_SCAN of the queue's head that one may take (a job bound for a busy code's worker does
+   * not hold up other codes' jobs); true when one was placed.
+   */
+  private place(queue: Scheduler<Tracked>, now: number): boolean {
+    const head = queue.peek();
+    if (head === undefined) return false;
+    let slot = this.slotFor(head, now);
+    let t: Tracked | undefined = head;
+    if (slot === undefined) {
+      const old = toRetire(this.slots, head.code, this.opts.isolation, (code) =>
+        this.waiting(code),
+      );
+      if (old !== undefined) this.retire(old as Slot);
+      if (this.opts.isolation === 'none') return false;
+      t = queue.takeFirst((x) => this.slotFor(x, now) !== undefined, SKIP_SCAN);
+      if (t === undefined) return false;
+      slot = this.slotFor(t, now)!;
+    } else queue.next();
+    this.dispatch(t, slot);
+    return true;
+  }
+
+  /** The best slot to run `t` now, if any. */
+  private slotFor(t: Tracked, now: number): Slot | undefined {
+    // Spares are there to be warm, not to run more jobs at once than `workers`: at the cap,
+    // only a worker that is busy already may take more.
+    const full = this.slots.filter((s) => (s.worker?.load ?? 0) > 0).length >= this.opts.workers;
+    let best: Slot | undefined;
+    for (const s of this.slots) {
+      const w = s.worker;
+      if (w === undefined || (full && w.load === 0)) continue;
+      if (!eligible(s, t.code, this.opts.isolation, this.depthFor(w, now), now)) continue;
+      if (best === undefined || better(s, best, t.code)) best = s;
+    }
+    return best;
+  }
+
+  /** Whether a job of `code` is queued (within SKIP_SCAN of either queue's head). */
+  private waiting(code: string): boolean {
+    return [this.queue, this.prechecks].some((q) => q.find((t) => t.code === code, SKIP_SCAN));
+  }
+
+  /** Whether a slot other than `s` is up and not itself stuck in a long job. */
+  private otherWorker(s: Slot, now: number): boolean {
+    return this.slots.some(
+      (o) =>
+        o !== s &&
+        o.ready &&
+        !o.retiring &&
+        o.worker?.alive === true &&
+        !runningLong(o.worker, now),
+    );
+  }
+
+  /**
+   * Retires a worker so that a fresh, unbound one replaces it (see placement.ts): it takes no
+   * more work and is killed as soon as it holds no request.
+   */
+  private retire(slot: Slot): void {
+    slot.retiring = true;
+    this.killIfRetired(slot);
+  }
+
+  private killIfRetired(slot: Slot): void {
+    const w = slot.worker;
+    if (slot.retiring && w !== undefined && w.load === 0) w.kill({ kind: 'closed' });
   }
 
   /**
@@ -259,6 +404,8 @@ export class WorkerPool {
    * dispute or approval waits behind one queued job at most.
    */
   private depthFor(w: WorkerProcess, now: number): number {
+    // A fresh process per job: nothing may queue behind the one it runs.
+    if (this.opts.isolation === 'job') return 1;
     const max = this.opts.pipelineDepth;
     const ms = w.jobMs(now);
     if (ms === undefined) return Math.min(LONG_JOB_DEPTH, max);
@@ -270,6 +417,19 @@ export class WorkerPool {
     const { job } = t;
     const key = moduleKey(job.code.codeHash, job.code.params);
     const metrics = this.opts.metrics;
+    const no = ++t.dispatchNo;
+    if (this.opts.isolation !== 'none') slot.boundTo = t.code;
+    if (!job.needsModule) slot.prechecks++;
+    let ended = false;
+    // Once per dispatch, whichever step ends it: the precheck share, and 'job' retirement.
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      if (!job.needsModule) slot.prechecks--;
+      if (slot.worker !== w) return;
+      if (this.opts.isolation === 'job') this.retire(slot);
+      else this.killIfRetired(slot);
+    };
     if (!t.dispatched) {
       t.dispatched = true;
       if (job.needsModule) metrics.executeDequeued((performance.now() - t.queuedAt) / 1000);
@@ -279,17 +439,20 @@ export class WorkerPool {
       metrics.prepareEnqueued();
       w.send({
         message: { tag: 'prepare', id: this.nextId++, code: job.code, prepKind: 'compile' },
+        owner: t,
         timeoutMs: job.prepareTimeoutMs,
         onReply: (outcome, cpuMs, wallMs) => {
           metrics.prepareConcluded(wallMs / 1000);
           // Its pipeline slot is free: fill it now rather than after the job behind it.
           if (outcome.kind === 'prepared') return this.pump();
           slot.modules.delete(key);
+          end();
           this.finish(t, { kind: 'reply', phase: 'prepare', outcome, cpuMs, wallMs });
         },
         onFail: (failure) => {
           metrics.prepareConcluded(undefined);
-          this.onStepFailed(t, slot, 'prepare', failure);
+          end();
+          this.onStepFailed(t, no, slot, 'prepare', failure);
         },
       });
     } else if (!job.needsModule) {
@@ -297,9 +460,11 @@ export class WorkerPool {
     }
     w.send({
       message: job.build(this.nextId++),
+      owner: t,
       timeoutMs: job.timeoutMs,
       onReply: (outcome, cpuMs, wallMs) => {
         slot.failures = 0;
+        end();
         if (outcome.kind === 'code-missing' && !t.settled) {
           // The mirror of the worker's cache was wrong: compile there and run again.
           slot.modules.delete(key);
@@ -314,7 +479,7 @@ export class WorkerPool {
               cpuMs,
               wallMs,
             });
-          else this.requeue(t);
+          else this.requeue(t, no);
           return;
         }
         if (outcome.kind === 'preparation-error' || outcome.kind === 'code-missing')
@@ -322,14 +487,23 @@ export class WorkerPool {
         this.finish(t, { kind: 'reply', phase: 'run', outcome, cpuMs, wallMs });
         this.pump();
       },
-      onFail: (failure) => this.onStepFailed(t, slot, 'run', failure),
+      onFail: (failure) => {
+        end();
+        this.onStepFailed(t, no, slot, 'run', failure);
+      },
     });
     this.ensureTicker();
   }
 
-  private onStepFailed(t: Tracked, slot: Slot, phase: 'prepare' | 'run', f: StepFailure): void {
+  private onStepFailed(
+    t: Tracked,
+    no: number,
+    slot: Slot,
+    phase: 'prepare' | 'run',
+    f: StepFailure,
+  ): void {
     if (f.kind === 'not-started') {
-      this.requeue(t);
+      this.requeue(t, no);
       return;
     }
     // A worker that died on its own before finishing anything counts against its slot.
@@ -339,20 +513,26 @@ export class WorkerPool {
     this.pump();
   }
 
-  private requeue(t: Tracked): void {
-    if (t.settled) return;
+  /**
+   * Queues a job again whose dispatch `no` ended without running it. Both steps of one
+   * dispatch can end so (compile and run, taken back together): only the first counts.
+   */
+  private requeue(t: Tracked, no: number): void {
+    if (t.settled || t.dispatchNo !== no) return;
+    t.dispatchNo++;
     if (this.closing) {
       this.finish(t, { kind: 'failed', phase: 'run', failure: { kind: 'closed' } });
       return;
     }
-    this.queue.requeue(t, t.job.priority);
-    // Deferred: the worker that failed it is still tearing down in this tick.
+    (t.job.needsModule ? this.queue : this.prechecks).requeue(t, t.job.priority);
+    // Deferred: the worker that failed it may still be tearing down in this tick.
     setImmediate(() => this.pump());
   }
 
   private finish(t: Tracked, r: AttemptResult): void {
     if (t.settled) return;
     t.settled = true;
+    t.release();
     // The reference times a job from sending it to its end, a timeout included (its timer
     // observes when dropped); a worker death leaves no time to report.
     const ranSeconds =
@@ -371,11 +551,18 @@ export class WorkerPool {
     this.ticker = setInterval(() => {
       const now = performance.now();
       let busy = false;
+      let tookBack = 0;
       for (const s of this.slots)
         if (s.worker !== undefined && s.worker.load > 0) {
+          this.killIfRetired(s);
           busy = true;
           s.worker.check(now);
+          // No head-of-line: work queued behind a long job moves to another worker (when
+          // there is one that could run it).
+          if (s.worker.load > 1 && runningLong(s.worker, now) && this.otherWorker(s, now))
+            tookBack += s.worker.takeBackWaiting();
         }
+      if (tookBack > 0) this.pump();
       if (!busy) {
         clearInterval(this.ticker);
         this.ticker = undefined;

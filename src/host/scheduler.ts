@@ -32,6 +32,10 @@ class Lane<T> {
     else this.items.unshift(x);
   }
 
+  first(): T | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const x = this.items[this.head]!;
@@ -41,6 +45,21 @@ class Lane<T> {
       this.head = 0;
     }
     return x;
+  }
+
+  /** Removes and returns the first of the first `max` items that `pred` accepts. */
+  takeFirst(pred: (x: T) => boolean, max: number): T | undefined {
+    const end = Math.min(this.items.length, this.head + max);
+    for (let i = this.head; i < end; i++)
+      if (pred(this.items[i]!)) return this.items.splice(i, 1)[0];
+    return undefined;
+  }
+
+  /** Whether one of the first `max` items satisfies `pred`. */
+  some(pred: (x: T) => boolean, max: number): boolean {
+    const end = Math.min(this.items.length, this.head + max);
+    for (let i = this.head; i < end; i++) if (pred(this.items[i]!)) return true;
+    return false;
   }
 
   drain(): T[] {
@@ -80,21 +99,57 @@ export class Scheduler<T> {
     this.queued++;
   }
 
+  /** The job `next()` would take, left in place (the pool checks it can be placed first). */
+  peek(): T | undefined {
+    if (this.queued === 0) return undefined;
+    return this.lanes[this.pick()]!.first();
+  }
+
   /** Takes the next job by the reference's `select_next_priority` + `mark_scheduled`. */
   next(): T | undefined {
     if (this.queued === 0) return undefined;
-    let pick = -1;
-    for (let p = 0; p < PRIORITIES.length; p++)
-      if (this.lanes[p]!.length > 0 && !this.reachedThreshold(p)) {
-        pick = p;
-        break;
-      }
-    if (pick < 0) pick = this.lanes.findIndex((l) => l.length > 0);
+    const pick = this.pick();
     const job = this.lanes[pick]!.shift()!;
-    this.queued--;
-    this.counter[pick]!++;
-    if (this.counter.reduce((a, b) => a + b, 0) >= WINDOW) this.counter.fill(0);
+    this.mark(pick);
     return job;
+  }
+
+  // `mark_scheduled`, after a job left lane `p`.
+  private mark(p: number): void {
+    this.queued--;
+    this.counter[p]!++;
+    if (this.counter.reduce((a, b) => a + b, 0) >= WINDOW) this.counter.fill(0);
+  }
+
+  /**
+   * Takes the first job, in priority order, that `pred` accepts, looking at most at `max`
+   * jobs: for a job that can run now while the one `next()` would pick must wait for its
+   * worker (verdict isolation binds workers to code). Counted like `next()`.
+   */
+  takeFirst(pred: (job: T) => boolean, max: number): T | undefined {
+    let left = max;
+    for (let p = 0; p < PRIORITIES.length && left > 0; p++) {
+      const lane = this.lanes[p]!;
+      const job = lane.takeFirst(pred, left);
+      if (job !== undefined) {
+        this.mark(p);
+        return job;
+      }
+      left -= lane.length;
+    }
+    return undefined;
+  }
+
+  /** Whether a queued job (among the first `max` of each lane) satisfies `pred`. */
+  find(pred: (job: T) => boolean, max: number): boolean {
+    return this.lanes.some((l) => l.some(pred, max));
+  }
+
+  // `select_next_priority`: the highest priority with work that has not reached its threshold.
+  private pick(): number {
+    for (let p = 0; p < PRIORITIES.length; p++)
+      if (this.lanes[p]!.length > 0 && !this.reachedThreshold(p)) return p;
+    return this.lanes.findIndex((l) => l.length > 0);
   }
 
   /** Removes and returns every queued job (for close()). */

@@ -7,11 +7,7 @@
 // and outcome mapping stay next to the method they document.
 import { performance } from 'node:perf_hooks';
 import { decodeValidationResult } from '../../runtime/codec/validation.js';
-import {
-  checkExecutorParams,
-  type ExecutorParams,
-  type LogRecord,
-} from '../../runtime/engine/index.js';
+import { checkExecutorParams, type ExecutorParams } from '../../runtime/engine/index.js';
 import type { CodeRef, ExecuteInput, HostMessage } from '../../runtime/protocol/messages.js';
 import { LruCache } from '../../runtime/worker/module-cache.js';
 import { codeHashOf, hexOf, parseCodeHash } from './code-hash.js';
@@ -82,7 +78,11 @@ export class ValidationHost {
   private readonly failedPreps: FailedPreparations;
   private readonly params: ExecutorParams;
   private closed = false;
+  private closing: Promise<void> | undefined;
   private readonly waits = new Set<{ timer: NodeJS.Timeout; wake(): void }>();
+  /** Requests accepted and not yet settled, and who waits for their count to reach 0. */
+  private active = 0;
+  private onIdle: (() => void) | undefined;
 
   private constructor(
     private readonly opts: HostOptions,
@@ -138,8 +138,14 @@ export class ValidationHost {
    * Prechecks code in a worker: decompress, check, compile and (by default) instantiate
    * without running. On success the host remembers the code under its hash.
    */
-  async prepare(code: Uint8Array, options: PrepareRequestOptions = {}): Promise<PrepareOutcome> {
-    this.assertOpen();
+  prepare(code: Uint8Array, options: PrepareRequestOptions = {}): Promise<PrepareOutcome> {
+    return this.track(() => this.prepareOnce(code, options));
+  }
+
+  private async prepareOnce(
+    code: Uint8Array,
+    options: PrepareRequestOptions,
+  ): Promise<PrepareOutcome> {
     if (!(code instanceof Uint8Array)) throw new HostRequestError('code must be a Uint8Array');
     const kind = options.kind ?? 'precheck';
     const ref = this.codeRef({ code });
@@ -171,8 +177,11 @@ export class ValidationHost {
   }
 
   /** Runs `validate_block`. Resolves with exactly one outcome; see outcome.ts. */
-  async validate(req: ValidateRequest): Promise<ValidationOutcome> {
-    this.assertOpen();
+  validate(req: ValidateRequest): Promise<ValidationOutcome> {
+    return this.track(() => this.validateOnce(req));
+  }
+
+  private async validateOnce(req: ValidateRequest): Promise<ValidationOutcome> {
     const kind = req.kind ?? 'backing';
     if (!PRIORITIES.includes(kind)) throw new HostRequestError(`unknown kind '${String(kind)}'`);
     const ref = this.codeRef(req);
@@ -210,14 +219,17 @@ export class ValidationHost {
       kind: 'valid',
       result,
       resultBytes,
-      logs: c.outcome.logs as readonly LogRecord[],
+      logs: c.outcome.logs,
       ...timing,
     };
   }
 
   /** Calls any runtime export `(i32, i32) -> i64` (e.g. `Core_version`) with `input`. */
-  async call(req: CallRequest): Promise<CallOutcome> {
-    this.assertOpen();
+  call(req: CallRequest): Promise<CallOutcome> {
+    return this.track(() => this.callOnce(req));
+  }
+
+  private async callOnce(req: CallRequest): Promise<CallOutcome> {
     if (typeof req.fn !== 'string' || req.fn.length === 0)
       throw new HostRequestError('fn must name an export');
     const ref = this.codeRef(req);
@@ -241,23 +253,43 @@ export class ValidationHost {
     return {
       kind: 'returned',
       output: new Uint8Array(c.outcome.output),
-      logs: c.outcome.logs as readonly LogRecord[],
+      logs: c.outcome.logs,
       ...timing,
     };
   }
 
   /**
-   * Kills every worker. Jobs still queued, running or waiting for a retry reject with
-   * `HostClosedError`; later calls throw it.
+   * Closes the host. Jobs still queued, running or waiting for a retry reject with
+   * `HostClosedError` (a job whose reply arrives first keeps its outcome); later calls reject
+   * with it. Every call, concurrent or repeated, resolves only once the host is fully closed:
+   * every job settled, every worker process and its process group gone.
    */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     this.closed = true;
     for (const w of this.waits) {
       clearTimeout(w.timer);
       w.wake();
     }
     await this.pool.close();
+    if (this.active > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
+    // Let every settled request's own continuations run before close() resolves.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Runs one request, counted until it settles (close() waits for the count to reach 0). */
+  private async track<T>(run: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    this.active++;
+    try {
+      return await run();
+    } finally {
+      if (--this.active === 0) this.onIdle?.();
+    }
   }
 
   private assertOpen(): void {

@@ -2,6 +2,16 @@
 // worker runs them one at a time, so only the head is running), CPU-time and memory checks
 // from outside, and how it died. It never interprets anything the worker sends except the
 // reply to the request at the head of its own queue; anything else kills the worker.
+//
+// Its end is the process's 'exit', never the pipes' 'close' alone (the reference watches EOF on
+// its worker's stdout, polkadot/node/core/pvf/src/worker_interface.rs `WorkerHandle`, but its
+// job processes close the worker's socket and cannot keep it open): a descendant that inherited
+// the worker's stdio keeps the pipes open after the worker is gone, so after 'exit' the host
+// drains stdout for at most DRAIN_MS, then ends every step it held and closes its own ends.
+// Kills go to the whole process group (the launcher's `setsid` makes the worker its leader).
+//
+// Longer than most files: the in-flight steps, the frame stream and the process's end are one
+// state machine (a step ends on a reply, a breach, or the exit) and stay in one place.
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { type Frame, FrameReader } from '../../runtime/protocol/frame-reader.js';
@@ -10,8 +20,10 @@ import {
   encodeHostMessage,
   type HostMessage,
   type JobOutcome,
+  MAX_WORKER_FRAME_BYTES,
   PROTOCOL_VERSION,
   ProtocolError,
+  type ReplyLimits,
   type SandboxView,
 } from '../../runtime/protocol/messages.js';
 import { killSealed, sealedExit, sealedPid } from '../sandbox/spawn.js';
@@ -43,6 +55,8 @@ export type StepFailure =
 /** One request sent to a worker and what to do with its end. */
 export interface Step {
   readonly message: HostMessage;
+  /** The job it belongs to: a step is never taken back from behind a step of its own job. */
+  readonly owner: object;
   /** CPU-time budget in ms, counted from the moment the step becomes the head. */
   readonly timeoutMs: number;
   onReply(outcome: JobOutcome, cpuMs: number, wallMs: number): void;
@@ -54,6 +68,11 @@ interface InFlight {
   startedAt: number;
   /** The worker's CPU time (from /proc) when the step started; set at the first check after. */
   baselineCpuMs: number | undefined;
+  /**
+   * Taken back by the pool before it started (it waited behind a long step): the worker will
+   * still run it, but its reply is read and dropped, and its end is nobody's outcome.
+   */
+  abandoned: boolean;
 }
 
 export interface WorkerProcessEvents {
@@ -63,6 +82,17 @@ export interface WorkerProcessEvents {
 
 const STDERR_TAIL_BYTES = 4096;
 const MAX_FORWARDED_LOGS = 1000;
+/**
+ * After the worker's 'exit', how long stdout is still read before its steps end (a reply
+ * written just before death is in the socket buffer already: reading it takes microseconds).
+ */
+export const DRAIN_MS = 100;
+/**
+ * How long a worker with nothing in flight may sit on a partial frame before it is killed: an
+ * honest worker writes each reply whole while its request is in flight, so bytes of a frame
+ * that is still incomplete when nothing is running can only be a worker stalling its channel.
+ */
+export const PARTIAL_FRAME_MS = 100;
 
 export class WorkerProcess {
   /** The pid running the worker's code: the spawned process until the handshake, then
@@ -71,9 +101,9 @@ export class WorkerProcess {
   readonly ready: Promise<SandboxView>;
   /** Resolves once the process is gone and its steps have been failed. */
   readonly exited: Promise<void>;
-  private settleExited!: () => void;
+  private settleExited: () => void = () => {};
   private readonly inFlight: InFlight[] = [];
-  private readonly reader = new FrameReader();
+  private readonly reader = new FrameReader(MAX_WORKER_FRAME_BYTES);
   private proc: ProcStat | undefined;
   /** The worker's CPU time at the previous check (`check` is the only reader of /proc). */
   private lastCpuMs: number | undefined;
@@ -86,6 +116,8 @@ export class WorkerProcess {
   private stderrTail = '';
   private forwardedLogs = 0;
   private settleReady: { resolve(v: SandboxView): void; reject(e: Error): void } | undefined;
+  private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private partialTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly child: ChildProcess,
@@ -117,17 +149,27 @@ export class WorkerProcess {
       () => clearTimeout(timer),
     );
 
+    // Unref'd: an idle host must not hold the caller's process open. Pending jobs hold it
+    // through the pool's KeepAlive instead.
+    child.unref();
+    for (const s of [child.stdin, child.stdout, child.stderr])
+      (s as { unref?: () => void } | null)?.unref?.();
     child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     child.stderr!.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
-    // EPIPE/ECONNRESET after the worker died: its 'close' is what we act on.
+    // EPIPE/ECONNRESET after the worker died: its 'exit' is what we act on.
     child.stdin!.on('error', () => {});
     child.stdout!.on('error', () => {});
     child.stderr!.on('error', () => {});
     child.on('error', (e) => this.onGone(null, null, e.message));
-    // 'close' comes after the exit *and* after stdout is drained: a reply written just before
-    // death is still seen.
+    // 'close' comes after the exit *and* after stdout is drained, unless a descendant still
+    // holds the pipes: then the drain bound ends it.
+    child.on('exit', (code, signal) => {
+      this.exit = { code, signal };
+      this.killTree();
+      setTimeout(() => this.onGone(code, signal), DRAIN_MS).unref();
+    });
     child.on('close', (code, signal) => this.onGone(code, signal));
     if (child.pid === undefined) return;
     this.write({ tag: 'hello', id: 0, version: PROTOCOL_VERSION, cacheEntries: opts.cacheEntries });
@@ -143,13 +185,42 @@ export class WorkerProcess {
     return this.stepMs === undefined ? undefined : Math.max(this.stepMs, running);
   }
 
-  /** Requests sent and not yet answered (the first one is running). */
+  /** Requests sent and not yet answered (the first one is running), abandoned ones included. */
   get load(): number {
     return this.inFlight.length;
   }
 
+  /** The moving average of its answered executions and calls, in wall ms (none yet: undefined). */
+  get typicalMs(): number | undefined {
+    return this.stepMs;
+  }
+
+  /** How long the running step has run, in wall ms (0 when none is running). */
+  runningMs(now: number): number {
+    const head = this.inFlight[0];
+    return head === undefined ? 0 : now - head.startedAt;
+  }
+
+  /**
+   * Takes back every step waiting behind the running one: each ends at once with
+   * `not-started` (the pool queues it again), and the worker's later reply to it is dropped.
+   * Returns how many were taken.
+   */
+  takeBackWaiting(): number {
+    let n = 0;
+    const running = this.inFlight[0]?.step.owner;
+    for (const e of this.inFlight.slice(1))
+      if (!e.abandoned && e.step.owner !== running) {
+        e.abandoned = true;
+        n++;
+        e.step.onFail({ kind: 'not-started' });
+      }
+    return n;
+  }
+
+  /** False from the process's exit on (its steps may still be draining for DRAIN_MS). */
   get alive(): boolean {
-    return !this.dead;
+    return !this.dead && this.exit === undefined;
   }
 
   /** The last bytes the worker wrote to stderr (diagnostics only). */
@@ -159,11 +230,17 @@ export class WorkerProcess {
 
   /** Sends a step; it starts running when every earlier step has been answered. */
   send(step: Step): void {
-    if (this.dead) {
+    if (this.dead || this.killReason !== undefined) {
       step.onFail({ kind: 'not-started' });
       return;
     }
-    const entry: InFlight = { step, startedAt: 0, baselineCpuMs: undefined };
+    if (this.inFlight.length === 0 && !this.reader.idle()) {
+      // Whatever it sends next would be read as the reply to this step.
+      this.kill({ kind: 'protocol', message: 'an idle worker held a partial frame' });
+      step.onFail({ kind: 'not-started' });
+      return;
+    }
+    const entry: InFlight = { step, startedAt: 0, baselineCpuMs: undefined, abandoned: false };
     this.inFlight.push(entry);
     if (this.inFlight.length === 1) this.start(entry);
     this.write(step.message);
@@ -201,11 +278,33 @@ export class WorkerProcess {
       this.kill({ kind: 'timeout', cpuMs, wallMs });
   }
 
-  /** Kills the process (SIGKILL); its steps end with `reason` (the head) or `not-started`. */
+  /**
+   * Kills the process and its process group (SIGKILL); its steps end with `reason` (the head)
+   * or `not-started`.
+   */
   kill(reason: StepFailure): void {
     if (this.dead) return;
     this.killReason ??= reason;
-    killSealed(this.child);
+    this.killTree();
+  }
+
+  /**
+   * SIGKILL to the worker's process group, then to the worker itself. The launcher's `setsid`
+   * makes the worker the leader of its own group, so this reaches every descendant that did
+   * not leave the group; one that calls `setsid` itself dies with the worker's PID namespace
+   * (the worker is its pid 1), where the machine gives workers one. Before `setsid` the group does not exist yet and only the worker is signalled. A
+   * group id stays reserved while any member lives, so after the worker's exit the signal can
+   * only reach its own leftovers.
+   */
+  private killTree(): void {
+    if (this.pid > 0)
+      try {
+        process.kill(-this.pid, 'SIGKILL');
+      } catch {
+        // ESRCH: no group (not yet sealed, or every member gone).
+      }
+    // The worker itself: in a PID namespace, pid 1 of it, whose death ends every process there.
+    if (this.exit === undefined) killSealed(this.child);
   }
 
   private start(entry: InFlight): void {
@@ -238,12 +337,41 @@ export class WorkerProcess {
     } catch (e) {
       const message = e instanceof ProtocolError ? e.message : String(e);
       this.kill({ kind: 'protocol', message });
+      return;
     }
+    this.watchPartialFrame();
+  }
+
+  /** Arms (or clears) the idle-partial-frame bound after each read. */
+  private watchPartialFrame(): void {
+    const stalled = this.handshakeDone && this.inFlight.length === 0 && !this.reader.idle();
+    if (!stalled) {
+      if (this.partialTimer !== undefined) clearTimeout(this.partialTimer);
+      this.partialTimer = undefined;
+      return;
+    }
+    this.partialTimer ??= setTimeout(() => {
+      this.partialTimer = undefined;
+      if (this.inFlight.length === 0 && !this.reader.idle())
+        this.kill({
+          kind: 'protocol',
+          message: `an idle worker held a partial frame for ${PARTIAL_FRAME_MS} ms`,
+        });
+    }, PARTIAL_FRAME_MS);
+    this.partialTimer.unref();
+  }
+
+  /** The bounds of a reply to the running step (the executor params it was sent with). */
+  private replyLimits(): ReplyLimits | undefined {
+    const m = this.inFlight[0]?.step.message;
+    return m === undefined || m.tag === 'hello'
+      ? undefined
+      : { maxLogBytes: m.code.params.maxLogBytes };
   }
 
   private onFrame(f: Frame): void {
     if (this.killReason !== undefined) return;
-    const m = decodeWorkerMessage(f.tag, f.id, f.body);
+    const m = decodeWorkerMessage(f.tag, f.id, f.body, this.replyLimits());
     switch (m.tag) {
       case 'ready':
         if (this.handshakeDone) throw new ProtocolError('a second handshake');
@@ -275,6 +403,7 @@ export class WorkerProcess {
         const now = performance.now();
         const next = this.inFlight[0];
         if (next !== undefined) this.start(next);
+        if (head.abandoned) return;
         // The worker's own getrusage around the job, as the reference's execute worker measures
         // its job: `cpu_tv >= timeout` is `JobTimedOut` even when the job answered
         // (polkadot/node/core/pvf/execute-worker/src/lib.rs, `handle_parent_process`).
@@ -298,7 +427,10 @@ export class WorkerProcess {
     const { code, signal } = sealedExit(this.child, rawCode, rawSignal, this.stderrTail);
     this.dead = true;
     this.proc?.close();
-    if (!this.child.killed && this.child.exitCode === null) this.child.kill('SIGKILL');
+    if (this.partialTimer !== undefined) clearTimeout(this.partialTimer);
+    // Descendants still holding the pipes get EOF/EPIPE; nothing of ours waits on them.
+    this.killTree();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) s?.destroy();
     const why =
       spawnError ?? this.stderrTail.trim().split('\n').slice(-1)[0] ?? `exit ${code ?? signal}`;
     this.settleReady?.reject(
@@ -310,8 +442,30 @@ export class WorkerProcess {
     );
     const failure: StepFailure = this.killReason ?? { kind: 'died', code, signal };
     const steps = this.inFlight.splice(0);
-    steps.forEach((e, i) => e.step.onFail(i === 0 ? failure : { kind: 'not-started' }));
+    steps.forEach((e, i) => {
+      if (!e.abandoned) e.step.onFail(i === 0 ? failure : { kind: 'not-started' });
+    });
     this.opts.events.onExit(this);
-    this.settleExited();
+    void groupGone(this.pid).then(this.settleExited);
+  }
+}
+
+/** How long `exited` waits for the rest of a killed worker's process group to disappear. */
+const GROUP_GONE_MS = 2000;
+
+/**
+ * Resolves when no process of group `pgid` is left (or after GROUP_GONE_MS: a member stuck in
+ * the kernel, or a zombie nobody reaps, is past signalling anyway).
+ */
+async function groupGone(pgid: number): Promise<void> {
+  if (pgid <= 0) return;
+  const end = performance.now() + GROUP_GONE_MS;
+  for (let wait = 1; performance.now() < end; wait = Math.min(50, wait * 2)) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, wait));
   }
 }

@@ -65,8 +65,9 @@ describe.runIf(process.platform === 'linux')('runDemo', () => {
     expect(report.metricsText).toMatch(
       /^polkadot_pvf_exec_kind_selected\{priority="approval"\} 5$/m,
     );
-    // The worker that ran past the budget was killed (and is being replaced).
-    expect(report.metricsText).toMatch(/^polkadot_pvf_worker_retired\{flavor="execute"\} 1$/m);
+    // The worker that ran past the budget was killed (and is being replaced); under verdict
+    // isolation a worker that served the adder may also have been retired to serve undying.
+    expect(report.metricsText).toMatch(/^polkadot_pvf_worker_retired\{flavor="execute"\} [12]$/m);
     expect(lines[0]).toMatch(/^metrics: http:\/\/127\.0\.0\.1:\d+\/metrics$/);
   });
 });

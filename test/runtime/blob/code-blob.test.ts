@@ -139,6 +139,20 @@ describe('bounded zstd decompression', () => {
     expect((await decompressCode(max)).kind).toBe('ok');
   });
 
+  it('reads a frame whose content ends exactly on the 128 KiB output buffer', async () => {
+    for (const size of [2 ** 17, 2 ** 18]) {
+      const r = await decompressCode(
+        code(
+          frameHeader(),
+          rleBlock(9, 2 ** 17, size === 2 ** 17),
+          ...(size > 2 ** 17 ? [rleBlock(9, 2 ** 17)] : []),
+        ),
+      );
+      expect(r.kind).toBe('ok');
+      if (r.kind === 'ok') expect(r.bytes.length).toBe(size);
+    }
+  });
+
   it('reads concatenated and skippable frames', async () => {
     const r = await decompressCode(
       code(

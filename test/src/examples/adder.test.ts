@@ -91,8 +91,10 @@ describe('our adder', () => {
     expect(chain.state).toBe(35n);
     expect(chain.head.number).toBe(2n);
     if (first.expected.kind !== 'valid' || second.expected.kind !== 'valid') throw new Error();
-    expect(second.expected.head.parentHash).toEqual(keccak_256(headData.enc(first.expected.head)));
-    expect(first.expected.head.postState).toEqual(keccak_256(u64.enc(15n)));
+    expect(second.expected.head!.parentHash).toEqual(
+      keccak_256(headData.enc(first.expected.head!)),
+    );
+    expect(first.expected.head!.postState).toEqual(keccak_256(u64.enc(15n)));
   });
 });
 

@@ -139,7 +139,7 @@ import { readSync, writeSync } from 'node:fs';
 import { FrameReader } from './runtime/protocol/frame-reader.js';
 import { decodeHostMessage, encodeWorkerMessage, PROTOCOL_VERSION } from './runtime/protocol/messages.js';
 import { writeFrame } from './runtime/worker/channel.js';
-const reader = new FrameReader();
+const reader = new FrameReader(96 * 1024 * 1024);
 const buf = Buffer.alloc(65536);
 for (;;) {
   const n = readSync(0, buf, 0, buf.length, null);

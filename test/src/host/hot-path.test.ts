@@ -31,7 +31,7 @@ const FAKE_WORKER = (onExecute: string) => `
 import { FrameReader } from './runtime/protocol/frame-reader.js';
 import { decodeHostMessage, encodeWorkerMessage, PROTOCOL_VERSION } from './runtime/protocol/messages.js';
 import { writeFrame } from './runtime/worker/channel.js';
-const reader = new FrameReader();
+const reader = new FrameReader(96 * 1024 * 1024);
 const answer = (id, cpuMicros, message) => writeFrame(encodeWorkerMessage({ tag: 'result', id, cpuMicros,
   outcome: { kind: 'invalid', reason: 'trap', message, logs: [] } }));
 const state = { executes: 0, held: [], timer: undefined };

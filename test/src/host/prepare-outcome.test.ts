@@ -69,7 +69,9 @@ describe.runIf(linux)('host.prepare() outcome kinds', () => {
   it('a worker dying during a precheck is preparation-error job-died (not deterministic)', async () => {
     const script = await testScript(
       'fake-prepare-die.js',
-      FAKE_WORKER(`process.kill(process.pid, 'SIGKILL');`),
+      // Exits mid-precheck. (A signal it sends itself would not do: as pid 1 of its own PID
+      // namespace, the worker ignores SIGKILL from inside that namespace.)
+      FAKE_WORKER(`process.exit(70);`),
     );
     const host = await newHost({ workerScript: script });
     const out = await host.prepare(await code());

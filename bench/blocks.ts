@@ -1,0 +1,230 @@
+// Real Cumulus blocks side by side, in one run: Asset Hub Kusama (the chain spec's genesis) and
+// the parachain template, blocks of 0, 10, 100 transfers and a full one (as many as the block's
+// weight allows), built offline by the collator (src/collator) in the peer executor. Each block
+// is validated
+//   bare  — the engine in this process (prepared once, warm): median of REPS;
+//   warm  — a ValidationHost with 1 sealed worker that has validated it before: median of REPS;
+//   cold  — the first validation in a fresh sealed worker right after its prepare;
+//   peer  — chopsticks-executor's validate_block (smoldot on wasmi; compiles per task);
+// and divided by the block's own ref_time weight (System::BlockWeight of the post-state, all
+// classes): the share of Polkadot's time budget, set on reference hardware, the block takes here.
+// Then where a warm bare validation's time goes: host functions by family (sr25519 verify apart)
+// and the guest's own code (the rest), from timers wrapped around every host function.
+import { loadavg } from 'node:os';
+import { decompressCode } from '../runtime/blob/code-blob.js';
+import type { HostContext, HostFunction } from '../runtime/host/context.js';
+import { PVF_HOST_FUNCTIONS } from '../runtime/host/registry.js';
+import { prepare, validateBlock } from '../runtime/engine/index.js';
+import type { PreparedModule } from '../runtime/engine/types.js';
+import { peerCall } from '../src/collator/peer.js';
+import type { ParachainName } from '../src/collator/parachains.js';
+import { type TransferBlock, TransferChain } from '../src/collator/transfer-chain.js';
+import { loadParachain } from '../src/examples/cumulus-chain.js';
+import { ValidationHost } from '../src/host/validation-host.js';
+import { HAVE_FIXTURES } from '../test/support/fixtures.js';
+import { testBundles } from '../test/support/worker-bundle.js';
+import { machineNote } from './host.js';
+import type { Row, Section } from './section.js';
+
+const REPS = 5;
+const FULL_REPS = 3;
+const TRANSFERS = [0, 10, 100];
+/** More than any target's block can take: the full block is what the runtime accepts of it. */
+const PROBE = 1500;
+
+const noStorage = {
+  get(): never {
+    throw new Error('validate_block read node storage');
+  },
+  nextKey(): never {
+    throw new Error('validate_block read node storage');
+  },
+};
+
+const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+async function time(fn: () => unknown): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+async function chainOf(
+  name: ParachainName,
+): Promise<{ code: Uint8Array; blocks: TransferBlock[] }> {
+  const parachain = await loadParachain(name);
+  const chain = new TransferChain(parachain);
+  const blocks: TransferBlock[] = [];
+  for (const n of TRANSFERS) blocks.push(await chain.next(n));
+  blocks.push(await chain.next(await chain.capacity(PROBE)));
+  return { code: parachain.config.code, blocks };
+}
+
+async function measure(
+  name: ParachainName,
+  code: Uint8Array,
+  blocks: readonly TransferBlock[],
+  prepared: PreparedModule,
+): Promise<Row[]> {
+  const b = await testBundles();
+  const rows: Row[] = [];
+  const host = await ValidationHost.create({
+    workers: 1,
+    workerScript: b.worker,
+    sandbox: { launcher: b.launcher },
+  });
+  try {
+    for (const block of blocks) {
+      const reps = block === blocks.at(-1) ? FULL_REPS : REPS;
+      const check = (kind: string) => {
+        if (kind !== 'valid') throw new Error(`${name} #${block.number}: ${kind}`);
+      };
+      // Cold: a fresh sealed worker, prepared, then its first validation.
+      const fresh = await ValidationHost.create({
+        workers: 1,
+        workerScript: b.worker,
+        sandbox: { launcher: b.launcher },
+      });
+      let cold: number;
+      try {
+        const p = await fresh.prepare(code);
+        if (p.kind !== 'prepared') throw new Error(p.message);
+        cold = await time(async () =>
+          check((await fresh.validate({ code, params: block.params, kind: 'approval' })).kind),
+        );
+      } finally {
+        await fresh.close();
+      }
+      const bare: number[] = [];
+      const warm: number[] = [];
+      check((await host.validate({ code, params: block.params, kind: 'approval' })).kind);
+      for (let r = 0; r < reps; r++) {
+        bare.push(await time(() => check(validateBlock(prepared, block.params).kind)));
+        warm.push(
+          await time(async () =>
+            check((await host.validate({ code, params: block.params, kind: 'approval' })).kind),
+          ),
+        );
+      }
+      const peer = await time(() => peerCall(code, [['validate_block', block.params]], noStorage));
+      const weightMs = Number(block.weight.refTime) / 1e9;
+      const w = median(warm);
+      rows.push({
+        runtime: name,
+        transfers: block.transfers,
+        'weight ms': r2(weightMs),
+        'PoV KiB': r2(block.blockData.length / 1024),
+        'bare ms': r2(median(bare)),
+        'warm ms': r2(w),
+        'cold ms': r2(cold),
+        'peer ms': r2(peer),
+        'warm/weight': r2(w / weightMs),
+        'cold/weight': r2(cold / weightMs),
+        'peer/warm': r2(peer / w),
+      });
+    }
+  } finally {
+    await host.close();
+  }
+  return rows;
+}
+
+interface Tally {
+  ms: number;
+  calls: number;
+}
+
+/** Wraps every host function with a timer, by family (`sr25519 verify` apart). */
+function instrument(): Map<string, Tally> {
+  const tallies = new Map<string, Tally>();
+  const map = PVF_HOST_FUNCTIONS as Map<string, HostFunction>;
+  for (const [name, fn] of map) {
+    const family = name.startsWith('ext_crypto_sr25519_verify')
+      ? 'sr25519 verify'
+      : (/^ext_([a-z]+)_/.exec(name)?.[1] ?? 'other');
+    const t = tallies.get(family) ?? { ms: 0, calls: 0 };
+    tallies.set(family, t);
+    map.set(name, {
+      signature: fn.signature,
+      call: (ctx: HostContext, ...args) => {
+        const t0 = performance.now();
+        try {
+          return fn.call(ctx, ...args);
+        } finally {
+          t.ms += performance.now() - t0;
+          t.calls++;
+        }
+      },
+    });
+  }
+  return tallies;
+}
+
+function profile(name: string, wasm: Uint8Array, blocks: readonly TransferBlock[]): Row[] {
+  const tallies = instrument();
+  const p = prepare(wasm);
+  if (p.kind !== 'prepared') throw new Error(p.message);
+  const rows: Row[] = [];
+  for (const block of blocks) {
+    validateBlock(p.prepared, block.params); // warm-up
+    for (const t of tallies.values()) [t.ms, t.calls] = [0, 0];
+    const total = performance.now();
+    validateBlock(p.prepared, block.params);
+    const ms = performance.now() - total;
+    const host = [...tallies.values()].reduce((s, t) => s + t.ms, 0);
+    const cell = (family: string) => {
+      const t = tallies.get(family) ?? { ms: 0, calls: 0 };
+      return `${r2(t.ms)} (${t.calls})`;
+    };
+    rows.push({
+      runtime: name,
+      transfers: block.transfers,
+      'total ms': r2(ms),
+      'sr25519 verify ms (calls)': cell('sr25519 verify'),
+      'hashing ms (calls)': cell('hashing'),
+      'allocator ms (calls)': cell('allocator'),
+      'other host ms': r2(
+        host -
+          ['sr25519 verify', 'hashing', 'allocator']
+            .map((f) => tallies.get(f)?.ms ?? 0)
+            .reduce((a, b) => a + b, 0),
+      ),
+      'guest ms': r2(ms - host),
+      'signature share': `${Math.round((100 * (tallies.get('sr25519 verify')?.ms ?? 0)) / ms)} %`,
+    });
+  }
+  return rows;
+}
+
+export const blocks: Section = {
+  name: 'blocks',
+  description:
+    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, warm = 1 sealed worker that has run the block (median of 5, 3 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. Then a profile of one warm bare validation: host functions by family vs guest code.",
+  async run() {
+    if (!HAVE_FIXTURES)
+      return [{ note: 'the fixtures are absent: no real runtime to build blocks for' }];
+    const load = loadavg();
+    const rows: Row[] = [];
+    const profiles: Row[] = [];
+    const built: {
+      name: ParachainName;
+      code: Uint8Array;
+      wasm: Uint8Array;
+      blocks: TransferBlock[];
+    }[] = [];
+    for (const name of ['asset-hub', 'template'] as const) {
+      const { code, blocks } = await chainOf(name);
+      const wasm = await decompressCode(code);
+      if (wasm.kind !== 'ok') throw new Error(`${name}: code did not decompress`);
+      built.push({ name, code, wasm: wasm.bytes, blocks });
+    }
+    for (const t of built) {
+      const p = prepare(t.wasm);
+      if (p.kind !== 'prepared') throw new Error(p.message);
+      rows.push(...(await measure(t.name, t.code, t.blocks, p.prepared)));
+    }
+    for (const t of built) profiles.push(...profile(t.name, t.wasm, t.blocks));
+    return [...rows, ...profiles, { runtime: 'machine', transfers: machineNote(load) }];
+  },
+};

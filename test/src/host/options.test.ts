@@ -1,0 +1,17 @@
+// Host options without the OS: the isolation option is checked once, naming the option.
+import { describe, expect, it } from 'vitest';
+import { HostOptionError } from '../../../src/host/errors.js';
+import { DEFAULT_HOST_OPTIONS, resolveHostOptions } from '../../../src/host/options.js';
+
+describe('host options', () => {
+  it("isolation defaults to 'code' and accepts the three modes", () => {
+    expect(DEFAULT_HOST_OPTIONS.isolation).toBe('code');
+    for (const isolation of ['code', 'job', 'none'] as const)
+      expect(resolveHostOptions({ isolation }).isolation).toBe(isolation);
+  });
+
+  it('refuses an unknown isolation mode, naming the option', () => {
+    expect(() => resolveHostOptions({ isolation: 'process' as never })).toThrow(HostOptionError);
+    expect(() => resolveHostOptions({ isolation: 'process' as never })).toThrow(/'isolation'/);
+  });
+});
