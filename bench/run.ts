@@ -10,6 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { blob } from './blob.js';
 import { blocks } from './blocks.js';
+import { coldStart } from './cold-start.js';
+import { cryptoDiff } from './crypto.js';
 import { determinism } from './determinism.js';
 import { engine } from './engine.js';
 import { examples } from './examples.js';
@@ -22,6 +24,8 @@ import type { Row, Section } from './section.js';
 const SECTIONS: readonly Section[] = [
   blob,
   engine,
+  cryptoDiff,
+  coldStart,
   examples,
   determinism,
   guestStack,

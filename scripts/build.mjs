@@ -103,3 +103,27 @@ for (const f of [
   copyFileSync(join(bindgen, f), join('dist/jco-bindgen', f));
 // Redistributed third-party code: its licence (Apache-2.0 WITH LLVM-exception) goes with it.
 copyFileSync(join(bindgen, '..', 'LICENSE'), 'dist/jco-bindgen/LICENSE');
+
+// The crypto host functions' wasm modules (runtime/host/vendor-wasm.ts), beside the worker
+// bundle where a sealed worker may read them, each with its licence (both MIT).
+for (const v of [
+  {
+    dir: 'schnorrkel',
+    file: 'schnorrkel_bg.wasm',
+    pkg: '@polkadot-labs/schnorrkel-wasm',
+    fromEntry: 'schnorrkel_bg.wasm',
+    licence: '../../LICENSE',
+  },
+  {
+    dir: 'secp256k1',
+    file: 'secp256k1.wasm',
+    pkg: 'tiny-secp256k1',
+    fromEntry: '../secp256k1.wasm',
+    licence: '../../LICENSE',
+  },
+]) {
+  const entry = dirname(createRequire(import.meta.url).resolve(v.pkg));
+  mkdirSync(join('dist', v.dir), { recursive: true });
+  copyFileSync(join(entry, v.fromEntry), join('dist', v.dir, v.file));
+  copyFileSync(join(entry, v.licence), join('dist', v.dir, 'LICENSE'));
+}

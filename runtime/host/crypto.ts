@@ -4,9 +4,13 @@
 // Only the host-allocating ABI (abi_epoch 1) is served, as in released polkadot-sdk.
 import { HostTrap } from '../engine/traps.js';
 import { host, type HostContext, type HostFamily } from './context.js';
-import { parseRS, recover } from './ecdsa.js';
+import { warmUpSignatures } from './crypto-warmup.js';
+import { compactRS, ecdsaVerifyFast, ecdsaVerifyPrehashedFast, recoverKey } from './ecdsa-fast.js';
 import { fatBytes, fixedBytes, returnFat } from './marshal.js';
-import { ecdsaVerify, ecdsaVerifyPrehashed, ed25519Verify, sr25519Verify } from './signatures.js';
+import { ed25519VerifyFast, sr25519VerifyDeprecated, sr25519VerifyFast } from './fast-verify.js';
+
+// Compiles and checks the signature fast paths when a worker loads (crypto-warmup.ts).
+warmUpSignatures();
 
 const noKeystore = (name: string) =>
   host('(i32)->', () => {
@@ -45,38 +49,43 @@ const recoverer = (overflowing: boolean, compressed: boolean) =>
     const msg = fixedBytes(ctx, msgPtr, 32, 'message hash');
     const v = sig[64]! > 26 ? sig[64]! - 27 : sig[64]!;
     if (v > 3) return returnFat(ctx, err(1));
-    const rs = parseRS(sig.subarray(0, 64), overflowing);
+    const rs = compactRS(sig.subarray(0, 64), overflowing);
     if (rs === 'bad-rs') return returnFat(ctx, err(0));
-    const q = recover(rs, v, msg);
-    if (q === undefined) return returnFat(ctx, err(2));
-    return returnFat(ctx, ok(compressed ? q.toBytes(true) : q.toBytes(false).subarray(1)));
+    const key = recoverKey(rs, v, msg, compressed);
+    if (key === undefined) return returnFat(ctx, err(2));
+    return returnFat(ctx, ok(key));
   });
 
 export const crypto: HostFamily = {
   /** `ed25519_verify(sig, msg, pub) -> bool` with ed25519-zebra's rules. */
-  ext_crypto_ed25519_verify_version_1: verifier(64, 32, ed25519Verify),
+  ext_crypto_ed25519_verify_version_1: verifier(64, 32, ed25519VerifyFast),
   /** `ed25519_batch_verify` (register_only): verifies now, ANDs into the open batch. */
-  ext_crypto_ed25519_batch_verify_version_1: verifier(64, 32, ed25519Verify, true),
+  ext_crypto_ed25519_batch_verify_version_1: verifier(64, 32, ed25519VerifyFast, true),
+  /**
+   * `sr25519_verify(sig, msg, pub) -> bool`, version 1: sp-core `Pair::verify_deprecated`,
+   * which also accepts schnorrkel 0.1.1 ("pre-audit", unmarked) signatures.
+   */
+  ext_crypto_sr25519_verify_version_1: verifier(64, 32, sr25519VerifyDeprecated),
   /** `sr25519_verify(sig, msg, pub) -> bool` (version 2: schnorrkel `verify_simple`). */
-  ext_crypto_sr25519_verify_version_2: verifier(64, 32, sr25519Verify),
+  ext_crypto_sr25519_verify_version_2: verifier(64, 32, sr25519VerifyFast),
   /** `sr25519_batch_verify` (register_only): verifies now, ANDs into the open batch. */
-  ext_crypto_sr25519_batch_verify_version_1: verifier(64, 32, sr25519Verify, true),
+  ext_crypto_sr25519_batch_verify_version_1: verifier(64, 32, sr25519VerifyFast, true),
   /** `ecdsa_verify(sig, msg, pub) -> bool`, version 1: overflowing r, s (`verify_deprecated`). */
-  ext_crypto_ecdsa_verify_version_1: verifier(65, 33, (s, m, p) => ecdsaVerify(s, m, p, true)),
+  ext_crypto_ecdsa_verify_version_1: verifier(65, 33, (s, m, p) => ecdsaVerifyFast(s, m, p, true)),
   /** `ecdsa_verify(sig, msg, pub) -> bool`, version 2: r, s must be < n. */
-  ext_crypto_ecdsa_verify_version_2: verifier(65, 33, (s, m, p) => ecdsaVerify(s, m, p)),
+  ext_crypto_ecdsa_verify_version_2: verifier(65, 33, (s, m, p) => ecdsaVerifyFast(s, m, p)),
   /** `ecdsa_batch_verify` (register_only): version-1 `ecdsa_verify`, ANDed into the open batch. */
   ext_crypto_ecdsa_batch_verify_version_1: verifier(
     65,
     33,
-    (s, m, p) => ecdsaVerify(s, m, p, true),
+    (s, m, p) => ecdsaVerifyFast(s, m, p, true),
     true,
   ),
   /** `ecdsa_verify_prehashed(sig, msg: &[u8; 32], pub) -> bool` */
   ext_crypto_ecdsa_verify_prehashed_version_1: host(
     '(i32,i32,i32)->i32',
     (ctx, sig: number, msg: number, pub: number) =>
-      ecdsaVerifyPrehashed(
+      ecdsaVerifyPrehashedFast(
         fixedBytes(ctx, sig, 65, 'signature'),
         fixedBytes(ctx, msg, 32, 'message hash'),
         fixedBytes(ctx, pub, 33, 'public key'),

@@ -31,11 +31,6 @@ export const REFERENCE_ONLY: ReadonlyMap<string, { signature: Signature; why: st
   (
     [
       [
-        'ext_crypto_sr25519_verify_version_1',
-        '(i32,i64,i32)->i32',
-        'schnorrkel 0.1.1 "preaudit" verification',
-      ],
-      [
         'ext_trie_blake2_256_verify_proof_version_1',
         '(i32,i64,i64,i64)->i32',
         "trie-db's compact-proof verification",

@@ -10,6 +10,7 @@ import {
   BUNDLED_BINDGEN_DIR,
   bindgenDir,
 } from '../../runtime/wasi/component/bindgen.js';
+import { VENDOR_WASMS, vendorWasmPath } from '../../runtime/host/vendor-wasm.js';
 import {
   addFile,
   BUNDLE_OPTIONS,
@@ -53,6 +54,9 @@ export function testBundles(): Promise<Bundles> {
         path: `${BUNDLED_BINDGEN_DIR}/${f}`,
         contents: readFileSync(join(bindgenDir(), f)),
       });
+    // The crypto host functions' wasm modules beside the worker, as scripts/build.mjs puts them.
+    for (const v of VENDOR_WASMS)
+      files.push({ path: `${v.dir}/${v.file}`, contents: readFileSync(vendorWasmPath(v)) });
     const dir = contentDir('pvf-test-', files);
     return { worker: join(dir, 'worker.js'), launcher: join(dir, 'launcher.js'), dir };
   })();

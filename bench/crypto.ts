@@ -1,0 +1,239 @@
+// Signature, recovery and trie-root costs per call, every candidate side by side in one
+// process (rows of the `engine` section), and the full-count differential run of the fast
+// paths against the reference implementations (the `crypto` section).
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import {
+  ed25519Verify as pjsEd25519,
+  secp256k1Recover as pjsRecover,
+  sr25519Verify as pjsSr25519,
+  waitReady,
+} from '@polkadot/wasm-crypto';
+import * as sr from '@scure/sr25519';
+import { crypto } from '../runtime/host/crypto.js';
+import { parseRS, recover } from '../runtime/host/ecdsa.js';
+import { compactRS, recoverKey } from '../runtime/host/ecdsa-fast.js';
+import { ed25519VerifyFast, sr25519VerifyFast } from '../runtime/host/fast-verify.js';
+import { blake2_256 } from '../runtime/host/hash-functions.js';
+import { ed25519Verify, sr25519Verify } from '../runtime/host/signatures.js';
+import { orderedTrieRoot, trieRoot } from '../runtime/host/trie-root.js';
+import { hostContext } from '../test/support/host-context.js';
+import {
+  ed25519EdgeCases,
+  randomCase,
+  randomRecoverCase,
+  recoverEdgeCases,
+  Rng,
+  sr25519EdgeCases,
+  validPool,
+  type SigCase,
+} from '../test/support/signature-cases.js';
+import type { Row, Section } from './section.js';
+
+/** Microseconds per call of `fn`, after a warm-up, over about `ms`. */
+function perCall(fn: () => unknown, ms = 600): number {
+  for (let i = 0; i < 30; i++) fn();
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    for (let i = 0; i < 5; i++) fn();
+    n += 5;
+  }
+  return ((performance.now() - t0) * 1000) / n;
+}
+
+const us = (x: number) => Math.round(x * 10) / 10;
+
+/** Candidates measured in interleaved rounds (so load shifts hit all alike); medians of 5. */
+function row(what: string, candidates: [string, () => unknown][]): Row {
+  const samples = candidates.map(() => [] as number[]);
+  for (let round = 0; round < 5; round++)
+    candidates.forEach(([, fn], i) => samples[i]!.push(perCall(fn, 250)));
+  const r: Row = { case: what };
+  candidates.forEach(([name], i) => {
+    r[name] = us(samples[i]!.sort((a, b) => a - b)[2]!);
+  });
+  return r;
+}
+
+/** Through the host function, verify vs the batch path (inside an open batch). */
+function hostPair(
+  name: string,
+  batchName: string,
+  sig: Uint8Array,
+  msg: Uint8Array,
+  pub: Uint8Array,
+): Row {
+  const h = hostContext();
+  const args = [h.put(sig), h.fat(msg), h.put(pub)] as const;
+  if (h.call(crypto, name, ...args) !== 1) throw new Error(`${name}: not verified`);
+  h.call(crypto, 'ext_crypto_start_batch_verify_version_1');
+  return row(
+    `host fn ${name.replace('ext_crypto_', '')} vs ${batchName.replace('ext_crypto_', '')}`,
+    [
+      ['one-by-one µs', () => h.call(crypto, name, ...args)],
+      ['batch µs', () => h.call(crypto, batchName, ...args)],
+    ],
+  );
+}
+
+/** Per-call rows for the engine section. */
+export async function cryptoRows(): Promise<Row[]> {
+  await waitReady();
+  const msg = new TextEncoder().encode('balances.transfer_keep_alive(dest, 1_000_000_000_000)');
+  const secret = sr.secretFromSeed(new Uint8Array(32).fill(1));
+  const srPub = sr.getPublicKey(secret);
+  const srSig = sr.sign(secret, msg);
+  const edSk = new Uint8Array(32).fill(2);
+  const edPub = ed25519.getPublicKey(edSk);
+  const edSig = ed25519.sign(msg, edSk);
+  // ZIP-215 accepts, OpenSSL refuses: the fallback's cost (identity R and key, S = 0).
+  const id = new Uint8Array(32);
+  id[0] = 1;
+  const smallSig = Uint8Array.from([...id, ...new Uint8Array(32)]);
+  const hash = blake2_256(msg);
+  const rec = secp256k1.sign(hash, new Uint8Array(32).fill(3), {
+    prehash: false,
+    format: 'recovered',
+  });
+  const rs = rec.subarray(1);
+  const v = rec[0]!;
+  const ecSig = Uint8Array.from([...rs, v]);
+  const ecPub = secp256k1.getPublicKey(new Uint8Array(32).fill(3), true);
+  const values = Array.from({ length: 1000 }, (_, i) => new Uint8Array(40).fill(i & 0xff));
+  const pairs = values.map(
+    (val, i) => [blake2_256(Uint8Array.of(i & 0xff, i >> 8)), val] as [Uint8Array, Uint8Array],
+  );
+  return [
+    row('sr25519 verify: schnorrkel wasm (used) / @scure (reference) / @polkadot/wasm-crypto', [
+      ['fast µs', () => sr25519VerifyFast(srSig, msg, srPub)],
+      ['reference µs', () => sr25519Verify(srSig, msg, srPub)],
+      ['alternative µs', () => pjsSr25519(srSig, msg, srPub)],
+    ]),
+    row(
+      'ed25519 verify: OpenSSL + ZIP-215 fallback (used) / noble ZIP-215 (reference) / @polkadot/wasm-crypto',
+      [
+        ['fast µs', () => ed25519VerifyFast(edSig, msg, edPub)],
+        ['reference µs', () => ed25519Verify(edSig, msg, edPub)],
+        ['alternative µs', () => pjsEd25519(edSig, msg, edPub)],
+      ],
+    ),
+    row('ed25519 verify, small-order (OpenSSL refuses, ZIP-215 accepts)', [
+      ['fast µs', () => ed25519VerifyFast(smallSig, msg, id)],
+      ['reference µs', () => ed25519Verify(smallSig, msg, id)],
+    ]),
+    row('secp256k1 recover: libsecp256k1 wasm (used) / noble (reference) / @polkadot/wasm-crypto', [
+      ['fast µs', () => recoverKey(compactRS(rs, false) as Uint8Array, v, hash, false)],
+      [
+        'reference µs',
+        () => recover(parseRS(rs, false) as { r: bigint; s: bigint }, v, hash)!.toBytes(false),
+      ],
+      ['alternative µs', () => pjsRecover(hash, rs, v)],
+    ]),
+    hostPair(
+      'ext_crypto_sr25519_verify_version_2',
+      'ext_crypto_sr25519_batch_verify_version_1',
+      srSig,
+      msg,
+      srPub,
+    ),
+    hostPair(
+      'ext_crypto_ed25519_verify_version_1',
+      'ext_crypto_ed25519_batch_verify_version_1',
+      edSig,
+      msg,
+      edPub,
+    ),
+    hostPair(
+      'ext_crypto_ecdsa_verify_version_1',
+      'ext_crypto_ecdsa_batch_verify_version_1',
+      ecSig,
+      msg,
+      ecPub,
+    ),
+    row('trie root, 1,000 entries (blake2-256): ordered_root / root (32-byte keys), V1', [
+      ['fast µs', () => orderedTrieRoot(values, 1, blake2_256)],
+      ['alternative µs', () => trieRoot(pairs, 1, blake2_256)],
+    ]),
+  ];
+}
+
+type Verify = (s: Uint8Array, m: Uint8Array, p: Uint8Array) => boolean;
+
+function diff(
+  cases: Iterable<SigCase>,
+  fast: Verify,
+  ref: Verify,
+): { n: number; accepted: number; bad: number } {
+  let n = 0;
+  let accepted = 0;
+  let bad = 0;
+  for (const c of cases) {
+    const f = fast(c.sig, c.msg, c.pub);
+    const r = ref(c.sig, c.msg, c.pub);
+    n++;
+    if (r) accepted++;
+    if (f !== r) bad++;
+  }
+  return { n, accepted, bad };
+}
+
+function* sigCases(scheme: 'ed25519' | 'sr25519', count: number, seed: number): Generator<SigCase> {
+  const rng = new Rng(seed);
+  yield* scheme === 'ed25519' ? ed25519EdgeCases(rng) : sr25519EdgeCases(rng);
+  const pool = validPool(scheme, rng, 200);
+  for (let i = 0; i < count; i++) yield randomCase(pool, rng);
+}
+
+const FULL = Number(process.env.PVF_BENCH_DIFF_COUNT ?? 50_000);
+
+export const cryptoDiff: Section = {
+  name: 'crypto',
+  description: `differential run of the signature fast paths against the reference implementations: every edge class plus ${FULL.toLocaleString('en')} seeded random inputs per scheme (PVF_BENCH_DIFF_COUNT), disagreements must be 0`,
+  async run() {
+    const rows: Row[] = [];
+    for (const [scheme, fast, ref] of [
+      ['ed25519', ed25519VerifyFast, ed25519Verify],
+      ['sr25519', sr25519VerifyFast, sr25519Verify],
+    ] as const) {
+      const t0 = performance.now();
+      const d = diff(sigCases(scheme, FULL, scheme === 'ed25519' ? 11 : 12), fast, ref);
+      rows.push({
+        case: `${scheme} verify`,
+        inputs: d.n,
+        accepted: d.accepted,
+        disagreements: d.bad,
+        seconds: Math.round((performance.now() - t0) / 100) / 10,
+      });
+    }
+    const t0 = performance.now();
+    const rng = new Rng(13);
+    const cases = [
+      ...recoverEdgeCases(rng),
+      ...Array.from({ length: FULL / 5 }, () => randomRecoverCase(rng)),
+    ];
+    let bad = 0;
+    let recovered = 0;
+    for (const c of cases)
+      for (const overflowing of [false, true]) {
+        const frs = compactRS(c.sig.subarray(0, 64), overflowing);
+        const fast =
+          frs === 'bad-rs'
+            ? 'bad-rs'
+            : Buffer.from(recoverKey(frs, c.sig[64]!, c.hash, true) ?? []).toString('hex');
+        const rrs = parseRS(c.sig.subarray(0, 64), overflowing);
+        const q = rrs === 'bad-rs' ? 'bad-rs' : recover(rrs, c.sig[64]!, c.hash);
+        const ref = q === 'bad-rs' ? 'bad-rs' : Buffer.from(q?.toBytes(true) ?? []).toString('hex');
+        if (ref.length > 10) recovered++;
+        if (fast !== ref) bad++;
+      }
+    rows.push({
+      case: 'secp256k1 recover, versions 1 and 2',
+      inputs: cases.length * 2,
+      accepted: recovered,
+      disagreements: bad,
+      seconds: Math.round((performance.now() - t0) / 100) / 10,
+    });
+    return rows;
+  },
+};
