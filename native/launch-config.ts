@@ -28,6 +28,9 @@ export interface LaunchConfig {
     readonly readWritePaths: readonly string[];
   };
   readonly seccomp: { readonly mode: LayerMode; readonly program: readonly BpfInstruction[] };
+  /** `cgroup.procs` files the launcher writes its own pid to before anything else, so the
+   *  program starts inside its cgroups (made by the host, src/sandbox/cgroup.ts). */
+  readonly cgroupProcs: readonly string[];
 }
 
 export type LayerOutcome =
@@ -44,6 +47,7 @@ export interface LaunchReport {
   readonly fds: LayerOutcome;
   readonly landlock: LayerOutcome;
   readonly seccomp: LayerOutcome;
+  readonly cgroup: LayerOutcome;
 }
 export const LAUNCH_REPORT_ENV = 'PVF_SANDBOX_LAYERS';
 
@@ -60,6 +64,7 @@ export const LauncherExit = {
   Landlock: 247,
   Seccomp: 248,
   Exec: 249,
+  Cgroup: 250,
 } as const;
 export type LauncherExit = (typeof LauncherExit)[keyof typeof LauncherExit];
 
@@ -110,6 +115,8 @@ export function decodeLaunchConfig(text: string | undefined): LaunchConfig {
       mode: mode(seccomp.mode, 'seccomp.mode'),
       program: list(seccomp.program, 'seccomp.program', instruction),
     },
+    cgroupProcs:
+      c.cgroupProcs === undefined ? [] : list(c.cgroupProcs, 'cgroupProcs', cgroupProcsFile),
   };
   if (config.exec.argv.length === 0) throw new LaunchConfigError('exec.argv is empty');
   return config;
@@ -140,6 +147,12 @@ const int = (v: unknown, what: string, min: number, max: number): number => {
 const list = <T>(v: unknown, what: string, each: Check<T>): T[] => {
   if (!Array.isArray(v)) throw new LaunchConfigError(`${what} must be an array`);
   return v.map((x, i) => each(x, `${what}[${i}]`));
+};
+const cgroupProcsFile: Check<string> = (v, what) => {
+  const s = absolute(v, what);
+  if (!s.endsWith('/cgroup.procs') || s.split('/').includes('..'))
+    throw new LaunchConfigError(`${what} must be a cgroup.procs file`);
+  return s;
 };
 const mode: Check<LayerMode> = (v, what) => {
   if (v !== 'off' && v !== 'optional' && v !== 'required')

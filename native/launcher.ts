@@ -6,6 +6,8 @@
 // Usage (by src/sandbox only): node launcher.js '<LaunchConfig JSON>'
 //
 // Order, and why:
+//   0. cgroups             first, so that everything after (and the program) is bounded and
+//                          killable with its cgroup; written while still privileged;
 //   1. network namespace   needs CAP_SYS_ADMIN, so before the identity drop;
 //   2. new session         no controlling tty;
 //   3. RLIMIT_CORE = 0     a SIGSYS kill must not dump core;
@@ -18,6 +20,7 @@
 // A failure prints one line (`pvf-launcher: <step>: <reason>`) and exits with a distinct code
 // from LauncherExit. An optional layer the machine does not offer is skipped and reported to
 // the program, like every applied layer, in the PVF_SANDBOX_LAYERS variable.
+import { writeFileSync } from 'node:fs';
 import {
   decodeLaunchConfig,
   LAUNCH_REPORT_ENV,
@@ -77,6 +80,15 @@ async function main(): Promise<never> {
     fail(LauncherExit.Koffi, 'loading koffi', err);
   }
   const { identity, landlock, seccomp } = config;
+  const cgroup = layer(
+    config.cgroupProcs.length ? 'required' : 'off',
+    'cgroup',
+    LauncherExit.Cgroup,
+    () => {
+      for (const procs of config.cgroupProcs) writeFileSync(procs, String(process.pid));
+      return `joined ${config.cgroupProcs.map((p) => p.slice(0, -'/cgroup.procs'.length)).join(', ')}`;
+    },
+  );
   const netns = layer(config.netns, 'network namespace', LauncherExit.Namespace, () => {
     enterNewNetworkNamespace(libc);
     return 'new empty network namespace';
@@ -117,6 +129,7 @@ async function main(): Promise<never> {
     fds,
     landlock: ll,
     seccomp: sc,
+    cgroup,
   };
   const env = Object.entries({ ...config.exec.env, [LAUNCH_REPORT_ENV]: JSON.stringify(report) });
   libc.execve(

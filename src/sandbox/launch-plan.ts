@@ -154,6 +154,7 @@ export function planLaunch(
       mode: seccomp.ok ? 'required' : 'off',
       program: workerSeccompProgram(options.network),
     },
+    cgroupProcs: [],
   };
   const launcher = [
     process.execPath,

@@ -1,6 +1,7 @@
 // Verify, don't trust: checks a running process from outside, through /proc, for the marks a
 // sealed process must carry. A process that fails is to be killed and never given work.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { cgroupProblems } from './cgroup-plan.js';
 
 export interface SealExpectations {
   /** fds that may be sockets. Pipes made by child_process ('pipe') are unix socketpairs in
@@ -107,5 +108,6 @@ export function verifySealed(pid: number, expect: SealExpectations): SealReport 
       throw err;
     }
   }
+  problems.push(...cgroupProblems(pid));
   return problems.length ? { kind: 'unsealed', problems } : { kind: 'sealed', threads };
 }
