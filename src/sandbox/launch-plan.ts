@@ -27,6 +27,8 @@ export interface SealedTarget {
   readonly env: Readonly<Record<string, string>>;
   /** Read-only paths beyond the program's own files and `options.allowRead`. */
   readonly readPaths: readonly string[];
+  /** May start new processes (`pvf sandbox run`); workers may not (native/linux/policy.ts). */
+  readonly newProcesses?: boolean;
 }
 
 export interface LaunchPlan {
@@ -152,7 +154,9 @@ export function planLaunch(
     },
     seccomp: {
       mode: seccomp.ok ? 'required' : 'off',
-      program: workerSeccompProgram(options.network),
+      program: workerSeccompProgram(options.network, {
+        newProcesses: target.newProcesses ?? false,
+      }),
     },
     cgroupProcs: [],
   };

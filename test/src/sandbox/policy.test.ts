@@ -109,6 +109,7 @@ describe('sandbox options and policy', () => {
       identity: { mode: 'off', uid: 0, gid: 0 },
       landlock: { mode: 'off', readPaths: [], readWritePaths: [] },
       seccomp: { mode: 'required', program: [{ code: 6, jt: 0, jf: 0, k: 0x7fff0000 }] },
+      cgroupProcs: ['/sys/fs/cgroup/pvf-runtime.1.0/cgroup.procs'],
     };
     expect(decodeLaunchConfig(JSON.stringify(good))).toEqual(good);
     const bad = (patch: object, msg: RegExp) =>
@@ -118,6 +119,10 @@ describe('sandbox options and policy', () => {
     bad({ exec: { ...good.exec, env: { A: 'x\0y' } } }, /exec\.env\.A/);
     bad({ keepFds: [2] }, /keepFds\[0\]/);
     bad({ netns: 'maybe' }, /netns must be/);
+    bad({ cgroupProcs: ['/etc/passwd'] }, /cgroupProcs\[0\] must be a cgroup\.procs file/);
+    bad({ cgroupProcs: ['/sys/fs/cgroup/../../etc/cgroup.procs'] }, /cgroupProcs\[0\]/);
+    const { cgroupProcs: _, ...older } = good;
+    expect(decodeLaunchConfig(JSON.stringify(older)).cgroupProcs).toEqual([]);
     bad(
       { seccomp: { mode: 'required', program: [{ code: 6, jt: 0, jf: 0, k: 2 ** 32 }] } },
       /program\[0\]\.k/,
