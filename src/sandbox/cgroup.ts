@@ -261,7 +261,8 @@ export function createWorkerCgroup(limits: CgroupLimits, layout = cgroupLayout()
     hierarchy: b.hierarchy,
     path: `${b.path === '/' ? '' : b.path}/${name}`,
   }));
-  let removed: Promise<boolean> | undefined;
+  let removing: Promise<boolean> | undefined;
+  let gone = false;
   const cg: WorkerCgroup = {
     name,
     dirs,
@@ -277,21 +278,27 @@ export function createWorkerCgroup(limits: CgroupLimits, layout = cgroupLayout()
     ].join(', '),
     kill: () => killAll(dirs, killFile, freezer),
     remove: (timeoutMs = 2000) => {
-      removed ??= (async () => {
+      if (gone) return Promise.resolve(true);
+      if (timeoutMs === 0) {
+        // Synchronous (process exit): nothing may wait for a timer.
+        gone = destroySync(dirs, killFile, freezer);
+        if (gone) live.delete(cg);
+        return Promise.resolve(gone);
+      }
+      // One attempt at a time; a failed attempt may be retried later.
+      removing ??= (async () => {
         const end = Date.now() + timeoutMs;
         for (;;) {
           killAll(dirs, killFile, freezer);
           if (rmdirs(dirs)) break;
-          if (Date.now() > end) {
-            if (timeoutMs === 0 && destroySync(dirs, killFile, freezer)) break;
-            return false;
-          }
+          if (Date.now() > end) return false;
           await new Promise((r) => setTimeout(r, 10));
         }
+        gone = true;
         live.delete(cg);
         return true;
-      })();
-      return removed;
+      })().finally(() => (removing = undefined));
+      return removing;
     },
     check: (pid) => {
       const text = read(`/proc/${pid}/cgroup`);

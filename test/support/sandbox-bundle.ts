@@ -15,6 +15,7 @@ const ENTRIES = [
   // test-only
   { in: 'test/src/sandbox/scripts/unsynced-filter.ts', out: 'test/unsynced-filter.js' },
   { in: 'test/src/sandbox/scripts/as-user.ts', out: 'test/as-user.js' },
+  { in: 'test/src/sandbox/scripts/containment.ts', out: 'test/containment.js' },
 ];
 
 export interface SandboxBundle {
@@ -24,6 +25,7 @@ export interface SandboxBundle {
   readonly nativeAttacks: string;
   readonly unsyncedFilter: string;
   readonly asUser: string;
+  readonly containment: string;
 }
 
 let built: Promise<SandboxBundle> | undefined;
@@ -50,6 +52,7 @@ export function sandboxBundle(): Promise<SandboxBundle> {
       nativeAttacks: join(dir, 'sandbox/native-attacks.js'),
       unsyncedFilter: join(dir, 'test/unsynced-filter.js'),
       asUser: join(dir, 'test/as-user.js'),
+      containment: join(dir, 'test/containment.js'),
     };
   })();
   return built;
