@@ -91,7 +91,8 @@ const writable = (dir: string): boolean => {
 function dirOn(mount: Mount, path: string): string | null {
   const root = mount.root === '/' ? '' : mount.root;
   if (root && path !== root && !path.startsWith(`${root}/`)) return null;
-  return mount.point + path.slice(root.length);
+  const rest = path.slice(root.length);
+  return rest === '' || rest === '/' ? mount.point : mount.point + rest;
 }
 
 function found(base: CgroupBase): Found<CgroupBase> {
