@@ -1,17 +1,19 @@
 // The containment tests' native attack library: test/src/sandbox/native/containment.c built
 // with the system C compiler into a shared object in a world-readable content folder (the
-// sealed processes run as uid 65534 and read it through Landlock's allowRead). Null, with the
-// reason, where there is no `cc`.
+// sealed processes run as uid 65534 and read it through Landlock's allowRead), plus a small
+// program for `sandbox run`. `{ missing }` where there is no `cc`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { contentDir } from './bundle-dir.js';
 
-const SOURCE = resolve(import.meta.dirname, '../src/sandbox/native/containment.c');
+const NATIVE = resolve(import.meta.dirname, '../src/sandbox/native');
+const SOURCE = join(NATIVE, 'containment.c');
 
 export type AttackLib =
-  { readonly so: string; readonly dir: string } | { readonly missing: string };
+  | { readonly so: string; readonly dir: string; readonly stdinSendto: string }
+  | { readonly missing: string };
 
 let built: AttackLib | undefined;
 
@@ -24,19 +26,29 @@ export function attackLib(): AttackLib {
         execFileSync('cc', ['-shared', '-fPIC', '-O1', '-Wall', '-o', out, SOURCE], {
           stdio: ['ignore', 'ignore', 'pipe'],
         });
+        execFileSync(
+          'cc',
+          ['-O1', '-Wall', '-o', `${out}.sendto`, join(NATIVE, 'stdin-sendto.c')],
+          {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          },
+        );
       } catch (err) {
-        const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
-        return {
-          missing:
-            e.code === 'ENOENT'
-              ? 'no C compiler (cc) on PATH'
-              : `cc failed: ${e.stderr?.toString() ?? e.message}`,
-        };
+        // Only a missing compiler skips; a compile error is a broken test.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        return { missing: 'no C compiler (cc) on PATH' };
       }
       const dir = contentDir('pvf-attacklib-', [
         { path: 'containment.so', contents: readFileSync(out) },
+        { path: 'stdin-sendto', contents: readFileSync(`${out}.sendto`) },
       ]);
-      return { so: join(dir, 'containment.so'), dir: dirname(join(dir, 'containment.so')) };
+      // contentDir writes 0644; the program must be executable.
+      chmodSync(join(dir, 'stdin-sendto'), 0o755);
+      return {
+        so: join(dir, 'containment.so'),
+        dir: dirname(join(dir, 'containment.so')),
+        stdinSendto: join(dir, 'stdin-sendto'),
+      };
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
