@@ -67,3 +67,39 @@ export function cgroupProblems(pid: number): string[] {
 
 /** The cgroup a spawned worker runs in, if any (for the pool and tests). */
 export const workerCgroupOf = (pid: number): WorkerCgroup | undefined => byPid.get(pid);
+
+/** For `pvf sandbox status`: a cgroup for the probe launch, or why there is none. */
+export function probeCgroup(options: SandboxOptions): {
+  readonly cg: WorkerCgroup | null;
+  readonly available: boolean;
+  readonly detail: string;
+} {
+  if (options.cgroup === null) return { cg: null, available: true, detail: 'disabled' };
+  if (process.platform !== 'linux') return { cg: null, available: false, detail: 'not Linux' };
+  try {
+    const cg = createWorkerCgroup(options.cgroup);
+    return { cg, available: true, detail: cg.detail };
+  } catch (err) {
+    if (!(err instanceof CgroupError)) throw err;
+    return {
+      cg: null,
+      available: false,
+      detail:
+        `${err.message}; fallback: the seccomp filter still denies fork/clone (no fork bomb, no ` +
+        'grandchild) and memfd/SysV shm; page cache and anonymous memory are bounded only by ' +
+        "the host's RSS check",
+    };
+  }
+}
+
+/** The status line's detail once the probe ran: membership seen from outside. */
+export function cgroupStatusDetail(
+  probe: ReturnType<typeof probeCgroup>,
+  problems: readonly string[] | null,
+): { readonly applied: boolean; readonly detail: string } {
+  if (!probe.cg) return { applied: false, detail: probe.detail };
+  if (problems === null) return { applied: false, detail: `${probe.detail}; probe did not start` };
+  return problems.length
+    ? { applied: false, detail: `${probe.detail}; outside check: ${problems.join('; ')}` }
+    : { applied: true, detail: `${probe.detail}; outside check: in its cgroup` };
+}

@@ -10,6 +10,7 @@ import { loadLibc } from '../../native/linux/libc.js';
 import { isRoot, netnsRoute, seccompSupport } from './host-support.js';
 import { nodeRuntimeFiles, planLaunch } from './launch-plan.js';
 import { resolveSandboxOptions, SandboxUnavailableError, type SandboxOptions } from './options.js';
+import { cgroupStatusDetail, probeCgroup, withCgroup } from './cgroup-plan.js';
 import { runBattery } from './self-test/battery.js';
 import { startPlan } from './spawn.js';
 import { verifySealed, type SealReport } from './verify.js';
@@ -98,12 +99,18 @@ export async function probeSandbox(partial: Partial<SandboxOptions> = {}): Promi
       verdict: { kind: 'refused', reason: err.message },
     };
   }
-  const run = await runBattery(startPlan(plan, ['pipe', 'pipe', 'pipe']), (pid) => ({
+  const cgroup = probeCgroup(options);
+  const launched = cgroup.cg ? withCgroup(plan, cgroup.cg) : plan;
+  const run = await runBattery(startPlan(launched, ['pipe', 'pipe', 'pipe']), (pid) => ({
     seal: verifySealed(pid, plan.expect),
     netns: sameNetns(pid) === false,
+    cgroup: cgroup.cg?.check(pid) ?? null,
   }));
+  await cgroup.cg?.remove();
   const report = (run.report as { layers?: LaunchReport | null } | null)?.layers ?? undefined;
-  const seen = run.inspected as { seal: SealReport; netns: boolean } | undefined;
+  const seen = run.inspected as
+    { seal: SealReport; netns: boolean; cgroup: string[] | null } | undefined;
+  const cgroupSeen = cgroupStatusDetail(cgroup, seen?.cgroup ?? null);
   const launchFailure = seen
     ? ''
     : `probe did not start: ${run.stderr.trim().split('\n')[0] ?? `exit ${run.code}`}`;
@@ -150,6 +157,13 @@ export async function probeSandbox(partial: Partial<SandboxOptions> = {}): Promi
         ? outcomeText(report?.identity)
         : `not root: sealed processes already run as uid ${process.getuid?.()}`,
     },
+    {
+      layer: 'worker cgroup',
+      available: cgroup.available,
+      applied: cgroupSeen.applied,
+      required: false,
+      detail: cgroupSeen.detail,
+    },
     ...(['session', 'coreDumps', 'fds'] as const).map((k) => ({
       layer: { session: 'new session (no tty)', coreDumps: 'no core dumps', fds: 'fd hygiene' }[k],
       available: process.platform === 'linux',
@@ -165,7 +179,9 @@ export async function probeSandbox(partial: Partial<SandboxOptions> = {}): Promi
         ? options.networkNamespace
         : l.layer === 'uid/gid drop'
           ? root && options.dropIdentity !== null
-          : true,
+          : l.layer === 'worker cgroup'
+            ? options.cgroup !== null
+            : true,
   );
   const missing = enabled.filter((l) => !l.applied).map((l) => l.layer);
   const verdict: SandboxVerdict =
