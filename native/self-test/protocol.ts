@@ -21,6 +21,8 @@ export interface AttackTargets {
   /** Address (decimal) of parent memory holding `secretHex`, for the memory attacks. */
   readonly parentSecretAddress: string;
   readonly secretHex: string;
+  /** A world-writable file outside every allowlist, mtime 1000 s after the epoch, no xattrs. */
+  readonly metaFile: string;
 }
 
 /** One attempt as the attacker saw it: did it get what it wanted? */
