@@ -176,6 +176,34 @@ describe.runIf(usable)('worker cgroups on this machine', () => {
     }
   });
 
+  // This machine has cgroup.kill (v2); the v1 strategies are forced by hiding the v2 hierarchy.
+  for (const [name, hide] of [
+    ['v1 freezer + SIGKILL', { freezer: false }],
+    ['SIGKILL loop over cgroup.procs', { freezer: true }],
+  ] as const)
+    it(`without cgroup.kill, kill() ends a whole tree: ${name}`, async () => {
+      const real = cgroupLayout();
+      const gone = { ok: false, reason: 'hidden by the test' } as const;
+      const layout = { ...real, v2: gone, ...(hide.freezer ? { freezer: gone } : {}) };
+      const cg = createWorkerCgroup({ memoryBytes: 256 * 1024 ** 2, pids: 64 }, layout);
+      expect(cg.detail).toContain(name);
+      const sh = spawn('sh', ['-c', 'read x; sleep 30 & sleep 30 & wait'], { stdio: 'pipe' });
+      try {
+        for (const f of cg.procsFiles) writeFileSync(f, String(sh.pid));
+        sh.stdin!.write('go\n');
+        const members = () =>
+          readFileSync(cg.procsFiles[0]!, 'utf8').split('\n').filter(Boolean).length;
+        for (let i = 0; i < 100 && members() < 3; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(members()).toBe(3); // sh and two sleeps, all forked inside
+        cg.kill();
+        for (let i = 0; i < 100 && members() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(members()).toBe(0);
+      } finally {
+        sh.kill('SIGKILL');
+        expect(await cg.remove()).toBe(true);
+      }
+    });
+
   it('the stale sweep removes cgroups of dead owners only', () => {
     const dead = spawnSync('true').pid!;
     const sleeper = spawn('sleep', ['30']);
