@@ -4,7 +4,7 @@
 // /proc of the worker, of a sibling and of a grandchild, a file's mode and times), and each
 // layer has a negative control: the same attack with that layer removed succeeds.
 // Longer than 400 lines because it is one catalog: seven attacks, each with its sealed run and
-// its controls, sharing one launch helper and one set of /proc readers.
+// its controls, sharing one launch function and one set of /proc readers.
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
   chmodSync,
