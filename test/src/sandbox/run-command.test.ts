@@ -2,9 +2,9 @@
 // AF_UNIX stream is refused (a sealed program could send through it without any socket() of
 // its own), and the user's terminal cannot be changed (mutating tty ioctls are denied by the
 // filter). Each with a negative control that shows the attack works without the protection.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +97,38 @@ describe.runIf(linux)('sandbox run: inherited stdio sockets', () => {
     },
   );
 });
+
+const CLI = join(import.meta.dirname, '../../../dist/cli.js');
+
+describe.runIf(linux && existsSync(CLI))(
+  'pvf sandbox run (dist/cli.js): the refusal as a user meets it',
+  () => {
+    const pvfRun = (stdin: number | 'pipe') =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'sandbox', 'run', '--', '/bin/true'], {
+          stdio: [stdin, 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('exit', (code) => resolve({ code, stderr }));
+        if (stdin === 'pipe') child.stdin?.end();
+      });
+
+    it('a UDP socket as stdin: exit 3 and one line saying why; a pipe (socketpair): runs', async () => {
+      const udp = dgram.createSocket('udp4');
+      await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
+      try {
+        const refused = await pvfRun(fdOf(udp));
+        expect(refused.code).toBe(3);
+        expect(refused.stderr).toMatch(/^pvf: stdin is a socket that is not AF_UNIX .*redirect it/);
+        const fine = await pvfRun('pipe');
+        expect(fine).toEqual({ code: 0, stderr: '' });
+      } finally {
+        udp.close();
+      }
+    });
+  },
+);
 
 describe.runIf(root)('sandbox run: the user terminal', () => {
   async function openPty() {
