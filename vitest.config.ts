@@ -8,5 +8,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Fails the run if a worker cgroup created by it is left behind.
+    globalSetup: ['test/support/cgroup-leaks.global.ts'],
   },
 });

@@ -2,6 +2,7 @@
 //   ready         print "ready" at once, then live until stdin closes (spawn-to-ready)
 //   wasm N        run a wasm loop of N iterations, print {ms}
 //   fs N          N readFileSync + N statSync of this file, print {ms}
+//   ioctl N       N ioctl(FIONREAD) calls through koffi, print {ms}
 //   install       (unsealed) time loading koffi, building the filter, Landlock, seccomp
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -50,6 +51,16 @@ if (mode === 'ready') {
     readFileSync(self);
     statSync(self);
   }
+  out({ ms: performance.now() - t0 });
+} else if (mode === 'ioctl') {
+  // ioctl is the call the filter inspects by argument (terminal and socket-interface
+  // requests): FIONREAD on stdin, N times, through koffi (one FFI call each).
+  const koffi = (await import('koffi')).default;
+  const ioctl = koffi.load('libc.so.6').func('int ioctl(int fd, unsigned long request, ...)');
+  const n = Buffer.alloc(4);
+  for (let i = 0; i < 1000; i++) ioctl(0, 0x541b, 'int *', n);
+  const t0 = performance.now();
+  for (let i = 0; i < Number(arg); i++) ioctl(0, 0x541b, 'int *', n);
   out({ ms: performance.now() - t0 });
 } else if (mode === 'install') {
   const t0 = performance.now();

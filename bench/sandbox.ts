@@ -1,7 +1,8 @@
 // What sealing costs: spawn-to-ready of a sealed Node (launcher + every layer) against a plain
-// spawn of the same script, and without each namespace layer (the minimal root; the PID, IPC
-// and mount namespaces, i.e. the unshare wrapper; the network namespace); the in-process cost of each step the launcher takes; and the
-// filter's effect on a wasm loop (no syscalls) and on a syscall-heavy fs loop. Medians of
+// spawn of the same script, with the worker cgroup added, and without each namespace layer
+// (the minimal root; the PID, IPC and mount namespaces, i.e. the unshare wrapper; the network
+// namespace); the in-process cost of each step the launcher takes; and the filter's effect on
+// a wasm loop (no syscalls), on a syscall-heavy fs loop and on an ioctl loop. Medians of
 // interleaved runs, each in a fresh process. Linux only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync } from 'node:fs';
@@ -12,7 +13,14 @@ import {
   encodeLaunchConfig,
   type LaunchConfig,
 } from '../native/launch-config.js';
-import { planWorker, trackPlanChild } from '../src/sandbox/spawn.js';
+import { buildSeccompProgram } from '../native/linux/bpf.js';
+import { workerSyscallRules } from '../native/linux/policy.js';
+import { SYS } from '../native/linux/syscalls.js';
+import { attachCgroup, withCgroup } from '../src/sandbox/cgroup-plan.js';
+import { createWorkerCgroup } from '../src/sandbox/cgroup.js';
+import type { LaunchPlan } from '../src/sandbox/launch-plan.js';
+import { planWorker, startPlan, trackPlanChild } from '../src/sandbox/spawn.js';
+import { koffiReadPaths } from '../src/sandbox/self-test/run.js';
 import type { SandboxOptions } from '../src/sandbox/options.js';
 import { sandboxBundle } from '../test/support/sandbox-bundle.js';
 import { percentiles, type Row, type Section } from './section.js';
@@ -21,6 +29,29 @@ const SPAWN_RUNS = 15;
 const WORKLOAD_RUNS = 5;
 const WASM_ITERATIONS = 200_000_000;
 const FS_ITERATIONS = 20_000;
+const IOCTL_ITERATIONS = 200_000;
+const CGROUP = { memoryBytes: 2.5 * 1024 ** 3, pids: 512 };
+
+/** Polkadot's list only (socket, socketpair, connect, io_uring_*), to compare the full filter
+ *  (network + hardening + containment, with argument checks) against. */
+function networkOnly(plan: LaunchPlan): LaunchPlan {
+  const keep = new Set<number>([
+    SYS.socket,
+    SYS.socketpair,
+    SYS.connect,
+    SYS.io_uring_setup,
+    SYS.io_uring_enter,
+    SYS.io_uring_register,
+  ]);
+  const config = decodeLaunchConfig(plan.args.at(-1));
+  const program = buildSeccompProgram({
+    rules: workerSyscallRules('errno').filter((r) => keep.has(r.nr)),
+    badArch: { kind: 'kill-process' },
+    archCheck: true,
+  });
+  const edited = { ...config, seccomp: { ...config.seccomp, program } };
+  return { ...plan, args: [...plan.args.slice(0, -1), encodeLaunchConfig(edited)] };
+}
 
 type Launch = (args: string[]) => ChildProcess;
 
@@ -92,9 +123,24 @@ export const sandbox: Section = {
           spawn(plan.command, argv, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...plan.env } }),
         );
       };
+    const plan = (args: string[], sandbox: Partial<SandboxOptions> = {}) =>
+      planWorker({
+        script,
+        args,
+        stdio: ['pipe', 'pipe', 'inherit'],
+        sandbox: { launcher, ...sandbox },
+      });
+    // As spawnSealed does it: the cgroup made, joined by the launcher, removed at exit.
+    const withCg: Launch = (args) => {
+      const cg = createWorkerCgroup(CGROUP);
+      const child = startPlan(withCgroup(plan(args), cg), ['pipe', 'pipe', 'inherit']);
+      attachCgroup(child, cg);
+      return child;
+    };
     const launches: [string, Launch][] = [
       ['plain spawn', plain],
       ['sealed, all layers', sealed({})],
+      ['sealed, all layers + cgroup', withCg],
       [
         'sealed, no minimal root (pid/ipc/mnt namespaces kept)',
         sealed({}, (c) => ({
@@ -111,9 +157,14 @@ export const sandbox: Section = {
 
     const rows: Row[] = [];
     const spawnTimes = new Map<string, number[]>(launches.map(([n]) => [n, []]));
+    // Each child exits before the next starts, so no launch pays for another's teardown.
     for (let i = 0; i < SPAWN_RUNS; i++)
-      for (const [name, launch] of launches)
-        spawnTimes.get(name)!.push((await firstLine(launch(['ready']))).ms);
+      for (const [name, launch] of launches) {
+        const child = launch(['ready']);
+        const exited = new Promise((r) => child.once('exit', r));
+        spawnTimes.get(name)!.push((await firstLine(child)).ms);
+        await exited;
+      }
     const plainMs = median(spawnTimes.get('plain spawn')!);
     for (const [name, times] of spawnTimes)
       rows.push({
@@ -135,6 +186,52 @@ export const sandbox: Section = {
         median: fixed(median(v), 2),
         ratio: '',
       });
+
+    const cgTimes: number[] = [];
+    for (let i = 0; i < SPAWN_RUNS; i++) {
+      const t0 = performance.now();
+      await createWorkerCgroup(CGROUP).remove();
+      cgTimes.push(performance.now() - t0);
+    }
+    rows.push({
+      measure: 'in-process cgroup create + remove (ms)',
+      variant: 'host',
+      median: fixed(median(cgTimes), 2),
+      ratio: '',
+    });
+
+    // Filter cost: Polkadot's network-only list against the full worker filter, on the
+    // fs loop (constant-action syscalls: the kernel caches "allow" per number) and on an
+    // ioctl loop (ioctl is checked by argument on every call).
+    const koffiOk = { allowRead: koffiReadPaths() };
+    for (const [what, mode, n] of [
+      ['fs loop, filter compare', 'fs', FS_ITERATIONS],
+      ['ioctl(FIONREAD) loop, filter compare', 'ioctl', IOCTL_ITERATIONS],
+    ] as const) {
+      const variants: [string, Launch][] = [
+        [
+          'network-only filter',
+          (a) => startPlan(networkOnly(plan(a, koffiOk)), ['pipe', 'pipe', 'inherit']),
+        ],
+        ['full worker filter', (a) => startPlan(plan(a, koffiOk), ['pipe', 'pipe', 'inherit'])],
+      ];
+      const times = new Map<string, number[]>(variants.map(([v]) => [v, []]));
+      for (let i = 0; i < WORKLOAD_RUNS; i++)
+        for (const [name, launch] of variants)
+          times
+            .get(name)!
+            .push(
+              (JSON.parse((await firstLine(launch([mode, String(n)]))).line) as { ms: number }).ms,
+            );
+      const base = median(times.get('network-only filter')!);
+      for (const [name, t] of times)
+        rows.push({
+          measure: `${what} (ms, ${n} calls)`,
+          variant: name,
+          median: fixed(median(t)),
+          ratio: fixed(median(t) / base, 3),
+        });
+    }
 
     for (const [what, arg] of [
       ['wasm loop', String(WASM_ITERATIONS)],

@@ -40,6 +40,9 @@ export interface LaunchConfig {
     readonly readPaths: readonly string[];
     readonly proc: boolean;
   };
+  /** `cgroup.procs` files the launcher writes its own pid to before anything else, so the
+   *  program starts inside its cgroups (made by the host, src/sandbox/cgroup.ts). */
+  readonly cgroupProcs: readonly string[];
 }
 
 export type LayerOutcome =
@@ -59,6 +62,7 @@ export interface LaunchReport {
   readonly root: LayerOutcome;
   readonly capabilities: LayerOutcome;
   readonly parentDeath: LayerOutcome;
+  readonly cgroup: LayerOutcome;
 }
 export const LAUNCH_REPORT_ENV = 'PVF_SANDBOX_LAYERS';
 
@@ -78,6 +82,7 @@ export const LauncherExit = {
   Root: 250,
   Capabilities: 251,
   ParentDeath: 252,
+  Cgroup: 253,
 } as const;
 export type LauncherExit = (typeof LauncherExit)[keyof typeof LauncherExit];
 
@@ -136,6 +141,8 @@ export function decodeLaunchConfig(text: string | undefined): LaunchConfig {
       readPaths: list(root.readPaths, 'root.readPaths', absolute),
       proc: bool(root.proc, 'root.proc'),
     },
+    cgroupProcs:
+      c.cgroupProcs === undefined ? [] : list(c.cgroupProcs, 'cgroupProcs', cgroupProcsFile),
   };
   if (config.exec.argv.length === 0) throw new LaunchConfigError('exec.argv is empty');
   return config;
@@ -170,6 +177,12 @@ const list = <T>(v: unknown, what: string, each: Check<T>): T[] => {
 const bool: Check<boolean> = (v, what) => {
   if (typeof v !== 'boolean') throw new LaunchConfigError(`${what} must be a boolean`);
   return v;
+};
+const cgroupProcsFile: Check<string> = (v, what) => {
+  const s = absolute(v, what);
+  if (!s.endsWith('/cgroup.procs') || s.split('/').includes('..'))
+    throw new LaunchConfigError(`${what} must be a cgroup.procs file`);
+  return s;
 };
 const mode: Check<LayerMode> = (v, what) => {
   if (v !== 'off' && v !== 'optional' && v !== 'required')

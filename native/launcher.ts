@@ -10,6 +10,11 @@
 // so the launcher runs as pid 1 of its namespace and so does the program after execve.
 //
 // Order, and why:
+//   0. cgroups             first, so that everything after (and the program) is bounded and
+//                          killable with its cgroup; written while still privileged, and before
+//                          the minimal root hides /sys/fs/cgroup. The pid written is the one in
+//                          the launcher's own PID namespace (1), which the kernel resolves there;
+//                          `unshare` itself stays outside, the launcher and all it starts inside;
 //   1. parent watch        remember the parent through the host's /proc, before it is hidden;
 //   2. network namespace   needs CAP_SYS_ADMIN, so before the identity drop;
 //   3. minimal root        pivot_root into a read-only tmpfs of bind mounts; needs the
@@ -29,7 +34,7 @@
 // A failure prints one line (`pvf-launcher: <step>: <reason>`) and exits with a distinct code
 // from LauncherExit. An optional layer the machine does not offer is skipped and reported to
 // the program, like every applied layer, in the PVF_SANDBOX_LAYERS variable.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import {
   decodeLaunchConfig,
   LAUNCH_REPORT_ENV,
@@ -94,6 +99,15 @@ async function main(): Promise<never> {
     fail(LauncherExit.Koffi, 'loading koffi', err);
   }
   const { identity, landlock, seccomp } = config;
+  const cgroup = layer(
+    config.cgroupProcs.length ? 'required' : 'off',
+    'cgroup',
+    LauncherExit.Cgroup,
+    () => {
+      for (const procs of config.cgroupProcs) writeFileSync(procs, String(process.pid));
+      return `joined ${config.cgroupProcs.map((p) => p.slice(0, -'/cgroup.procs'.length)).join(', ')}`;
+    },
+  );
   const watch = watchParent(libc);
   const netns = layer(config.netns, 'network namespace', LauncherExit.Namespace, () => {
     enterNewNetworkNamespace(libc);
@@ -164,6 +178,7 @@ async function main(): Promise<never> {
     root,
     capabilities,
     parentDeath,
+    cgroup,
   };
   const env = Object.entries({ ...config.exec.env, [LAUNCH_REPORT_ENV]: JSON.stringify(report) });
   libc.execve(

@@ -31,6 +31,8 @@ export const BPF = {
   JMP: 0x05,
   JEQ: 0x10,
   JSET: 0x40,
+  ALU: 0x04,
+  AND: 0x50,
   K: 0x00,
   RET: 0x06,
 } as const;
@@ -60,16 +62,31 @@ export type SeccompAction =
 
 /** A condition on one argument; only the low 32 bits are compared, on purpose: ioctl's `cmd`
  *  and clone's `flags` are truncated to 32 bits by the kernel, so a check on all 64 bits
- *  could be dodged by setting high bits (CVE-2019-10063). */
+ *  could be dodged by setting high bits (CVE-2019-10063). pid_t and `which` arguments are
+ *  32-bit ints too. Each kind says when it *matches* (the rule's action then applies). */
 export type ArgCondition =
+  /** A is one of `values`. */
   | { readonly kind: 'low32-equals-any'; readonly arg: number; readonly values: readonly number[] }
-  | { readonly kind: 'low32-any-bit'; readonly arg: number; readonly mask: number };
+  /** A has a bit of `mask` set. */
+  | { readonly kind: 'low32-any-bit'; readonly arg: number; readonly mask: number }
+  /** A has no bit of `mask` set. */
+  | { readonly kind: 'low32-no-bit'; readonly arg: number; readonly mask: number }
+  /** A is not `value`. */
+  | { readonly kind: 'low32-not-equal'; readonly arg: number; readonly value: number }
+  /** A & `mask` is one of `values`. */
+  | {
+      readonly kind: 'low32-masked-equals-any';
+      readonly arg: number;
+      readonly mask: number;
+      readonly values: readonly number[];
+    };
 
 /** `action` applies to syscall `nr` (when `when` holds; otherwise the call is allowed). */
 export interface SyscallRule {
   readonly nr: number;
   readonly action: SeccompAction;
-  readonly when?: ArgCondition;
+  /** One condition, or several: the action applies when any of them matches. */
+  readonly when?: ArgCondition | readonly ArgCondition[];
 }
 
 export interface ProgramSpec {
@@ -104,6 +121,7 @@ const loadWord = (offset: number): BpfInstruction => stmt(BPF.LD | BPF.W | BPF.A
 const ret = (action: SeccompAction): BpfInstruction => stmt(BPF.RET | BPF.K, actionValue(action));
 const JEQ = BPF.JMP | BPF.JEQ | BPF.K;
 const JSET = BPF.JMP | BPF.JSET | BPF.K;
+const AND = BPF.ALU | BPF.AND | BPF.K;
 
 /** The 32-bit return value of a filter action. */
 export function actionValue(action: SeccompAction): number {
@@ -119,21 +137,57 @@ export function actionValue(action: SeccompAction): number {
   }
 }
 
-function ruleBlock(rule: SyscallRule): BpfInstruction[] {
-  const { when } = rule;
-  if (!when) return [jump(JEQ, rule.nr, 0, 1), ret(rule.action)];
+/** One condition's instructions; `toAction(i)` is the jump offset from the i-th emitted
+ *  instruction of the whole body to the action. Non-matching paths fall through (offset 0),
+ *  to the next condition or, after the last, to the allow. */
+function conditionBlock(
+  when: ArgCondition,
+  start: number,
+  toAction: (index: number) => number,
+): BpfInstruction[] {
   if (!Number.isInteger(when.arg) || when.arg < 0 || when.arg > 5)
     throw new BpfProgramError(`argument index ${when.arg} out of range 0..5`);
-  // A holds nr on entry to every block; an argument block reloads it only on its own path,
-  // and ends in a return, so A is nr again for the next block.
-  const body: BpfInstruction[] = [loadWord(SECCOMP_DATA.argLow32(when.arg))];
-  if (when.kind === 'low32-equals-any') {
-    if (when.values.length === 0) throw new BpfProgramError('low32-equals-any needs a value');
-    // Value i jumps over the remaining compares and the allow to land on the action.
-    when.values.forEach((v, i) => body.push(jump(JEQ, v, when.values.length - i, 0)));
-  } else {
-    body.push(jump(JSET, when.mask, 1, 0));
+  const out: BpfInstruction[] = [loadWord(SECCOMP_DATA.argLow32(when.arg))];
+  const at = (): number => start + out.length;
+  switch (when.kind) {
+    case 'low32-masked-equals-any':
+    case 'low32-equals-any':
+      if (when.values.length === 0) throw new BpfProgramError(`${when.kind} needs a value`);
+      // The masked kind compares A & mask (A is reloaded by the next condition anyway).
+      if (when.kind === 'low32-masked-equals-any') out.push(stmt(AND, when.mask));
+      for (const v of when.values) out.push(jump(JEQ, v, toAction(at()), 0));
+      break;
+    case 'low32-any-bit':
+      out.push(jump(JSET, when.mask, toAction(at()), 0));
+      break;
+    case 'low32-no-bit':
+      out.push(jump(JSET, when.mask, 0, toAction(at())));
+      break;
+    case 'low32-not-equal':
+      out.push(jump(JEQ, when.value, 0, toAction(at())));
+      break;
   }
+  return out;
+}
+
+const conditionLength = (c: ArgCondition): number =>
+  1 +
+  (c.kind === 'low32-masked-equals-any' ? 1 : 0) +
+  (c.kind === 'low32-equals-any' || c.kind === 'low32-masked-equals-any'
+    ? Math.max(c.values.length, 1)
+    : 1);
+
+function ruleBlock(rule: SyscallRule): BpfInstruction[] {
+  if (!rule.when) return [jump(JEQ, rule.nr, 0, 1), ret(rule.action)];
+  const conditions: readonly ArgCondition[] = Array.isArray(rule.when)
+    ? rule.when
+    : [rule.when as ArgCondition];
+  if (conditions.length === 0) throw new BpfProgramError('an empty condition list');
+  // A holds nr on entry to every block; an argument block reloads A only on its own path,
+  // and ends in a return, so A is nr again for the next block.
+  const action = conditions.reduce((n, c) => n + conditionLength(c), 0) + 1;
+  const body: BpfInstruction[] = [];
+  for (const c of conditions) body.push(...conditionBlock(c, body.length, (i) => action - (i + 1)));
   body.push(ret({ kind: 'allow' }), ret(rule.action));
   return [jump(JEQ, rule.nr, 0, body.length), ...body];
 }

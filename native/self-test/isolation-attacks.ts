@@ -54,11 +54,25 @@ function signalVictim(pid: number): Attempt {
   return rc === 0 ? { succeeded: true, detail: `signalled ${pid}` } : failed(`kill(${pid})`);
 }
 
+/** Above any pid_max (2^22), so the kernel can only answer ESRCH for it. */
+const NO_SUCH_PID = 0x7fff_fff0;
+
 /** A read-only prlimit64: EPERM still tells that the pid exists (how siblings are found
- *  without /proc); only ESRCH reveals nothing. */
+ *  without /proc); only ESRCH reveals nothing. EPERM for a pid that cannot exist too is the
+ *  filter's answer (no prlimit64 on other pids), which tells nothing either. */
 function probePid(pid: number): Attempt {
+  const rc = readLimit(pid);
+  if (rc === 0) return { succeeded: true, detail: `pid ${pid} exists, limits read` };
+  const e = libc.errno();
+  if (e !== 1) return failed(`prlimit64(${pid})`);
+  if (readLimit(NO_SUCH_PID) !== 0 && libc.errno() === 1)
+    return { succeeded: false, detail: 'EPERM for every other pid, even one that cannot exist' };
+  return { succeeded: true, detail: `pid ${pid} exists (EPERM)` };
+}
+
+function readLimit(pid: number): number {
   const old = Buffer.alloc(16);
-  const rc = libc.syscall(
+  return libc.syscall(
     SYS.prlimit64,
     'int',
     pid,
@@ -68,12 +82,7 @@ function probePid(pid: number): Attempt {
     null,
     'void *',
     old,
-  );
-  if (rc === 0) return { succeeded: true, detail: `pid ${pid} exists, limits read` };
-  const e = libc.errno();
-  return e === 1
-    ? { succeeded: true, detail: `pid ${pid} exists (EPERM)` }
-    : failed(`prlimit64(${pid})`);
+  ) as number;
 }
 
 /** kill(1, 0): whom does pid 1 name? Only the attacker itself is harmless. */

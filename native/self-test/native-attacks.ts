@@ -34,6 +34,8 @@ const pwrite = lib.func('long pwrite(int fd, const void *buf, size_t n, int64_t 
 const mmap = lib.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)');
 const memcpy = lib.func('void *memcpy(void *dst, const void *src, size_t n)');
 const malloc = lib.func('void *malloc(size_t n)');
+const exitNow = lib.func('void _exit(int status)');
+const ioctl = lib.func('int ioctl(int fd, unsigned long request, ...)');
 
 const ppid = targets.hostPid ?? process.ppid;
 const secret = Buffer.from(targets.secretHex ?? '', 'hex');
@@ -148,6 +150,114 @@ function injectInput(fd: number): AttemptResult[] {
     { id: 'TIOCSTI', ...push(TIOCSTI, 'a\n') },
     { id: 'TIOCSTI | 1<<32', ...push(TIOCSTI + 2 ** 32, 'b\n') },
   ];
+}
+
+const ok = (detail: string): Omit<AttemptResult, 'id'> => ({ succeeded: true, detail });
+
+/** A new process: a raw fork whose child leaves at once (it must not run this script on). */
+function forkProcess(): Omit<AttemptResult, 'id'> {
+  const pid = libc.syscall(SYS.fork);
+  if (pid === 0) exitNow(0);
+  return pid > 0 ? ok(`forked ${pid}`) : fail('fork');
+}
+
+/** Read-only prlimit64 on another pid: how siblings are found without /proc. */
+function probeLimits(pid: number): Omit<AttemptResult, 'id'> {
+  const old = Buffer.alloc(16);
+  const rc = libc.syscall(SYS.prlimit64, 'int', pid, 'int', 0, 'void *', null, 'void *', old);
+  return rc === 0 ? ok(`read RLIMIT_CPU of ${pid}`) : fail(`prlimit64(${pid})`);
+}
+
+/** setpriority(PRIO_PROCESS, pid, 0): a no-op value, so a bypass changes nothing. */
+function renice(pid: number): Omit<AttemptResult, 'id'> {
+  const rc = libc.syscall(SYS.setpriority, 'int', 0, 'int', pid, 'int', 0);
+  return rc === 0 ? ok(`set nice of ${pid}`) : fail(`setpriority(${pid})`);
+}
+
+/** sched_setaffinity(pid, every cpu): harmless if it got through. */
+function pin(pid: number): Omit<AttemptResult, 'id'> {
+  const mask = Buffer.alloc(128, 0xff);
+  const rc = libc.syscall(SYS.sched_setaffinity, 'int', pid, 'size_t', mask.length, 'void *', mask);
+  return rc === 0 ? ok(`set affinity of ${pid}`) : fail(`sched_setaffinity(${pid})`);
+}
+
+/** SIOCGIFCONF on the channel socket (fd 0), asking only for the size of the list. */
+function interfaces(): Omit<AttemptResult, 'id'> {
+  const ifconf = Buffer.alloc(16); // { int ifc_len; char *ifc_buf = NULL }
+  const rc = ioctl(0, 0x8912, 'void *', ifconf);
+  return rc === 0 ? ok(`${ifconf.readInt32LE(0)} bytes of interfaces`) : fail('ioctl(SIOCGIFCONF)');
+}
+
+/** Creates a kernel object and, if that worked, releases it at once. */
+function create(
+  what: string,
+  make: () => number,
+  release: (id: number) => void,
+): Omit<AttemptResult, 'id'> {
+  const id = make();
+  if (id < 0) return fail(what);
+  release(id);
+  return ok(`${what} gave ${id}`);
+}
+
+const IPC_PRIVATE = 0;
+const IPC_CREAT_0600 = 0o1600;
+const IPC_RMID = 0;
+const memfd = () =>
+  create(
+    'memfd_create',
+    () => libc.syscall(SYS.memfd_create, 'str', 'pvf', 'unsigned int', 0),
+    (fd) => libc.close(fd),
+  );
+const shm = () =>
+  create(
+    'shmget',
+    () => libc.syscall(SYS.shmget, 'int', IPC_PRIVATE, 'size_t', 4096, 'int', IPC_CREAT_0600),
+    (id) => libc.syscall(SYS.shmctl, 'int', id, 'int', IPC_RMID, 'void *', null),
+  );
+const msgQueue = () =>
+  create(
+    'msgget',
+    () => libc.syscall(SYS.msgget, 'int', IPC_PRIVATE, 'int', IPC_CREAT_0600),
+    (id) => libc.syscall(SYS.msgctl, 'int', id, 'int', IPC_RMID, 'void *', null),
+  );
+const inotify = () =>
+  create(
+    'inotify_init1',
+    () => libc.syscall(SYS.inotify_init1, 'int', 0),
+    (fd) => libc.close(fd),
+  );
+
+/** Metadata changes on a world-writable file outside the sandbox's view. */
+function touch(path: string): Omit<AttemptResult, 'id'> {
+  const rc = libc.syscall(
+    SYS.utimensat,
+    'int',
+    -100 /* AT_FDCWD */,
+    'str',
+    path,
+    'void *',
+    null,
+    'int',
+    0,
+  );
+  return rc === 0 ? ok(`touched ${path}`) : fail('utimensat');
+}
+function tag(path: string): Omit<AttemptResult, 'id'> {
+  const rc = libc.syscall(
+    SYS.setxattr,
+    'str',
+    path,
+    'str',
+    'user.pvf',
+    'str',
+    'x',
+    'size_t',
+    1,
+    'int',
+    0,
+  );
+  return rc === 0 ? ok(`set user.pvf on ${path}`) : fail('setxattr');
 }
 
 /** Filters stack and the strictest answer wins: an attacker's allow-all filter changes nothing. */
@@ -266,6 +376,17 @@ if ((FATAL_ATTACKS as readonly string[]).includes(mode)) {
     'kill(parent, 0)': () => signal(ppid),
     'unshare(user+net namespaces)': newNamespaces,
     'setns(host netns)': enterHostNetns,
+    'fork()': forkProcess,
+    'prlimit64(parent), read only': () => probeLimits(ppid),
+    'setpriority(parent)': () => renice(ppid),
+    'sched_setaffinity(parent)': () => pin(ppid),
+    'SIOCGIFCONF on the channel': interfaces,
+    memfd_create: memfd,
+    'SysV shmget': shm,
+    'SysV msgget': msgQueue,
+    inotify_init1: inotify,
+    'utimensat (file outside)': () => touch(targets.metaFile),
+    'setxattr (file outside)': () => tag(targets.metaFile),
     // last: it adds a filter to this process
     'own allow-all filter, then socket()': ownFilterThenSocket,
   };

@@ -24,6 +24,8 @@ export interface AttackTargets {
   /** The host's pid (in the host's PID namespace): the cross-process attacks' target. In a
    *  PID namespace of its own the attacker's parent is not the host (getppid() is 0). */
   readonly hostPid?: number;
+  /** A world-writable file outside every allowlist, mtime 1000 s after the epoch, no xattrs. */
+  readonly metaFile: string;
 }
 
 /** One attempt as the attacker saw it: did it get what it wanted? */

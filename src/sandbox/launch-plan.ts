@@ -34,6 +34,8 @@ export interface SealedTarget {
   readonly env: Readonly<Record<string, string>>;
   /** Read-only paths beyond the program's own files and `options.allowRead`. */
   readonly readPaths: readonly string[];
+  /** May start new processes (`pvf sandbox run`); workers may not (native/linux/policy.ts). */
+  readonly newProcesses?: boolean;
 }
 
 export interface LaunchPlan {
@@ -182,7 +184,9 @@ export function planLaunch(
     },
     seccomp: {
       mode: seccomp.ok ? 'required' : 'off',
-      program: workerSeccompProgram(options.network),
+      program: workerSeccompProgram(options.network, {
+        newProcesses: target.newProcesses ?? false,
+      }),
     },
     root: {
       // The isolation route was tried (its mount namespace works), so the root must apply.
@@ -190,6 +194,7 @@ export function planLaunch(
       readPaths: isolated ? rootPaths(target.path, readPaths) : [],
       proc: true,
     },
+    cgroupProcs: [],
   };
   const launcher = [
     process.execPath,

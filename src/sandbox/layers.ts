@@ -6,6 +6,7 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import type { LaunchReport, LayerOutcome } from '../../native/launch-config.js';
 import { MINIMAL_ROOT_SOURCE } from '../../native/linux/minimal-root-name.js';
+import { cgroupProblems, cgroupStatusDetail, type CgroupProbe } from './cgroup-plan.js';
 import type { IsolationRoute, NetnsRoute, Support } from './host-support.js';
 import type { SandboxOptions } from './options.js';
 import type { SealExpectations } from './verify.js';
@@ -20,6 +21,8 @@ export interface Machine {
   readonly landlockAbi: number;
   readonly netns: NetnsRoute;
   readonly isolation: IsolationRoute;
+  /** The probe launch's worker cgroup, or why there is none. */
+  readonly cgroup: CgroupProbe;
 }
 
 /** What one probe launch showed: the launcher's own report and the outside checks' problems
@@ -105,6 +108,8 @@ const isolation = (m: Machine): Support =>
 const isolationEnabled = (o: SandboxOptions): boolean => o.namespaces;
 const isolationPromised = (e: SealExpectations): boolean => e.isolated === true;
 
+const CGROUP_LAYER = 'worker cgroup';
+
 export const SANDBOX_LAYERS: readonly SandboxLayer[] = [
   {
     name: 'seccomp network filter',
@@ -175,6 +180,17 @@ export const SANDBOX_LAYERS: readonly SandboxLayer[] = [
     enabled: (o, m) => m.root && o.dropIdentity !== null,
     available: (m) =>
       m.root ? ok : no(`not root: sealed processes already run as uid ${m.uid ?? '?'}`),
+  },
+  {
+    name: CGROUP_LAYER,
+    required: false,
+    step: 'cgroup',
+    enabled: (o) => o.cgroup !== null,
+    available: (m) => (m.cgroup.available ? ok : no(m.cgroup.detail)),
+    // Launched with a cgroup (an optional layer the machine may lack): then it must be in it.
+    outside: cgroupProblems,
+    promised: () => true,
+    detail: (m, e) => cgroupStatusDetail(m.cgroup, e.outside?.get(CGROUP_LAYER) ?? null),
   },
   {
     name: 'no capabilities',

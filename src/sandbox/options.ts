@@ -1,6 +1,7 @@
 // Sandbox options: one interface, one defaults constant, validated once. The CLI maps its
 // flags onto the same type.
 import type { NetworkDenyAction } from '../../native/linux/policy.js';
+import type { CgroupLimits } from './cgroup.js';
 
 export interface SandboxOptions {
   /**
@@ -36,6 +37,10 @@ export interface SandboxOptions {
   readonly insecureNoSandbox: boolean;
   /** The launcher bundle (`dist/launcher.js`); `null` finds it beside this package's bundle. */
   readonly launcher: string | null;
+  /** Limits of the cgroup each sealed worker gets (src/sandbox/cgroup.ts) where this process
+   *  may create cgroups; `null`: no cgroup. The memory ceiling counts memfd, shm and page
+   *  cache, so it sits above the host's RSS limit (workerMemoryLimitBytes, 2 GiB). */
+  readonly cgroup: CgroupLimits | null;
 }
 
 export const DEFAULT_SANDBOX_OPTIONS: SandboxOptions = {
@@ -48,6 +53,7 @@ export const DEFAULT_SANDBOX_OPTIONS: SandboxOptions = {
   requireAllLayers: false,
   insecureNoSandbox: false,
   launcher: null,
+  cgroup: { memoryBytes: 2.5 * 1024 ** 3, pids: 512 },
 };
 
 /** Wrong sandbox options (names the option). */
@@ -90,6 +96,13 @@ export function resolveSandboxOptions(partial: Partial<SandboxOptions> = {}): Sa
   }
   if (!Array.isArray(o.allowRead) || o.allowRead.some((p) => typeof p !== 'string' || p === ''))
     throw new SandboxOptionsError('sandbox.allowRead must be a list of paths');
+  if (o.cgroup !== null) {
+    const { memoryBytes, pids } = o.cgroup ?? {};
+    if (!Number.isInteger(memoryBytes) || memoryBytes! < 16 * 1024 ** 2)
+      throw new SandboxOptionsError('sandbox.cgroup.memoryBytes must be an integer >= 16 MiB');
+    if (!Number.isInteger(pids) || pids! < 1)
+      throw new SandboxOptionsError('sandbox.cgroup.pids must be a positive integer');
+  }
   if (o.launcher !== null && typeof o.launcher !== 'string')
     throw new SandboxOptionsError('sandbox.launcher must be a path or null');
   return o;

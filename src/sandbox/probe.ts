@@ -17,6 +17,7 @@ import {
 } from './layers.js';
 import { nodeRuntimeFiles, planLaunch } from './launch-plan.js';
 import { resolveSandboxOptions, SandboxUnavailableError, type SandboxOptions } from './options.js';
+import { attachCgroup, probeCgroup, withCgroup } from './cgroup-plan.js';
 import { runBattery } from './self-test/battery.js';
 import { startPlan } from './spawn.js';
 import { verifySealed, type SealReport } from './verify.js';
@@ -94,10 +95,15 @@ export async function probeSandbox(partial: Partial<SandboxOptions> = {}): Promi
       verdict: { kind: 'refused', reason: err.message },
     };
   }
-  const run = await runBattery(startPlan(plan, ['pipe', 'pipe', 'pipe']), (pid) => ({
+  const cgroup = probeCgroup(options);
+  const child = startPlan(cgroup.cg ? withCgroup(plan, cgroup.cg) : plan, ['pipe', 'pipe', 'pipe']);
+  // Registered like a worker's, so that the layer's outside check finds it.
+  if (cgroup.cg) attachCgroup(child, cgroup.cg);
+  const run = await runBattery(child, (pid) => ({
     seal: verifySealed(pid, plan.expect),
     outside: checkOutside(pid, SANDBOX_LAYERS),
   }));
+  await cgroup.cg?.remove();
   const report = (run.report as { layers?: LaunchReport | null } | null)?.layers ?? undefined;
   const seen = run.inspected as
     { seal: SealReport; outside: Map<string, readonly string[]> } | undefined;
@@ -112,6 +118,7 @@ export async function probeSandbox(partial: Partial<SandboxOptions> = {}): Promi
     landlockAbi: process.platform === 'linux' ? await kernelLandlockAbi() : -38,
     netns: netnsRoute(),
     isolation: isolationRoute(options.networkNamespace),
+    cgroup,
   };
   const evidence: Evidence = { report, outside: seen?.outside };
 

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
+import { attachCgroup, cgroupForLaunch, withCgroup } from './cgroup-plan.js';
 import { nearestPackageJson } from './program-files.js';
 import { nodeRuntimeFiles, planLaunch, type LaunchPlan, type SealedTarget } from './launch-plan.js';
 import { resolveSandboxOptions, SandboxOptionsError, type SandboxOptions } from './options.js';
@@ -176,10 +177,13 @@ export function planWorker(opts: SealedSpawnOptions): LaunchPlan {
 /**
  * Spawns a Node worker script sealed: the launcher applies every available layer (seccomp
  * network filter, Landlock, a new network namespace, an unprivileged uid, a new session,
- * no core dumps, fd hygiene; own PID, IPC and mount namespaces with a minimal root where the
- * machine allows) and then execve()s `node <script> <args...>`. The returned process is the
- * worker itself, or, when it is isolated in a PID namespace, the `unshare` process whose one
- * child is the worker: `sealedPid(child)` is the worker's pid in both cases.
+ * no core dumps, fd hygiene, a cgroup of its own; own PID, IPC and mount namespaces with a
+ * minimal root where the machine allows) and then execve()s `node <script> <args...>`. The
+ * returned process is the worker itself, or, when it is isolated in a PID namespace, the
+ * `unshare` process whose one child is the worker: `sealedPid(child)` is the worker's pid in
+ * both cases. The cgroup is the launcher's (it joins before the PID namespace's root is
+ * replaced), so the worker and all it starts are in it while `unshare` is not; it is killed
+ * and removed once `child` has exited.
  *
  * A launch failure shows as an exit with a LauncherExit code and one `pvf-launcher:` line on
  * stderr. Before giving the worker any work, wait for its first message and check it with
@@ -190,7 +194,18 @@ export function planWorker(opts: SealedSpawnOptions): LaunchPlan {
  * @throws SandboxOptionsError on bad options.
  */
 export function spawnSealed(opts: SealedSpawnOptions): ChildProcess {
-  return startPlan(planWorker(opts), opts.stdio ?? ['pipe', 'pipe', 'pipe']);
+  const plan = planWorker(opts);
+  const cg = plan.config ? cgroupForLaunch(resolveSandboxOptions(opts.sandbox)) : null;
+  if (!cg) return startPlan(plan, opts.stdio ?? ['pipe', 'pipe', 'pipe']);
+  let child: ChildProcess;
+  try {
+    child = startPlan(withCgroup(plan, cg), opts.stdio ?? ['pipe', 'pipe', 'pipe']);
+  } catch (err) {
+    void cg.remove();
+    throw err;
+  }
+  attachCgroup(child, cg);
+  return child;
 }
 
 /** What the worker spawned with `opts` must look like from outside (for verifySealed). */

@@ -39,11 +39,13 @@ describe.runIf(process.platform === 'linux')('the launcher', () => {
     const layers = JSON.parse(out) as Record<string, { kind: string; detail?: string }>;
     expect(layers.seccomp).toEqual({
       kind: 'applied',
-      detail: '100 instructions, all threads (TSYNC)',
+      detail: `${plan.config!.seccomp.program.length} instructions, all threads (TSYNC)`,
     });
     expect(layers.landlock?.kind).toBe('applied');
+    expect(layers.cgroup).toEqual({ kind: 'off' }); // `sandbox run` has no worker cgroup
     expect(Object.keys(layers).sort()).toEqual([
       'capabilities',
+      'cgroup',
       'coreDumps',
       'fds',
       'identity',

@@ -27,6 +27,9 @@ export function evaluate(program: readonly BpfInstruction[], data: SeccompData):
       case BPF.JMP | BPF.JSET | BPF.K:
         pc += (acc & ins.k) !== 0 ? ins.jt : ins.jf;
         break;
+      case BPF.ALU | BPF.AND | BPF.K:
+        acc = (acc & ins.k) >>> 0;
+        break;
       case BPF.RET | BPF.K:
         return ins.k;
       default:

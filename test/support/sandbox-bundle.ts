@@ -17,6 +17,7 @@ const ENTRIES = [
   { in: 'test/src/sandbox/scripts/unsynced-filter.ts', out: 'test/unsynced-filter.js' },
   { in: 'test/src/sandbox/scripts/as-user.ts', out: 'test/as-user.js' },
   { in: 'test/src/sandbox/scripts/orphan-host.ts', out: 'test/orphan-host.js' },
+  { in: 'test/src/sandbox/scripts/containment.ts', out: 'test/containment.js' },
 ];
 
 export interface SandboxBundle {
@@ -28,6 +29,7 @@ export interface SandboxBundle {
   readonly orphanHost: string;
   readonly unsyncedFilter: string;
   readonly asUser: string;
+  readonly containment: string;
 }
 
 let built: Promise<SandboxBundle> | undefined;
@@ -56,6 +58,7 @@ export function sandboxBundle(): Promise<SandboxBundle> {
       orphanHost: join(dir, 'test/orphan-host.js'),
       unsyncedFilter: join(dir, 'test/unsynced-filter.js'),
       asUser: join(dir, 'test/as-user.js'),
+      containment: join(dir, 'test/containment.js'),
     };
   })();
   return built;

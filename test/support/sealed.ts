@@ -9,7 +9,8 @@ import {
   type LaunchConfig,
 } from '../../native/launch-config.js';
 import { buildSeccompProgram } from '../../native/linux/bpf.js';
-import { workerSyscallRules } from '../../native/linux/policy.js';
+import { workerSeccompProgram, workerSyscallRules } from '../../native/linux/policy.js';
+import { SYS, type SyscallName } from '../../native/linux/syscalls.js';
 import type { SandboxOptions } from '../../src/sandbox/options.js';
 import { runBattery, type BatteryRun } from '../../src/sandbox/self-test/battery.js';
 import { planWorker, trackPlanChild, type SealedStdio } from '../../src/sandbox/spawn.js';
@@ -72,6 +73,11 @@ export const without = {
   capabilities: (c: LaunchConfig): LaunchConfig => ({ ...c, capabilities: 'off' }),
   root: (c: LaunchConfig): LaunchConfig => ({ ...c, root: { ...c.root, mode: 'off' } }),
   parentDeath: (c: LaunchConfig): LaunchConfig => ({ ...c, parentDeath: 'off' }),
+  /** The worker filter minus its no-new-processes rule (what `pvf sandbox run` gets). */
+  newProcessRule: (c: LaunchConfig): LaunchConfig => ({
+    ...c,
+    seccomp: { ...c.seccomp, program: workerSeccompProgram('errno', { newProcesses: true }) },
+  }),
   /** The same rules without the arch and x32 checks. */
   archCheck: (c: LaunchConfig): LaunchConfig => ({
     ...c,
@@ -99,6 +105,41 @@ export const without = {
     },
   }),
 };
+
+/** The worker filter without its rules for `names` (what the filter would also stop), so that
+ *  another layer is the one under test. */
+export const filterWithout =
+  (names: readonly SyscallName[]) =>
+  (c: LaunchConfig): LaunchConfig => {
+    const drop = new Set<number>(names.map((n) => SYS[n]));
+    return {
+      ...c,
+      seccomp: {
+        ...c.seccomp,
+        program: buildSeccompProgram({
+          rules: workerSyscallRules('errno').filter((r) => !drop.has(r.nr)),
+          badArch: { kind: 'kill-process' },
+          archCheck: true,
+        }),
+      },
+    };
+  };
+
+/** SysV IPC: the filter denies it all, the IPC namespace hides the host's objects. */
+export const SYSV_IPC = [
+  'shmget',
+  'shmat',
+  'shmctl',
+  'shmdt',
+  'semget',
+  'semop',
+  'semctl',
+  'semtimedop',
+  'msgget',
+  'msgsnd',
+  'msgrcv',
+  'msgctl',
+] as const satisfies readonly SyscallName[];
 
 /** Applies several edits. */
 export const minus =

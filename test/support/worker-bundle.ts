@@ -78,3 +78,23 @@ export async function testScript(name: string, source: string): Promise<string> 
   });
   return addFile(dir, name, out.outputFiles[0]!.contents);
 }
+
+/**
+ * A launcher for tests whose worker must start a process: it installs the worker filter
+ * without its no-new-processes rule (what `pvf sandbox run` gets), every other layer as
+ * planned, by rewriting the configuration and then running the real launcher beside it.
+ */
+export function forkingLauncher(): Promise<string> {
+  return testScript(
+    'forking-launcher.js',
+    `
+import { decodeLaunchConfig, encodeLaunchConfig } from './native/launch-config.js';
+import { workerSeccompProgram } from './native/linux/policy.js';
+const config = decodeLaunchConfig(process.argv[2]);
+const program = workerSeccompProgram('errno', { newProcesses: true });
+process.argv[2] = encodeLaunchConfig({ ...config, seccomp: { ...config.seccomp, program } });
+const launcher = new URL('./launcher.js', import.meta.url).href;
+await import(launcher);
+`,
+  );
+}

@@ -2,7 +2,7 @@
 // (server-side evidence, independent of what the attacker claims), a connected socket in
 // this process for the fd-stealing attack, and memory bait for the memory attacks.
 import dgram from 'node:dgram';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -138,6 +138,10 @@ export async function startLab(): Promise<Lab> {
   const parentSocketFd = (parentSocket as unknown as { _handle?: { fd?: number } })._handle?.fd;
   if (parentSocketFd === undefined || parentSocketFd < 0)
     throw new Error('cannot read the fd of the bait socket');
+  const metaFile = join(dir, 'world-writable');
+  writeFileSync(metaFile, '');
+  chmodSync(metaFile, 0o666);
+  utimesSync(metaFile, 1000, 1000);
   const bait = await createBait();
   const listenPort = await freePort();
 
@@ -156,6 +160,7 @@ export async function startLab(): Promise<Lab> {
       parentSecretAddress: bait.address,
       secretHex: bait.secret.toString('hex'),
       hostPid: process.pid,
+      metaFile,
     },
     probeListenPort: () =>
       new Promise((resolve) => {

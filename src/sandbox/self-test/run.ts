@@ -1,7 +1,7 @@
 // `pvf sandbox self-test`: attacks from inside sealed processes, judged by the attacker's own
 // report AND by evidence gathered outside (loopback listeners, /proc, parent memory). An
 // attempt counts as blocked only if both agree that nothing got through.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FATAL_ATTACKS, type AttemptResult } from '../../../native/self-test/protocol.js';
@@ -40,7 +40,7 @@ const EXPECTED: Record<string, string> = {
   'unix socket (path)': 'EACCES',
   'unix socket (abstract)': 'EACCES',
   'worker thread': 'EACCES',
-  'child process': 'fails (EACCES)',
+  'child process': 'fails (EPERM: no fork)',
   io_uring_setup: 'ENOSYS',
   'pidfd_getfd (parent socket)': 'EPERM',
   'ptrace (parent)': 'EPERM',
@@ -50,6 +50,17 @@ const EXPECTED: Record<string, string> = {
   'unshare(user+net namespaces)': 'EPERM',
   'setns(host netns)': 'EACCES or EPERM',
   'own allow-all filter, then socket()': 'EACCES (filters stack)',
+  'fork()': 'EPERM',
+  'prlimit64(parent), read only': 'EPERM',
+  'setpriority(parent)': 'EPERM',
+  'sched_setaffinity(parent)': 'EPERM',
+  'SIOCGIFCONF on the channel': 'EPERM',
+  memfd_create: 'EPERM',
+  'SysV shmget': 'EPERM',
+  'SysV msgget': 'EPERM',
+  inotify_init1: 'EPERM',
+  'utimensat (file outside)': 'EPERM',
+  'setxattr (file outside)': 'EOPNOTSUPP',
 };
 
 /** Folders koffi needs to load: the sealed native battery is the only sealed code that may. */
@@ -183,6 +194,10 @@ export async function runSelfTest(partial: Partial<SandboxOptions> = {}): Promis
         case '/proc/<ppid>/mem write': {
           const intact = lab.bait.read().equals(lab.bait.secret);
           return { text: `parent bait memory ${intact ? 'intact' : 'OVERWRITTEN'}`, clean: intact };
+        }
+        case 'utimensat (file outside)': {
+          const mtime = statSync(lab.targets.metaFile).mtimeMs;
+          return { text: `file mtime ${mtime / 1000} s`, clean: mtime === 1_000_000 };
         }
         case 'ptrace (parent)': {
           const now = tracerPid();

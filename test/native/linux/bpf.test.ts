@@ -10,12 +10,27 @@ import {
   stmt,
 } from '../../../native/linux/bpf.js';
 import {
+  CONTAINMENT_SYSCALLS,
   HARDENED_SYSCALLS,
   IO_URING_SYSCALLS,
   NETWORK_SYSCALLS,
+  PROCESS_CREATION_SYSCALLS,
+  SELF_ONLY_SYSCALLS,
   workerSeccompProgram,
+  XATTR_SYSCALLS,
 } from '../../../native/linux/policy.js';
-import { CLONE_NEWNET, CLONE_NEWUSER, SYS, SYS_I386 } from '../../../native/linux/syscalls.js';
+import {
+  CLONE_NEWNET,
+  CLONE_NEWUSER,
+  SIOCGIFCONF,
+  SIOCGIFHWADDR,
+  SYS,
+  SYS_I386,
+  TCFLSH,
+  TCSETS,
+  TERMINAL_MUTATING_IOCTLS,
+  TIOCSWINSZ,
+} from '../../../native/linux/syscalls.js';
 import { evaluate } from '../../support/bpf-eval.js';
 
 const X86_64 = 0xc000003e;
@@ -23,6 +38,7 @@ const I386 = 0x40000003;
 const LD_ABS = 0x20;
 const JEQ = 0x15;
 const JSET = 0x45;
+const AND = 0x54;
 const RET = 0x06;
 const ALLOW = 0x7fff0000;
 const KILL = 0x80000000;
@@ -97,6 +113,49 @@ describe('program layout', () => {
       // everything else
       { code: RET, jt: 0, jf: 0, k: ALLOW },
     ]);
+  });
+
+  it('encodes a list of conditions: any match takes the action, the negated kinds jump on false', () => {
+    const p = buildSeccompProgram({
+      rules: [
+        {
+          nr: 16,
+          action: { kind: 'errno', errno: 1 },
+          when: [
+            { kind: 'low32-masked-equals-any', arg: 1, mask: 0xff00, values: [0x8900, 0x8b00] },
+            { kind: 'low32-not-equal', arg: 0, value: 0 },
+            { kind: 'low32-no-bit', arg: 2, mask: 0x10000 },
+          ],
+        },
+      ],
+      badArch: { kind: 'kill-process' },
+      archCheck: false,
+    });
+    expect(p).toEqual([
+      { code: LD_ABS, jt: 0, jf: 0, k: 0 },
+      { code: JEQ, jt: 0, jf: 10, k: 16 },
+      // args[1] & 0xff00 in {0x8900, 0x8b00} -> action (8 and 7 ahead)
+      { code: LD_ABS, jt: 0, jf: 0, k: 24 },
+      { code: AND, jt: 0, jf: 0, k: 0xff00 },
+      { code: JEQ, jt: 6, jf: 0, k: 0x8900 },
+      { code: JEQ, jt: 5, jf: 0, k: 0x8b00 },
+      // args[0] != 0 -> action: equal falls through, otherwise jump
+      { code: LD_ABS, jt: 0, jf: 0, k: 16 },
+      { code: JEQ, jt: 0, jf: 3, k: 0 },
+      // args[2] without bit 0x10000 -> action
+      { code: LD_ABS, jt: 0, jf: 0, k: 32 },
+      { code: JSET, jt: 0, jf: 1, k: 0x10000 },
+      { code: RET, jt: 0, jf: 0, k: ALLOW },
+      { code: RET, jt: 0, jf: 0, k: errno(1) },
+      { code: RET, jt: 0, jf: 0, k: ALLOW },
+    ]);
+    const at = (args: bigint[]) => evaluate(p, { nr: 16, arch: X86_64, args });
+    expect(at([0n, 0x8912n, 0x10000n])).toBe(errno(1));
+    expect(at([0n, 0x1_0000_8b01n, 0x10000n])).toBe(errno(1));
+    expect(at([5n, 0x5401n, 0x10000n])).toBe(errno(1));
+    expect(at([0n, 0x5401n, 0n])).toBe(errno(1));
+    expect(at([0n, 0x5401n, 0x10000n])).toBe(ALLOW);
+    expect(at([0x1_0000_0000n, 0x8a12n, 0x3d0f00n])).toBe(ALLOW); // high bits ignored
   });
 
   it('without the arch check starts directly with the syscall number', () => {
@@ -181,14 +240,71 @@ describe('the worker policy, evaluated', () => {
 
   it('allows every other x86_64 syscall', () => {
     const denied = new Set<number>(
-      [...NETWORK_SYSCALLS, ...IO_URING_SYSCALLS, ...HARDENED_SYSCALLS, 'clone3'].map(
-        (s) => SYS[s as keyof typeof SYS],
-      ),
+      [
+        ...NETWORK_SYSCALLS,
+        ...IO_URING_SYSCALLS,
+        ...HARDENED_SYSCALLS,
+        ...CONTAINMENT_SYSCALLS,
+        ...XATTR_SYSCALLS,
+        ...PROCESS_CREATION_SYSCALLS,
+        'clone3',
+        'clone', // flags 0 is a fork
+      ].map((s) => SYS[s as keyof typeof SYS]),
     );
     for (let nr = 0; nr < 600; nr++) {
       if (denied.has(nr)) continue;
       expect(run(nr, [0n, 0n]), `nr ${nr}`).toBe(ALLOW);
     }
+  });
+
+  it('denies the containment list with EPERM, xattrs with ENOTSUP, new processes with EPERM', () => {
+    for (const s of CONTAINMENT_SYSCALLS) expect(run(SYS[s]), s).toBe(errno(1));
+    for (const s of XATTR_SYSCALLS) expect(run(SYS[s]), s).toBe(errno(95));
+    for (const s of PROCESS_CREATION_SYSCALLS) expect(run(SYS[s]), s).toBe(errno(1));
+    const run2 = workerSeccompProgram('errno', { newProcesses: true });
+    for (const s of PROCESS_CREATION_SYSCALLS)
+      expect(evaluate(run2, { nr: SYS[s], arch: X86_64 }), s).toBe(ALLOW);
+    expect(evaluate(run2, { nr: SYS.clone, arch: X86_64, args: [0x1200011n] })).toBe(ALLOW);
+    expect(evaluate(run2, { nr: SYS.clone, arch: X86_64, args: [BigInt(CLONE_NEWNET)] })).toBe(
+      errno(1),
+    );
+    // negative control: the same syscalls under a network-only program are allowed
+    expect(
+      run(
+        SYS.memfd_create,
+        [],
+        X86_64,
+        buildSeccompProgram({ rules: [], badArch: { kind: 'kill-process' }, archCheck: true }),
+      ),
+    ).toBe(ALLOW);
+  });
+
+  it('allows pid 0 (the caller) only for prlimit64, sched_set*; setpriority only PRIO_PROCESS of self', () => {
+    for (const s of SELF_ONLY_SYSCALLS) {
+      expect(run(SYS[s], [0n, 7n]), s).toBe(ALLOW);
+      expect(run(SYS[s], [1234n, 7n]), s).toBe(errno(1));
+      expect(run(SYS[s], [0x1_0000_0000n]), `${s}: pid_t is 32 bits`).toBe(ALLOW);
+    }
+    expect(run(SYS.setpriority, [0n, 0n, 10n])).toBe(ALLOW);
+    expect(run(SYS.setpriority, [0n, 1234n, 10n])).toBe(errno(1));
+    expect(run(SYS.setpriority, [2n /* PRIO_USER */, 0n, 10n])).toBe(errno(1));
+    expect(run(SYS.setpriority, [1n /* PRIO_PGRP */, 0n, 10n])).toBe(errno(1));
+  });
+
+  it('denies socket-interface and wireless ioctls and every terminal-mutating ioctl', () => {
+    for (const cmd of [SIOCGIFCONF, SIOCGIFHWADDR, 0x8933 /* SIOCGIFINDEX */, 0x8b01])
+      expect(run(SYS.ioctl, [3n, BigInt(cmd)]), cmd.toString(16)).toBe(errno(1));
+    for (const cmd of TERMINAL_MUTATING_IOCTLS) {
+      expect(run(SYS.ioctl, [0n, BigInt(cmd)]), cmd.toString(16)).toBe(errno(1));
+      expect(run(SYS.ioctl, [0n, BigInt(cmd) | 0x402c0000n]), `${cmd.toString(16)} sized`).toBe(
+        errno(1),
+      );
+    }
+    for (const cmd of [TCSETS, TIOCSWINSZ, TCFLSH])
+      expect(run(SYS.ioctl, [1n, BigInt(cmd)])).toBe(errno(1));
+    // what Node and libuv use: TCGETS, TIOCGWINSZ, FIONREAD, FIONBIO, FIOCLEX, FIONCLEX
+    for (const cmd of [0x5401, 0x5413, 0x541b, 0x5421, 0x5451, 0x5450])
+      expect(run(SYS.ioctl, [0n, BigInt(cmd)]), cmd.toString(16)).toBe(ALLOW);
   });
 
   it('kills any non-x86_64 arch and any x32 number', () => {
@@ -208,14 +324,15 @@ describe('the worker policy, evaluated', () => {
     expect(run(SYS.ioctl, [0n, 0x5413n /* TIOCGWINSZ */])).toBe(ALLOW);
   });
 
-  it('blocks clone with namespace flags, allows thread and fork clones', () => {
+  it('blocks clone with namespace flags and forks, allows thread clones', () => {
     expect(run(SYS.clone, [BigInt(CLONE_NEWUSER | CLONE_NEWNET | 17)])).toBe(errno(1));
-    expect(run(SYS.clone, [BigInt(CLONE_NEWNET)])).toBe(errno(1));
+    expect(run(SYS.clone, [BigInt(CLONE_NEWNET | 0x10000)])).toBe(errno(1));
     expect(run(SYS.clone, [0x80n /* CLONE_NEWTIME */])).toBe(errno(1));
     expect(run(SYS.clone, [0x3d0f00n /* pthread_create's flags */])).toBe(ALLOW);
     expect(run(SYS.clone, [0x1200011n /* fork: CHILD_SETTID|CHILD_CLEARTID|SIGCHLD */])).toBe(
-      ALLOW,
+      errno(1),
     );
+    expect(run(SYS.clone, [0x10000n << 32n /* CLONE_THREAD only in high bits */])).toBe(errno(1));
   });
 
   it('negative control: without the arch check, i386 socket() is allowed', () => {

@@ -1,14 +1,16 @@
 // A worker that leaves a process holding its pipes cannot wedge the host: the job settles on
 // the worker's exit (with a bounded drain), the slot is refilled, and close() resolves. The
 // worker is the real one, started by a test-only entry that first spawns a pipe holder (what
-// one line of JavaScript in a compromised worker can do), sealed like every worker.
+// one line of JavaScript in a compromised worker could do). Sealed as every worker, the
+// filter refuses the holder (no new processes); the other tests take that one rule away
+// (forkingLauncher) to show the next lines of defence.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationHost } from '../../../src/host/validation-host.js';
 import { FIXTURES_DIR, fixture, HAVE_FIXTURES, unhex } from '../../support/fixtures.js';
 import { infiniteLoopPvf } from '../../support/hostile-pvfs.js';
-import { testBundles, testScript } from '../../support/worker-bundle.js';
+import { forkingLauncher, testBundles, testScript } from '../../support/worker-bundle.js';
 
 const linux = process.platform === 'linux';
 /** Unique to this test process, so cleanup touches only holders this run started. */
@@ -17,9 +19,13 @@ const MARK = `pvf-test-pipe-holder-${process.pid}`;
 /** A real worker whose first act is to start a child inheriting its stdio (its channel). */
 const holderWorker = (detached: boolean, mark: string) => `
 import { spawn } from 'node:child_process';
-const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)', '${mark}'],
-  { stdio: 'inherit', detached: ${detached} });
-c.unref();
+try {
+  const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)', '${mark}'],
+    { stdio: 'inherit', detached: ${detached} });
+  c.unref();
+} catch (err) {
+  process.stderr.write('holder refused: ' + err.code + '\\n');
+}
 await import('./runtime/worker.ts');
 `;
 
@@ -48,24 +54,41 @@ describe.runIf(linux && HAVE_FIXTURES)('a pipe-holding descendant cannot wedge t
     ? unhex(JSON.parse(readFileSync(`${FIXTURES_DIR}/vectors/adder-gossamer.json`, 'utf8')).params)
     : new Uint8Array();
 
-  async function hostWith(script: string, sandbox: { namespaces?: boolean } = {}) {
+  async function hostWith(
+    script: string,
+    sandbox: { namespaces?: boolean; cgroup?: null } = {},
+    forks = true,
+  ) {
     const b = await testBundles();
     return ValidationHost.create({
       workers: 1,
       // One process (no warm spare), so that the worker and its holder are the only ones.
       isolation: 'none',
       workerScript: script,
-      sandbox: { launcher: b.launcher, ...sandbox },
+      sandbox: { launcher: forks ? await forkingLauncher() : b.launcher, ...sandbox },
       logger: { warn: () => {} },
     });
   }
 
+  it('sealed as every worker, the filter refuses the holder; the worker serves', async () => {
+    const mark = `${MARK}-refused`;
+    const script = await testScript('wedge-refused.js', holderWorker(true, mark));
+    const host = await hostWith(script, {}, false);
+    try {
+      expect(holders(mark)).toEqual([]);
+      expect((await host.validate({ code: fixture('pvf/adder.wasm'), params })).kind).toBe('valid');
+    } finally {
+      await host.close();
+    }
+  });
+
   it('a holder that left the process group: the job settles, the slot is refilled, close() resolves', async () => {
     const mark = `${MARK}-detached`;
-    // Without the PID namespace, which alone reaches a holder that left the group (next test):
-    // the host itself must not depend on it.
+    // Without the PID namespace and the worker cgroup, which alone reach a holder that left
+    // the group (next test): the host itself must not depend on them.
     const host = await hostWith(await testScript('wedge-detached.js', holderWorker(true, mark)), {
       namespaces: false,
+      cgroup: null,
     });
     const [pid] = host.workerPids;
     expect(holders(mark)).toHaveLength(1);

@@ -7,21 +7,24 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeLaunchConfig, encodeLaunchConfig } from '../../../native/launch-config.js';
 import type { AttemptResult } from '../../../native/self-test/protocol.js';
 import { isolationRoute } from '../../../src/sandbox/host-support.js';
 import { resolveSandboxOptions } from '../../../src/sandbox/options.js';
 import { isolationRows } from '../../../src/sandbox/self-test/isolation.js';
 import { koffiReadPaths } from '../../../src/sandbox/self-test/run.js';
-import { planWorker, sealedPid, trackPlanChild } from '../../../src/sandbox/spawn.js';
+import { killSealed, planWorker, sealedPid, trackPlanChild } from '../../../src/sandbox/spawn.js';
 import { verifySealed } from '../../../src/sandbox/verify.js';
 import { sandboxBundle } from '../../support/sandbox-bundle.js';
 import {
   eventually,
+  filterWithout,
   minus,
   reportOf,
   runSealed,
   SCRIPTS,
   settle,
+  SYSV_IPC,
   without,
 } from '../../support/sealed.js';
 
@@ -82,6 +85,7 @@ describe.runIf(isolated)('isolation: PID, IPC and mount namespaces, minimal root
   };
 
   describe('PID namespace: no host process visible or signalable', () => {
+    const noPrlimitRule = filterWithout(['prlimit64']);
     let victim: ChildProcess;
     let signals = '';
     beforeAll(async () => {
@@ -106,7 +110,9 @@ describe.runIf(isolated)('isolation: PID, IPC and mount namespaces, minimal root
     it('kill, a read-only prlimit64 probe and /proc find nothing of the host (Landlock off)', async () => {
       const byId = await run(
         { victimPid: victim.pid },
-        { mutate: without.landlock, sandbox: { namespaces: true } },
+        // The filter denies prlimit64 on other pids too: without that rule, only the
+        // namespace stands in the way.
+        { mutate: minus(without.landlock, noPrlimitRule), sandbox: { namespaces: true } },
       );
       expect(byId['kill(host pid, SIGUSR1)']).toMatchObject({ succeeded: false });
       expect(byId['kill(host pid, SIGUSR1)']!.detail).toMatch(/ESRCH/);
@@ -122,7 +128,10 @@ describe.runIf(isolated)('isolation: PID, IPC and mount namespaces, minimal root
     });
 
     it('negative control: without the namespaces (and Landlock) the same attacks reach the victim', async () => {
-      const byId = await run({ victimPid: victim.pid }, { mutate: minus(without.landlock) });
+      const byId = await run(
+        { victimPid: victim.pid },
+        { mutate: minus(without.landlock, noPrlimitRule) },
+      );
       expect(byId['prlimit64 probe (host pid)']).toMatchObject({ succeeded: true });
       expect(byId['kill(host pid, SIGUSR1)']).toMatchObject({ succeeded: true });
       expect(await eventually(() => signals.includes('SIGUSR1'))).toBe(true);
@@ -152,8 +161,10 @@ describe.runIf(isolated)('isolation: PID, IPC and mount namespaces, minimal root
 
     it('msgsnd and shmat on the host’s ids fail, and ipcs outside sees nothing', async () => {
       const { isolationAttacks } = await sandboxBundle();
+      // The filter denies SysV IPC too: without those rules, only the namespace stands in the way.
       const r = await runSealed(isolationAttacks, [JSON.stringify({ msqid, shmid })], {
-        sandbox: { allowRead: koffiReadPaths() },
+        sandbox: { allowRead: koffiReadPaths(), namespaces: true },
+        mutate: filterWithout(SYSV_IPC),
         whileAlive: () => outside(),
       });
       const byId = Object.fromEntries(
@@ -168,6 +179,7 @@ describe.runIf(isolated)('isolation: PID, IPC and mount namespaces, minimal root
       const { isolationAttacks } = await sandboxBundle();
       const r = await runSealed(isolationAttacks, [JSON.stringify({ msqid, shmid })], {
         sandbox: { allowRead: koffiReadPaths(), namespaces: false },
+        mutate: filterWithout(SYSV_IPC),
         whileAlive: () => outside(),
       });
       expect(r.inspected).toEqual({ messages: 1, attached: 1 });
@@ -219,14 +231,31 @@ describe.runIf(isolated)('isolation: PID, IPC and mount namespaces, minimal root
   describe('a worker and all its descendants die together', () => {
     const spin = join(SCRIPTS, 'spin.mjs');
 
-    it('a detached grandchild dies with its worker; without the PID namespace it lives on', async () => {
+    it('the worker filter refuses a grandchild; allowed, a detached one dies with its worker, and without the PID namespace it lives on', async () => {
       const { launcher } = await sandboxBundle();
-      const start = (namespaces: boolean) => {
+      // `forks`: the filter minus its no-new-processes rule, so that the PID namespace alone
+      // is what ends the grandchild (and, in the control, what fails to).
+      const start = (namespaces: boolean, forks: boolean) => {
         const plan = planWorker({ script: spin, sandbox: { launcher, namespaces } });
-        return trackPlanChild(plan, spawn(plan.command, [...plan.args], { env: {} }));
+        const args = [...plan.args];
+        if (forks)
+          args[args.length - 1] = encodeLaunchConfig(
+            without.newProcessRule(decodeLaunchConfig(args.at(-1))),
+          );
+        return trackPlanChild(plan, spawn(plan.command, args, { env: {} }));
       };
+      const refused = start(true, false);
+      try {
+        expect(JSON.parse(await firstLine(refused))).toEqual({
+          grandchild: null,
+          spawnError: 'EPERM',
+        });
+        expect(childrenOf(sealedPid(refused)!)).toEqual([]);
+      } finally {
+        killSealed(refused);
+      }
       for (const namespaces of [true, false]) {
-        const child = start(namespaces);
+        const child = start(namespaces, true);
         await firstLine(child);
         const worker = sealedPid(child)!;
         expect(await eventually(() => childrenOf(worker).length > 0)).toBe(true);
@@ -287,16 +316,21 @@ describe.runIf(isolated)('pvf sandbox self-test, isolation rows', () => {
     const byId = Object.fromEntries(control.map((r) => [r.attempt, r]));
     for (const id of [
       'kill(host pid, SIGUSR1)',
-      'prlimit64 probe (host pid)',
-      'SysV msgsnd (host queue)',
-      'SysV shmat (host segment)',
       'read a host file outside the rules',
       'isolation battery: checked from outside',
     ])
       expect(byId[id]?.blocked, id).toBe(false);
     expect(byId['kill(host pid, SIGUSR1)']!.evidence).toBe('SIGUSR1 received here: 1');
-    expect(byId['SysV msgsnd (host queue)']!.evidence).toBe('messages on the queue: 1');
-    expect(byId['SysV shmat (host segment)']!.evidence).toBe('attaches while it ran: 1');
+    // prlimit64 on another pid and SysV IPC are the filter's too (their namespace-only
+    // controls are above): still refused here, and nothing arrived.
+    for (const id of [
+      'prlimit64 probe (host pid)',
+      'SysV msgsnd (host queue)',
+      'SysV shmat (host segment)',
+    ])
+      expect(byId[id], id).toMatchObject({ blocked: true, actual: expect.stringMatching(/EPERM/) });
+    expect(byId['SysV msgsnd (host queue)']!.evidence).toBe('messages on the queue: 0');
+    expect(byId['SysV shmat (host segment)']!.evidence).toBe('attaches while it ran: 0');
   });
 });
 

@@ -112,6 +112,7 @@ describe('sandbox options and policy', () => {
       capabilities: 'required',
       parentDeath: 'required',
       root: { mode: 'optional', readPaths: ['/usr/bin/true'], proc: true },
+      cgroupProcs: ['/sys/fs/cgroup/pvf-runtime.1.0/cgroup.procs'],
     };
     expect(decodeLaunchConfig(JSON.stringify(good))).toEqual(good);
     const bad = (patch: object, msg: RegExp) =>
@@ -124,6 +125,10 @@ describe('sandbox options and policy', () => {
     bad({ capabilities: 'some' }, /capabilities must be/);
     bad({ root: { ...good.root, readPaths: ['usr'] } }, /root\.readPaths\[0\]/);
     bad({ root: { ...good.root, proc: 1 } }, /root\.proc must be a boolean/);
+    bad({ cgroupProcs: ['/etc/passwd'] }, /cgroupProcs\[0\] must be a cgroup\.procs file/);
+    bad({ cgroupProcs: ['/sys/fs/cgroup/../../etc/cgroup.procs'] }, /cgroupProcs\[0\]/);
+    const { cgroupProcs: _, ...older } = good;
+    expect(decodeLaunchConfig(JSON.stringify(older)).cgroupProcs).toEqual([]);
     bad(
       { seccomp: { mode: 'required', program: [{ code: 6, jt: 0, jf: 0, k: 2 ** 32 }] } },
       /program\[0\]\.k/,
