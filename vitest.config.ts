@@ -8,7 +8,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Fails the run if a worker cgroup created by it is left behind.
-    globalSetup: ['test/support/cgroup-leaks.global.ts'],
+    // Refuses a checkout sealed test processes cannot read (as root); fails the run if a
+    // worker cgroup created by it is left behind.
+    globalSetup: ['test/support/checkout-access.global.ts', 'test/support/cgroup-leaks.global.ts'],
   },
 });
