@@ -88,12 +88,13 @@ function summary(r: ChainRunReport, blocks: number, workers: number, s: SandboxS
   const layers = s.layers.filter((l) => l.applied).map((l) => l.layer);
   const lines = [
     `adder: ${r.candidates} candidates through ${workers} sealed worker(s) in ${r.seconds.toFixed(2)} s`,
-    `  valid blocks        ${r.valid} / ${blocks} with the expected result bytes`,
-    `  invalid blocks      ${r.rejectedAsExpected} / ${invalidBlocks} rejected with the expected panic (${INVALID_BLOCK_KINDS.join(', ')})`,
+    `  sandbox             ${s.verdict.kind}: ${layers.join(', ') || 'no layer applied'}`,
     `  validations/s       ${Math.round(r.validationsPerSecond)}`,
     `  latency p50 / p99   ${ms(r.latencyMs.p50)} / ${ms(r.latencyMs.p99)}`,
     `  compile             ${ms(r.compileMs)}`,
-    `  sandbox             ${s.verdict.kind}: ${layers.join(', ') || 'no layer applied'}`,
+    // The verdicts last, where a reader of the run's tail looks for them.
+    `  valid blocks        ${r.valid} / ${blocks} with the expected result bytes`,
+    `  invalid blocks      ${r.rejectedAsExpected} / ${invalidBlocks} rejected with the expected panic (${INVALID_BLOCK_KINDS.join(', ')})`,
   ];
   for (const m of r.mismatches.slice(0, 10))
     lines.push(`  MISMATCH ${m.label}: expected ${m.expected}, got ${m.got}`);

@@ -129,6 +129,6 @@ describe.runIf(
   });
 });
 
-describe.runIf(BUILT && process.platform === 'linux' && !isRoot)('first contact', () => {
-  it.skip('needs root to set up a private folder for another uid', () => {});
-});
+// Setting up a private folder for another uid needs root.
+if (BUILT && process.platform === 'linux' && !isRoot)
+  console.warn('[pvf-runtime tests] first-contact tests need root; skipped.');
