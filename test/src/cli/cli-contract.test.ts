@@ -2,6 +2,7 @@
 // and bad input: the exit code from src/cli/exit-codes.ts; with --json, exactly one JSON
 // document on stdout; an error is exactly one `pvf: …` line on stderr with nothing on stdout
 // (a stack only with --verbose). CI builds before testing; without a build this file skips.
+// Longer than 400 lines because it is one table of cases, each a command as a user runs it.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

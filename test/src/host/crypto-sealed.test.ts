@@ -6,8 +6,8 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import * as sr from '@scure/sr25519';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ValidationHost } from '../../../src/host/validation-host.js';
-import { testBundles } from '../../support/worker-bundle.js';
+import type { ValidationHost } from '../../../src/host/validation-host.js';
+import { createTestHost } from '../../support/test-host.js';
 import { wat } from '../../support/wat.js';
 
 const bytes = (b: Uint8Array) => [...b].map((x) => '\\' + x.toString(16).padStart(2, '0')).join('');
@@ -15,13 +15,7 @@ const bytes = (b: Uint8Array) => [...b].map((x) => '\\' + x.toString(16).padStar
 describe.runIf(process.platform === 'linux')('crypto host functions in a sealed worker', () => {
   let host: ValidationHost;
   beforeAll(async () => {
-    const b = await testBundles();
-    host = await ValidationHost.create({
-      workers: 1,
-      workerScript: b.worker,
-      sandbox: { launcher: b.launcher },
-      logger: { warn: () => {} },
-    });
+    host = await createTestHost();
   });
   afterAll(() => host?.close());
 

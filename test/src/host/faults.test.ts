@@ -1,31 +1,15 @@
 // The validation host under faults, through real sealed workers: runaway code, a worker killed
 // mid-job, a resident-memory blow-up, and workers that break the protocol.
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationHost } from '../../../src/host/validation-host.js';
+import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, fixture, HAVE_FIXTURES, hex, unhex } from '../../support/fixtures.js';
 import { infiniteLoopPvf, residentMemoryPvf } from '../../support/hostile-pvfs.js';
-import { testBundles, testScript } from '../../support/worker-bundle.js';
+import { closedAfterEach } from '../../support/test-host.js';
+import { testScript } from '../../support/worker-bundle.js';
 import { reportedCpuMs } from '../../support/timeouts.js';
 
 const linux = process.platform === 'linux';
-const hosts: ValidationHost[] = [];
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((h) => h.close()));
-});
-
-async function newHost(extra: Parameters<typeof ValidationHost.create>[0] = {}) {
-  const b = await testBundles();
-  const h = await ValidationHost.create({
-    workers: 1,
-    workerScript: b.worker,
-    sandbox: { launcher: b.launcher },
-    logger: { warn: () => {} },
-    ...extra,
-  });
-  hosts.push(h);
-  return h;
-}
+const newHost = closedAfterEach();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const alive = (pid: number) => {

@@ -3,30 +3,14 @@
 // non-deterministic preparation errors (polkadot/node/core/pvf/common/src/error.rs
 // `is_deterministic`), never an execution's `invalid hard-timeout` or `possibly-invalid` — and a
 // failed preparation is kept (`FailedToProcess`) instead of being compiled again.
-import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationHost } from '../../../src/host/validation-host.js';
+import { describe, expect, it } from 'vitest';
 import { CUMULUS_RUNTIMES, fixture, HAVE_FIXTURES } from '../../support/fixtures.js';
-import { testBundles, testScript } from '../../support/worker-bundle.js';
+import { closedAfterEach } from '../../support/test-host.js';
+import { testScript } from '../../support/worker-bundle.js';
 import { wat } from '../../support/wat.js';
 
 const linux = process.platform === 'linux';
-const hosts: ValidationHost[] = [];
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((h) => h.close()));
-});
-
-async function newHost(extra: Parameters<typeof ValidationHost.create>[0] = {}) {
-  const b = await testBundles();
-  const h = await ValidationHost.create({
-    workers: 1,
-    workerScript: b.worker,
-    sandbox: { launcher: b.launcher },
-    logger: { warn: () => {} },
-    ...extra,
-  });
-  hosts.push(h);
-  return h;
-}
+const newHost = closedAfterEach();
 
 // A fake worker: a correct handshake, then `onPrepare` for every prepare request.
 const FAKE_WORKER = (onPrepare: string) => `
