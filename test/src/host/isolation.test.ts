@@ -10,6 +10,7 @@ import type { Isolation } from '../../../src/host/placement.js';
 import { FIXTURES_DIR, fixture, HAVE_FIXTURES, unhex } from '../../support/fixtures.js';
 import { infiniteLoopPvf } from '../../support/hostile-pvfs.js';
 import { wasiExample } from '../../support/wasi-pvfs.js';
+import { exampleFromSource } from '../../support/example-pvfs.js';
 import { testBundles, testScript } from '../../support/worker-bundle.js';
 
 const linux = process.platform === 'linux';
@@ -105,7 +106,9 @@ describe.runIf(linux)('verdict isolation', () => {
     const broken = await Promise.all(
       (['wasi-sockets-p1', 'wasi-sockets-tcp'] as const).map((n) => wasiExample(n)),
     );
-    const codes = [fixture('pvf/adder.wasm'), ...broken, fixture('pvf/adder.wasm')];
+    // The project's own adder, compiled from source: the test needs no fixture folder.
+    const adder = await exampleFromSource('adder');
+    const codes = [adder, ...broken, adder];
     const kinds = [];
     for (const code of codes) {
       const out = await Promise.race([
