@@ -16,7 +16,9 @@ export {
   type Parachain,
   type ParachainName,
   type RawChainSpec,
+  withGenesis,
 } from './parachains.js';
+export { paddedParachain } from './padding.js';
 export { PeerCallError, PeerUnavailableError, peerCall, peerStateRoot } from './peer.js';
 export { shippedPov } from './pov-blob.js';
 export { relayState, type RelayState, type RelayStateInput } from './relay-state.js';

@@ -122,6 +122,24 @@ export function target(name: ParachainName, title: string, p: TargetParts): Para
   };
 }
 
+/**
+ * `p` on another genesis: the same runtime and keys, with the genesis hash the signed
+ * extensions sign over (`CheckGenesis`, and the immortal era's block hash) taken from `genesis`.
+ */
+export function withGenesis(p: Parachain, genesis: ChainState): Parachain {
+  const genesisHash = Collator.genesisHash(genesis);
+  // `additional` is spec version ++ tx version (4 bytes each) ++ the two hashes: see `target`.
+  const versions = p.signedExtension.additional.subarray(0, 8);
+  return {
+    ...p,
+    config: { ...p.config, genesis },
+    signedExtension: {
+      extra: p.signedExtension.extra,
+      additional: concat([versions, genesisHash, genesisHash]),
+    },
+  };
+}
+
 /** The runtime's versions, as the peer reads them from its `runtime_version` section. */
 export async function runtimeVersion(code: Uint8Array): Promise<TargetParts['version']> {
   const ex = await peerExecutor();

@@ -8,6 +8,8 @@
 //   NNNN.relay-root        the relay parent storage root, for the four-part form of `pvf validate`;
 //   NNNN.result            the SCALE ValidationResult a valid block must produce;
 //   manifest.json          every file, the relay parent numbers and each candidate's expected outcome.
+// With --pad-state, the genesis carries that much random state in the first transfer's accounts
+// (src/collator/padding.ts), so the first block's PoV is that much bigger.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Argument, type Command } from 'commander';
@@ -17,6 +19,7 @@ import { integerArg } from '../input.js';
 import { jsonOption } from '../options.js';
 import { printJson } from '../output.js';
 import { PeerUnavailableError } from '../../collator/peer.js';
+import { paddedParachain } from '../../collator/padding.js';
 import { PARACHAINS, type ParachainName } from '../../collator/parachains.js';
 import { shippedPov } from '../../collator/pov-blob.js';
 import {
@@ -31,6 +34,7 @@ interface CollateFlags {
   blocks: string;
   transfers: string;
   negatives?: boolean;
+  padState: string;
   source?: string;
   json?: boolean;
 }
@@ -44,6 +48,11 @@ export function registerCollateCommand(program: Command): void {
     .option('--blocks <n>', 'blocks to build', '4')
     .option('--transfers <n>', 'signed balance transfers per block', '10')
     .option('--negatives', 'also write one deliberately broken candidate of each kind')
+    .option(
+      '--pad-state <KiB>',
+      "random state in the first transfer's accounts: the first PoV grows by this much",
+      '0',
+    )
     .option('--source <file>', 'the chain spec (asset-hub) or runtime blob (template)')
     .addOption(jsonOption())
     .action(action((name: string, flags: CollateFlags) => collate(name as ParachainName, flags)));
@@ -52,9 +61,15 @@ export function registerCollateCommand(program: Command): void {
 async function collate(name: ParachainName, f: CollateFlags): Promise<number> {
   const blocks = integerArg(f.blocks, '--blocks', { min: 1, max: 1000 });
   const transfers = integerArg(f.transfers, '--transfers', { max: 5000 });
+  // Up to MAX_POV_SIZE (10 MiB): validators refuse a larger PoV before running it.
+  const padKiB = integerArg(f.padState, '--pad-state', { max: 10 * 1024 });
+  if (padKiB > 0 && transfers === 0)
+    throw new CliError('--pad-state needs --transfers of at least 1', ExitCode.Usage);
   let run;
   try {
-    run = await cumulusRun(await loadParachain(name, f.source), {
+    const parachain = await loadParachain(name, f.source);
+    const padded = padKiB > 0 ? paddedParachain(parachain, padKiB * 1024) : parachain;
+    run = await cumulusRun(padded, {
       blocks,
       transfers,
       negatives: false,

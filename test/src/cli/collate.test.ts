@@ -30,6 +30,24 @@ describe('pvf collate', () => {
     expect(noOut.stderr).toMatch(/--out/);
   });
 
+  it('refuses --pad-state without a transfer to read the padded accounts, and past 10 MiB', async () => {
+    const none = await pvf(
+      'collate',
+      'template',
+      '--out',
+      '/tmp/x',
+      '--pad-state',
+      '8',
+      '--transfers',
+      '0',
+    );
+    expect(none.code).toBe(ExitCode.Usage);
+    expect(none.stderr).toBe('pvf: --pad-state needs --transfers of at least 1\n');
+    const big = await pvf('collate', 'template', '--out', '/tmp/x', '--pad-state', '10241');
+    expect(big.code).toBe(ExitCode.Usage);
+    expect(big.stderr).toMatch(/--pad-state must be a whole number in \[0, 10240\]/);
+  });
+
   it('refuses a missing source and one that is not a raw chain spec (exit 3)', async () => {
     const { file } = scratchDir('pvf-collate-src-');
     const missing = await pvf('example', 'asset-hub', '--source', '/nonexistent/spec.json');
@@ -122,6 +140,49 @@ describe('pvf collate', () => {
       );
       expect(bad.code).toBe(ExitCode.Invalid);
       expect(bad.stdout).toMatch(/Invalid AuRa seal/);
+    },
+    180_000,
+  );
+
+  it.runIf(HAVE_FIXTURES && BUILT && process.platform === 'linux')(
+    'with --pad-state, writes a MiB-sized PoV that pvf validate accepts as shipped',
+    async () => {
+      const { dir } = scratchDir('pvf-collate-pad-');
+      const made = await pvf(
+        'collate',
+        'template',
+        '--out',
+        dir,
+        '--blocks',
+        '1',
+        '--transfers',
+        '1',
+        '--pad-state',
+        '1024',
+      );
+      expect(made.code, made.stderr).toBe(ExitCode.Ok);
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+        candidates: { relayParentNumber: number }[];
+      };
+      expect(readFileSync(join(dir, '0001.pov')).length).toBeGreaterThan(1024 * 1024);
+      const shipped = await pvf(
+        'validate',
+        '--code',
+        join(dir, 'code.wasm'),
+        '--parent-head',
+        join(dir, '0001.parent-head'),
+        '--block-data',
+        join(dir, '0001.pov'),
+        '--relay-parent-number',
+        String(manifest.candidates[0]!.relayParentNumber),
+        '--relay-parent-storage-root',
+        join(dir, '0001.relay-root'),
+        '--json',
+      );
+      expect(shipped.code, shipped.stderr).toBe(ExitCode.Ok);
+      expect((JSON.parse(shipped.stdout) as { resultBytes: string }).resultBytes).toBe(
+        `0x${readFileSync(join(dir, '0001.result')).toString('hex')}`,
+      );
     },
     180_000,
   );
