@@ -101,7 +101,7 @@ function compileCore(
 ): WebAssembly.Module {
   // The engine's determinism step first (feature set, stack limiter, NaN canonicalization),
   // so a component behaves the same on every validator, as a Substrate PVF does.
-  const det = makeDeterministic(bytes, { stackLogicalMax });
+  const det = makeDeterministic(bytes, { stackLogicalMax, policy: 'wasi' });
   if (det.kind === 'refused') throw new TranspileError(`core module ${name}: ${det.message}`);
   try {
     const m = parseModule(det.bytes);

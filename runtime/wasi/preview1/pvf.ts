@@ -60,7 +60,10 @@ export type WasiP1PrepareOutcome =
 export function prepareWasiP1(code: Uint8Array, params: ExecutorParams): WasiP1PrepareOutcome {
   // The engine's determinism step (feature set, stack limiter, NaN canonicalization): V8
   // compiles the instrumented module, so a wasi-p1 PVF behaves the same on every validator.
-  const det = makeDeterministic(code, { stackLogicalMax: params.stackLogicalMax });
+  const det = makeDeterministic(code, {
+    stackLogicalMax: params.stackLogicalMax,
+    policy: 'wasi',
+  });
   if (det.kind === 'refused') return refused(det.stage, 'invalid-wasm', det.message);
   // The ABI's own rules are properties of the code (no reference to mirror): preparation.
   const m = det.source;
