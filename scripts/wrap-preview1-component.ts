@@ -12,15 +12,23 @@ import { fileURLToPath } from 'node:url';
 import { exampleWit } from './build-wasi-examples.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** The jco release whose adapter is used, and the adapter's SHA-256. */
+/** The jco release whose adapters are used. */
 export const JCO_VERSION = '1.35.0';
-const ADAPTER_SHA256 = 'b857310c4753c8fafaa0f890e9ccf978dc3d9dbe8804b1125291a627485041d0';
 const CACHE = join(ROOT, 'node_modules', '.cache', 'pvf-runtime', `jco-${JCO_VERSION}`);
-export const ADAPTER_PATH = join(CACHE, 'package', 'lib', 'wasi_snapshot_preview1.reactor.wasm');
+const adapterPath = (kind: 'reactor' | 'command') =>
+  join(CACHE, 'package', 'lib', `wasi_snapshot_preview1.${kind}.wasm`);
+/** The SHA-256 of each adapter of that release. */
+const ADAPTER_SHA256 = {
+  reactor: 'b857310c4753c8fafaa0f890e9ccf978dc3d9dbe8804b1125291a627485041d0',
+  command: '2a652d711c1fff34f9d5a0e073e50ef7eeb8fe7d8a6d559eae643a4c049a7b94',
+} as const;
 
-/** The reactor adapter's bytes, fetched from the registry on first use. */
-export function reactorAdapter(): Uint8Array {
-  if (!existsSync(ADAPTER_PATH)) {
+/**
+ * An adapter's bytes (`reactor` for PVFs; `command` only to show what a command component
+ * looks like), fetched from the registry on first use.
+ */
+export function preview1Adapter(kind: 'reactor' | 'command' = 'reactor'): Uint8Array {
+  if (!existsSync(adapterPath(kind))) {
     mkdirSync(CACHE, { recursive: true });
     const tgz = execFileSync(
       'npm',
@@ -29,10 +37,12 @@ export function reactorAdapter(): Uint8Array {
     ).trim();
     execFileSync('tar', ['-xzf', join(CACHE, tgz), '-C', CACHE, 'package/lib']);
   }
-  const bytes = readFileSync(ADAPTER_PATH);
+  const bytes = readFileSync(adapterPath(kind));
   const digest = createHash('sha256').update(bytes).digest('hex');
-  if (digest !== ADAPTER_SHA256)
-    throw new Error(`adapter digest ${digest} differs from the pinned ${ADAPTER_SHA256}`);
+  if (digest !== ADAPTER_SHA256[kind])
+    throw new Error(
+      `${kind} adapter digest ${digest} differs from the pinned ${ADAPTER_SHA256[kind]}`,
+    );
   return bytes;
 }
 
@@ -41,7 +51,7 @@ export async function wrapPreview1(core: Uint8Array): Promise<Uint8Array> {
   const { componentEmbed, componentNew } =
     await import('@bytecodealliance/jco-transpile/wasm-tools');
   const embedded = await componentEmbed({ binary: core, witSource: exampleWit(), world: 'pvf' });
-  return componentNew(embedded, [['wasi_snapshot_preview1', reactorAdapter()]]);
+  return componentNew(embedded, [['wasi_snapshot_preview1', preview1Adapter('reactor')]]);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
