@@ -3,6 +3,8 @@
 # scripts/install-wasi-toolchains.sh) into dist/examples/toolchain/:
 #   c-adder.wasm            wasi-p1, clang 19 with its default features
 #   c-adder-mvp.wasm        wasi-p1, clang 19 with -mcpu=mvp
+#   c-adder-bulk.wasm       wasi-p1, clang 19 with what LLVM 20 adds to its defaults
+#                           (-mbulk-memory -mnontrapping-fptoint): memcpy becomes memory.copy
 #   rust-adder.wasm         wasi-p1, Debian's rustc for wasm32-wasi (a cdylib, std only)
 #   c-adder-component.wasm  component, the C adder's preview1 core wrapped with jco's
 #                           wasi_snapshot_preview1 reactor adapter (wrap-preview1-component.ts)
@@ -22,6 +24,7 @@ CFLAGS=(--target=wasm32-wasi -O2 -mexec-model=reactor -Wl,--strip-debug)
 
 clang-19 "${CFLAGS[@]}" -o "$OUT/c-adder.wasm" "$C"
 clang-19 "${CFLAGS[@]}" -mcpu=mvp -o "$OUT/c-adder-mvp.wasm" "$C"
+clang-19 "${CFLAGS[@]}" -mbulk-memory -mnontrapping-fptoint -o "$OUT/c-adder-bulk.wasm" "$C"
 /usr/bin/rustc --target wasm32-wasi --crate-type cdylib --edition 2021 -C opt-level=2 \
   -C strip=debuginfo -C linker=wasm-ld-14 -o "$OUT/rust-adder.wasm" "$RS"
 clang-19 "${CFLAGS[@]}" -DPVF_COMPONENT -o "$OUT/c-adder-component.core.wasm" "$C"

@@ -13,6 +13,7 @@ const DIR = join(ROOT, 'dist', 'examples', 'toolchain');
 export const TOOLCHAIN_EXAMPLES = {
   'c-adder': 'wasi-p1',
   'c-adder-mvp': 'wasi-p1',
+  'c-adder-bulk': 'wasi-p1',
   'rust-adder': 'wasi-p1',
   'c-adder-component': 'component',
 } as const;

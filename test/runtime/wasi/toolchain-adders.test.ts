@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeDeterministic } from '../../../runtime/determinism/prepare.js';
+import { collectFeatures } from '../../../runtime/wasm/features.js';
+import { parseModule } from '../../../runtime/wasm/sections.js';
 import type { EngineOutcome } from '../../../runtime/engine/index.js';
 import { AdderChain } from '../../../src/examples/adder-chain.js';
 import {
@@ -110,5 +112,9 @@ describe.skipIf(unavailable !== undefined)('the adder from real toolchains', () 
         name,
       ).toBe('instrumented');
     expect(makeDeterministic(toolchainExample('c-adder-mvp')).kind).toBe('instrumented');
+    // LLVM 20's defaults: memcpy is memory.copy, which only the WASI policy accepts.
+    const bulk = toolchainExample('c-adder-bulk');
+    expect(collectFeatures(parseModule(bulk)).map((f) => f.feature)).toContain('bulk-memory');
+    expect(makeDeterministic(bulk)).toMatchObject({ kind: 'refused', feature: 'bulk-memory' });
   });
 });
