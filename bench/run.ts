@@ -18,6 +18,7 @@ import { examples } from './examples.js';
 import { guestStack } from './guest-stack.js';
 import { host } from './host.js';
 import { sandbox } from './sandbox.js';
+import { simd } from './simd.js';
 import { wasi } from './wasi.js';
 import type { Row, Section } from './section.js';
 
@@ -31,6 +32,7 @@ const SECTIONS: readonly Section[] = [
   guestStack,
   sandbox,
   wasi,
+  simd,
   host,
   blocks,
 ];

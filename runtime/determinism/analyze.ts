@@ -16,12 +16,19 @@ import type { WasmModule } from '../wasm/types.js';
 import { SectionId } from '../wasm/types.js';
 import {
   type FeatureRefusal,
+  gateCompilation,
   gateInstruction,
   gateSection,
   localsGate,
   Refused,
 } from './features.js';
-import { BIG_BR_TABLE, bigBrTableWithValue, labelValueType } from './br-table.js';
+import { BIG_BR_TABLE, bigBrTableWithValue, labelValueType, refFuncSite } from './br-table.js';
+import {
+  gateCompilationWasi,
+  gateInstructionWasi,
+  gateSectionWasi,
+  localsGateWasi,
+} from './wasi-features.js';
 import { V8_MAX_BR_TABLE, WASMPARSER_MAX_BR_TABLE } from './impl-limits.js';
 
 const VALTYPE: Partial<Record<string, number>> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
@@ -32,7 +39,8 @@ import { functionTypeIndices, StackCost } from './stack-cost.js';
  * What the rewrite needs, indexed by defined function `k` (function index = imported + k).
  * Sites are triples in `sites`: a call `(start, end, callee)` with `[start, end)` the call
  * instruction, or a NaN-producing operation `(end, end, -kind)` with kind 1 (f32) or 2 (f64)
- * and `end` just after it, or a br_table V8 cannot take `(start, end, BIG_BR_TABLE)` (br-table.ts);
+ * and `end` just after it, or a br_table V8 cannot take `(start, end, BIG_BR_TABLE)` (br-table.ts),
+ * or (WASI ABIs) a `ref.func` `(start, end, refFuncSite(f))` the rewrite points at f's thunk;
  * function k's sites are triples `firstSite[k]` to `firstSite[k+1]`.
  */
 export interface RewritePlan {
@@ -55,6 +63,8 @@ export interface Analysis {
   readonly costError: { readonly message: string; readonly funcIndex: number } | undefined;
   /** The first br_table wasmparser refuses (a preparation error after any cost error). */
   readonly brTableRefusal: string | undefined;
+  /** Functions named by a `ref.func` in code (WASI ABIs; the Substrate gate refuses it). */
+  readonly refFuncs: ReadonlySet<number>;
   readonly plan: RewritePlan;
 }
 
@@ -62,7 +72,28 @@ export interface Analysis {
  * Gates, measures and plans `m` in one pass.
  * @throws {WasmParseError} on a malformed function body (a prevalidation error to the caller).
  */
-export function analyzeModule(m: WasmModule): Analysis | FeatureRefusal {
+/**
+ * Which feature policy gates the module: the Substrate ABI's (consensus, features.ts) or the
+ * WASI ABIs' own (wasi-features.ts).
+ */
+export type FeaturePolicy = 'substrate' | 'wasi';
+
+const GATES = {
+  substrate: { section: gateSection, instruction: gateInstruction, locals: localsGate },
+  wasi: { section: gateSectionWasi, instruction: gateInstructionWasi, locals: localsGateWasi },
+} as const;
+
+/** What the policy refuses that only a whole-module view shows (tables, memories). */
+export const gateCompilationFor = (policy: FeaturePolicy) =>
+  policy === 'substrate' ? gateCompilation : gateCompilationWasi;
+
+export function analyzeModule(
+  m: WasmModule,
+  policy: FeaturePolicy = 'substrate',
+): Analysis | FeatureRefusal {
+  const gate = GATES[policy];
+  const wasi = policy === 'wasi';
+  const refFuncs = new Set<number>();
   const typeOf = functionTypeIndices(m);
   const importedFuncs = typeOf.length - m.functions.length;
   const costs = new Uint32Array(typeOf.length);
@@ -81,13 +112,13 @@ export function analyzeModule(m: WasmModule): Analysis | FeatureRefusal {
   try {
     for (const s of m.sections) {
       if (s.id !== SectionId.Code) {
-        gateSection(m, s, cursor);
+        gate.section(m, s, cursor);
         continue;
       }
       for (let k = 0; k < n; k++) {
         const funcIndex = importedFuncs + k;
         const body = m.code[k]!;
-        const { codeStart, localCount } = readLocals(m.bytes, body, localsGate(body, funcIndex));
+        const { codeStart, localCount } = readLocals(m.bytes, body, gate.locals(body, funcIndex));
         plan.codeStart[k] = codeStart;
         plan.localCount[k] = localCount;
         plan.firstSite[k] = sites.length;
@@ -97,9 +128,12 @@ export function analyzeModule(m: WasmModule): Analysis | FeatureRefusal {
         let nans = 0;
         cursor.reset(codeStart, body.end);
         while (cursor.next()) {
-          gateInstruction(cursor, funcIndex);
+          gate.instruction(cursor, funcIndex);
           const op = cursor.op;
-          if (op === 0x0e && cursor.a > V8_MAX_BR_TABLE) {
+          if (op === 0x0e && cursor.a > V8_MAX_BR_TABLE && wasi)
+            // Our own policy, not the reference's: V8's limit is the WASI ABIs' limit.
+            tooBig ??= `br_table size is out of bounds (${cursor.a} targets, V8 takes ${V8_MAX_BR_TABLE}) in function ${funcIndex}`;
+          else if (op === 0x0e && cursor.a > V8_MAX_BR_TABLE) {
             if (cursor.a > WASMPARSER_MAX_BR_TABLE)
               tooBig ??= `br_table size is out of bounds (${cursor.a} targets, wasmparser takes ${WASMPARSER_MAX_BR_TABLE}) in function ${funcIndex}`;
             // Split for V8 (br-table.ts). A label that does not exist is the stack limiter's
@@ -126,6 +160,12 @@ export function analyzeModule(m: WasmModule): Analysis | FeatureRefusal {
           if (measuring) cost.step(cursor);
           if (op === 0x10) {
             if (cursor.a >= importedFuncs) sites.push(cursor.start, cursor.pos, cursor.a);
+          } else if (op === 0xd2) {
+            // ref.func (WASI ABIs): an indirect call through it must go through the thunk.
+            if (cursor.a >= importedFuncs) {
+              sites.push(cursor.start, cursor.pos, refFuncSite(cursor.a));
+              refFuncs.add(cursor.a);
+            }
           } else if (op < 0x100 && NAN_RESULT[op]) {
             sites.push(cursor.pos, cursor.pos, -NAN_RESULT[op]!);
             nans++;
@@ -151,6 +191,7 @@ export function analyzeModule(m: WasmModule): Analysis | FeatureRefusal {
     costs,
     costError,
     brTableRefusal: tooBig,
+    refFuncs,
     plan: { ...plan, sites: sites.view() },
   };
 }

@@ -34,10 +34,15 @@ import { V8_MAX_BR_TABLE } from './impl-limits.js';
 export const BIG_BR_TABLE = -3;
 /** The site kind for one whose labels carry a value of type `t` (a value type byte). */
 export const bigBrTableWithValue = (t: number): number => -(0x100 + t);
+/** The site kind analyze.ts records for `ref.func f` (WASI ABIs), below every other kind. */
+export const refFuncSite = (f: number): number => -0x200 - f;
+/** The function of a `ref.func` site, or undefined for other sites. */
+export const refFuncOf = (kind: number): number | undefined =>
+  kind <= -0x200 ? -kind - 0x200 : undefined;
 /** The value type byte a br_table site carries (0 for none), or undefined for other sites. */
 export function brTableSiteValue(kind: number): number | undefined {
   if (kind === BIG_BR_TABLE) return 0;
-  return kind <= -0x100 ? -kind - 0x100 : undefined;
+  return kind <= -0x100 && kind > -0x200 ? -kind - 0x100 : undefined;
 }
 
 /** Targets per emitted br_table: V8's limit. */

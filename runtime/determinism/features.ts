@@ -57,8 +57,11 @@ export type RefusalStage = 'prevalidation' | 'preparation';
 export interface FeatureRefusal {
   readonly kind: 'refused';
   readonly stage: RefusalStage;
-  /** The proposal the refused construct belongs to, or `malformed` for an MVP encoding quirk. */
-  readonly feature: FeatureName | 'malformed';
+  /**
+   * The proposal the refused construct belongs to, `malformed` for an MVP encoding quirk, or
+   * `gc` (WASI policy: a GC encoding, which the opcode table does not hold).
+   */
+  readonly feature: FeatureName | 'malformed' | 'gc';
   /** The instruction's text name when an instruction is refused. */
   readonly opcode?: string;
   /** The function (index space incl. imports) whose body holds the refused instruction. */

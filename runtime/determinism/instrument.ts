@@ -1,3 +1,5 @@
+// (Over 400 lines: one writer for every section the determinism step rewrites, kept together so
+// that section order and index bookkeeping are read in one place; WASI-only parts: wasi-sections.ts.)
 // The prepare-time rewrite that makes a module behave like the reference's compiled artifact:
 // wasm-instrument's stack limiter (exact arithmetic, same thunks, same global), Cranelift's
 // NaN canonicalization (see nan.ts) and the folding of extended constant expressions (see
@@ -29,9 +31,10 @@ import { Reader } from '../wasm/reader.js';
 import type { Export, ModuleLayout, SectionRange, WasmModule } from '../wasm/types.js';
 import { SectionId } from '../wasm/types.js';
 import { Writer } from '../wasm/writer.js';
-import type { Analysis, RewritePlan } from './analyze.js';
+import type { Analysis, FeaturePolicy, RewritePlan } from './analyze.js';
 import { constExpr } from './const-fold.js';
-import { brTableSiteValue, writeSplitBrTable } from './br-table.js';
+import { brTableSiteValue, refFuncOf, writeSplitBrTable } from './br-table.js';
+import { refFuncIn, writeCappedTables, writeElements, writeRefFunc } from './wasi-sections.js';
 import { canonicalizeSequence } from './nan.js';
 
 export interface InstrumentOptions {
@@ -39,6 +42,12 @@ export interface InstrumentOptions {
   readonly logicalMax: number;
   /** Canonicalize NaN results as Cranelift does (always on for consensus; off only to measure). */
   readonly canonicalizeNans: boolean;
+  /**
+   * `wasi`: the WASI ABIs' constructs too (wasi-features.ts): every segment layout, `ref.func`
+   * (in code, element expressions and global initialisers) pointed at the callee's thunk, and
+   * defined tables capped at {@link WASI_MAX_TABLE_ELEMENTS}. Default `substrate`.
+   */
+  readonly policy?: FeaturePolicy;
 }
 
 export interface Instrumented {
@@ -71,12 +80,28 @@ export function instrumentModule(
   const { typeOf, importedFuncs, costs } = analysis;
   const importedGlobals = m.imports.filter((i) => i.kind === 'global').length;
   const counter = m.globals.length; // wasm-instrument's index (see above)
+  const wasi = opts.policy === 'wasi';
 
   // Thunk targets: exported, table and start functions with a non-zero cost, ascending.
   const targets = new Set<number>();
   for (const e of m.exports) if (e.kind === 'func') targets.add(e.index);
   for (const s of m.elements) s.functions?.forEach((f) => targets.add(f));
   if (m.start !== undefined) targets.add(m.start);
+  if (wasi) {
+    // Every function a reference can be taken of: a funcref reaching a table by `table.set`,
+    // `table.grow`, `table.fill` or `table.init` is then always a thunk, which charges the
+    // stack limiter for the indirect call the reference allows.
+    for (const f of analysis.refFuncs) targets.add(f);
+    for (const s of m.elements)
+      for (const x of s.expressions ?? []) {
+        const f = refFuncIn(bytes, x);
+        if (f !== undefined) targets.add(f);
+      }
+    for (const g of m.globals) {
+      const f = refFuncIn(bytes, g.init);
+      if (f !== undefined) targets.add(f);
+    }
+  }
   const thunkOf = new Map<number, number>();
   let next = typeOf.length;
   for (const f of [...targets].sort((a, b) => a - b))
@@ -101,7 +126,7 @@ export function instrumentModule(
       w.u32(m.globals.length + 1 + code.scratchGlobals.length);
       for (const g of m.globals) {
         w.range(bytes, g.init.start - 2, g.init.start); // value type and mutability
-        constExpr(w, bytes, g.init);
+        if (!(wasi && writeRefFunc(w, bytes, g.init, fix))) constExpr(w, bytes, g.init);
       }
       w.bytes(Uint8Array.of(0x7f, 0x01, 0x41, 0x00, 0x0b)); // (mut i32) (i32.const 0)
       for (const t of code.scratchGlobals) w.bytes(Uint8Array.of(t, 0x01, ...ZERO[t]!, 0x0b));
@@ -140,7 +165,15 @@ export function instrumentModule(
       case SectionId.Start:
         sections.push(out.section(s.id, (w) => w.u32(fix(m.start!))));
         break;
+      case SectionId.Table:
+        if (!wasi) copySection(out, bytes, s, sections);
+        else sections.push(out.section(s.id, (w) => writeCappedTables(w, m)));
+        break;
       case SectionId.Element: // MVP layout only (features.ts refuses the others)
+        if (wasi) {
+          sections.push(out.section(s.id, (w) => writeElements(w, m, fix)));
+          break;
+        }
         sections.push(
           out.section(s.id, (w) => {
             w.u32(m.elements.length);
@@ -161,23 +194,19 @@ export function instrumentModule(
           out.section(s.id, (w) => {
             w.u32(m.data.length);
             for (const d of m.data) {
-              w.u32(d.memory);
+              if (d.mode === 'passive') {
+                w.range(bytes, d.start, d.end); // WASI ABIs only: copied as it is
+                continue;
+              }
+              w.u32(d.memory); // flags 0, or 2 with memory 0 (the same segment)
               constExpr(w, bytes, d.offset!);
               w.range(bytes, d.offset!.end, d.end); // length and payload
             }
           }),
         );
         break;
-      default: {
-        const delta = out.pos - s.start;
-        out.range(bytes, s.start, s.end);
-        sections.push({
-          id: s.id,
-          start: s.start + delta,
-          contentStart: s.contentStart + delta,
-          end: s.end + delta,
-        });
-      }
+      default:
+        copySection(out, bytes, s, sections);
     }
   }
   if (!globalsDone) emitGlobals();
@@ -192,6 +221,22 @@ export function instrumentModule(
     canonicalizedOps: code.canonicalizedOps,
     counterGlobal: counter,
   };
+}
+
+function copySection(
+  out: Writer,
+  bytes: Uint8Array,
+  s: SectionRange,
+  sections: SectionRange[],
+): void {
+  const delta = out.pos - s.start;
+  out.range(bytes, s.start, s.end);
+  sections.push({
+    id: s.id,
+    start: s.start + delta,
+    contentStart: s.contentStart + delta,
+    end: s.end + delta,
+  });
 }
 
 // Sections that follow the global section: a module without one gets it before the first.
@@ -266,6 +311,8 @@ class CodeWriter {
   /** Scratch global per value type a split br_table passes along (br-table.ts). */
   private readonly brValue = new Map<number, number>();
   private readonly plan: RewritePlan;
+  private thunkOf = new Map<number, number>();
+  private readonly fix = (f: number): number => this.thunkOf.get(f) ?? f;
   /** Per defined function: canonicalize through scratch globals instead of new locals. */
   private readonly viaGlobals: Uint8Array;
 
@@ -308,6 +355,7 @@ class CodeWriter {
   }
 
   write(w: Writer, thunkOf: Map<number, number>): void {
+    this.thunkOf = thunkOf;
     w.u32(this.m.code.length + thunkOf.size);
     for (let k = 0; k < this.m.code.length; k++) this.function(w, k);
     for (const f of thunkOf.keys()) this.thunk(w, f);
@@ -354,6 +402,11 @@ class CodeWriter {
         const value =
           carried === 0 ? undefined : { type: carried, global: this.brValue.get(carried)! };
         writeSplitBrTable(w, bytes, start, from, this.brScratch, value);
+      } else if (refFuncOf(callee) !== undefined) {
+        w.range(bytes, from, start);
+        from = sites[i + 1]!;
+        w.u8(0xd2); // ref.func of the thunk (WASI ABIs)
+        w.u32(this.fix(refFuncOf(callee)!));
       } else if (callee >= 0) {
         const cost = costs[callee] ?? 0;
         if (cost === 0) continue;

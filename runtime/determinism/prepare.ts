@@ -8,8 +8,9 @@
 import { parseModule } from '../wasm/sections.js';
 import { WasmParseError } from '../wasm/reader.js';
 import type { ModuleLayout, WasmModule } from '../wasm/types.js';
-import { analyzeModule } from './analyze.js';
-import { gateCompilation, type RefusalStage } from './features.js';
+import { analyzeModule, type FeaturePolicy, gateCompilationFor } from './analyze.js';
+import type { RefusalStage } from './features.js';
+import { gcRefusal } from './wasi-features.js';
 import { v8OnlyExcess, wasmparserLimitRefusal } from './impl-limits.js';
 import { instrumentModule } from './instrument.js';
 import { DEFAULT_LOGICAL_STACK_MAX, stackLogicalMaxProblem } from './limits.js';
@@ -23,6 +24,12 @@ export interface DeterminismOptions {
    * only to measure its cost; validators must not.
    */
   readonly canonicalizeNans?: boolean;
+  /**
+   * The feature policy (default `substrate`, the reference's, which is consensus). `wasi` is
+   * the WASI ABIs' own (wasi-features.ts): more proposals, the same stack limiter and NaN
+   * canonicalization extended over them, tables capped.
+   */
+  readonly policy?: FeaturePolicy;
 }
 
 export type DeterministicModule =
@@ -51,7 +58,7 @@ export type DeterministicModule =
       readonly kind: 'refused';
       /** The reference's class: `PrepareError::Prevalidation` or `::Preparation`. */
       readonly stage: RefusalStage;
-      readonly feature?: FeatureName | 'malformed';
+      readonly feature?: FeatureName | 'malformed' | 'gc';
       readonly opcode?: string;
       readonly funcIndex?: number;
       readonly message: string;
@@ -72,11 +79,12 @@ export function makeDeterministic(
   options: DeterminismOptions = {},
 ): DeterministicModule {
   const logicalMax = options.stackLogicalMax ?? DEFAULT_LOGICAL_STACK_MAX;
+  const policy = options.policy ?? 'substrate';
   const problem = stackLogicalMaxProblem(logicalMax);
   if (problem !== undefined) throw new DeterminismOptionsError(problem);
   try {
     const module = parseModule(code);
-    const analysis = analyzeModule(module);
+    const analysis = analyzeModule(module, policy);
     if (analysis.kind === 'refused') return analysis;
     if (analysis.costError !== undefined) {
       const { message, funcIndex } = analysis.costError;
@@ -87,7 +95,7 @@ export function makeDeterministic(
         message: `cannot inject the stack limiter: "${message}" (function ${funcIndex})`,
       };
     }
-    const uncompilable = gateCompilation(module);
+    const uncompilable = gateCompilationFor(policy)(module);
     if (uncompilable !== undefined) return uncompilable;
     const beyond = wasmparserLimitRefusal(module) ?? analysis.brTableRefusal;
     if (beyond !== undefined)
@@ -95,6 +103,7 @@ export function makeDeterministic(
     const out = instrumentModule(module, analysis, {
       logicalMax,
       canonicalizeNans: options.canonicalizeNans ?? true,
+      policy,
     });
     return {
       kind: 'instrumented',
@@ -107,13 +116,16 @@ export function makeDeterministic(
       v8Excess: v8OnlyExcess(module),
     };
   } catch (err) {
-    if (err instanceof WasmParseError)
+    if (err instanceof WasmParseError) {
+      const gc = policy === 'wasi' ? gcRefusal(code, err) : undefined;
+      if (gc !== undefined) return gc;
       return {
         kind: 'refused',
         stage: 'prevalidation',
         feature: 'malformed',
         message: `cannot deserialize module: ${err.message}`,
       };
+    }
     throw err;
   }
 }

@@ -73,6 +73,18 @@ effect(0x92, 0x98, 2, 1); // f32 binary
 effect(0x99, 0x9f, 1, 1); // f64 unary
 effect(0xa0, 0xa6, 2, 1); // f64 binary
 effect(0xa7, 0xbf, 1, 1); // conversions and reinterpretations
+// Instructions only the WASI ABIs accept (wasi-features.ts); the Substrate gate refuses them
+// before they are measured, so these rows never change a Substrate PVF's cost. Their effects
+// are the validator's (Core Specification 2.0 §3.3), counted like wasm-instrument counts MVP.
+effect(0xc0, 0xc4, 1, 1); // sign extension
+effect(0x25, 0x25, 1, 1); // table.get
+effect(0x26, 0x26, 2, 0); // table.set
+effect(0xd0, 0xd0, 0, 1); // ref.null
+effect(0xd1, 0xd1, 1, 1); // ref.is_null
+effect(0xd2, 0xd2, 0, 1); // ref.func
+/** 0xFC-prefixed: pop and push counts by subopcode (saturating truncation, bulk, tables). */
+const MISC_POP = Int8Array.of(1, 1, 1, 1, 1, 1, 1, 1, 3, 0, 3, 3, 3, 0, 3, 2, 0, 3);
+const MISC_PUSH = Int8Array.of(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0);
 
 class CostError extends Error {}
 
@@ -81,8 +93,8 @@ class Stack {
   height = ACTIVATION_FRAME_COST;
   depth = 0;
   start = new Uint32Array(64);
-  endArity = new Uint8Array(64);
-  branchArity = new Uint8Array(64);
+  endArity = new Uint32Array(64);
+  branchArity = new Uint32Array(64);
   polymorphic = new Uint8Array(64);
 
   pushFrame(endArity: number, branchArity: number): void {
@@ -129,8 +141,8 @@ class Stack {
       return b;
     };
     this.start = copy(this.start, (n) => new Uint32Array(n));
-    this.endArity = copy(this.endArity, (n) => new Uint8Array(n));
-    this.branchArity = copy(this.branchArity, (n) => new Uint8Array(n));
+    this.endArity = copy(this.endArity, (n) => new Uint32Array(n));
+    this.branchArity = copy(this.branchArity, (n) => new Uint32Array(n));
     this.polymorphic = copy(this.polymorphic, (n) => new Uint8Array(n));
   }
 }
@@ -147,7 +159,8 @@ export function functionTypeIndices(m: WasmModule): Uint32Array {
 /**
  * wasm-instrument 0.4.0's cost of one function at a time, fed instruction by instruction
  * (analyze.ts walks each body once for gating, costs and the rewrite plan). Expects
- * instructions that passed feature gating (MVP only, single-byte block types). The first
+ * instructions that passed feature gating: MVP with single-byte block types for the
+ * Substrate ABI, also the WASI ABIs' proposals (wasi-features.ts) for theirs. The first
  * error of a function ends its measurement; {@link finish} then returns the error's message.
  */
 export class StackCost {
@@ -236,8 +249,18 @@ export class StackCost {
       case 0x03: // loop
       case 0x04: {
         // if
-        const endArity = cursor.a === -64 ? 0 : 1;
         if (op === 0x04) stack.pop(1);
+        if (cursor.a >= 0) {
+          // A type index (multi-value, WASI ABIs only): the block's parameters leave the
+          // enclosing frame and start the new one; a loop's label takes its parameters.
+          const ty = this.m.types[cursor.a];
+          if (ty === undefined) throw new CostError('Type not found');
+          stack.pop(ty.params.length);
+          stack.pushFrame(ty.results.length, op === 0x03 ? ty.params.length : ty.results.length);
+          stack.push(ty.params.length);
+          break;
+        }
+        const endArity = cursor.a === -64 ? 0 : 1;
         stack.pushFrame(endArity, op === 0x03 ? 0 : endArity);
         break;
       }
@@ -295,12 +318,20 @@ export class StackCost {
         break;
       }
       case 0x1b: // select
+      case 0x1c: // select with a type (reference types, WASI ABIs only)
         stack.pop(2);
         stack.pop(1);
         stack.push(1);
         break;
-      default:
+      default: {
+        const sub = op - 0xfc0000;
+        if (sub >= 0 && sub < MISC_POP.length) {
+          stack.pop(MISC_POP[sub]!);
+          stack.push(MISC_PUSH[sub]!);
+          break;
+        }
         throw new CostError(`unsupported instruction 0x${op.toString(16)}`);
+      }
     }
   }
 }

@@ -185,7 +185,9 @@ export type PrepareErrorReason =
   /** An `env` import with a host function's name but a different signature. */
   | 'signature-mismatch'
   /** No usable linear memory (neither imported `env.memory` nor exported `memory`). */
-  | 'no-memory';
+  | 'no-memory'
+  /** A WASI ABI's required exports are missing or have another type (runtime/wasi/). */
+  | 'bad-export';
 
 /**
  * Where the reference meets the same refusal, which decides how a validator may act on it

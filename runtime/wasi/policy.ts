@@ -3,6 +3,8 @@
 // object and no `wasi:sockets/*` or `wasi:http/*` interface in the component import map. Prepare
 // refuses such code with a message naming the import, so an author learns why at once instead
 // of at the first validation.
+import { functionTypeIndices } from '../determinism/stack-cost.js';
+import type { FuncType, WasmModule } from '../wasm/types.js';
 import { isNetworkImport, PREVIEW1_MODULE } from './preview1/names.js';
 
 const NETWORK_DENIED = 'PVFs may not use the network';
@@ -80,4 +82,43 @@ export function checkComponentImports(
   if (bad.length === 0) return undefined;
   const network = bad.filter(isNetworkInterface);
   return network.length > 0 ? refusal(network, true) : refusal(bad, false);
+}
+
+/** The functions ABI 1 requires (runtime/wasi/preview1/pvf.ts) and their types. */
+const WASI_P1_FUNCTIONS: readonly (readonly [string, string])[] = [
+  ['pvf_alloc', '(i32) -> i32'],
+  ['validate_block', '(i32, i32) -> i64'],
+];
+
+const signature = (t: FuncType | undefined): string =>
+  t
+    ? `(${t.params.join(', ')}) -> ${t.results.length === 1 ? t.results[0] : `(${t.results.join(', ')})`}`
+    : '?';
+
+/**
+ * Checks that a `wasi-p1` module exports `pvf_alloc` and `validate_block` with their types.
+ * Returns undefined when it does, else a message naming what is missing or mistyped, e.g.
+ * `a wasi-p1 PVF must export pvf_alloc(i32) -> i32 and validate_block(i32, i32) -> i64: both
+ * are missing (this is a command module: it exports _start, which a PVF never runs)`.
+ */
+export function checkWasiP1Exports(m: WasmModule): string | undefined {
+  const typeOf = functionTypeIndices(m);
+  const problems: string[] = [];
+  const missing: string[] = [];
+  for (const [name, want] of WASI_P1_FUNCTIONS) {
+    const e = m.exports.find((x) => x.name === name);
+    if (e?.kind !== 'func') missing.push(name);
+    else {
+      const got = signature(m.types[typeOf[e.index] ?? -1]);
+      if (got !== want) problems.push(`${name} has type ${got}`);
+    }
+  }
+  if (missing.length === 0 && problems.length === 0) return undefined;
+  if (missing.length > 0)
+    problems.unshift(missing.length === 2 ? 'both are missing' : `${list(missing)} is missing`);
+  const command = m.exports.some((e) => e.name === '_start' && e.kind === 'func')
+    ? ' (this is a command module: it exports _start, which a PVF never runs; build a reactor or library, e.g. clang -mexec-model=reactor, or a Rust cdylib)'
+    : '';
+  const abi = WASI_P1_FUNCTIONS.map(([n, t]) => n + t).join(' and ');
+  return `a wasi-p1 PVF must export ${abi}: ${problems.join(', ')}${command}`;
 }

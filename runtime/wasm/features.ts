@@ -78,6 +78,10 @@ export function collectFeatures(m: WasmModule): FeatureUse[] {
     m,
     (c, funcIndex) => {
       if (c.feature !== Feature.Mvp) firstFunction[c.feature] ??= funcIndex;
+      // call_indirect's table index as a longer LEB of 0 (wasm-ld's padded relocation): the
+      // reference-types encoding, which the Substrate gate refuses (determinism/features.ts).
+      else if (c.op === 0x11 && (c.r.bytes[c.pos - 1] !== 0 || c.r.bytes[c.pos - 2]! & 0x80))
+        firstFunction[Feature.ReferenceTypes] ??= funcIndex;
     },
     (funcIndex, _count, type) => {
       const f = typeFeature(type);

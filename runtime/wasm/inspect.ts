@@ -3,7 +3,10 @@
 // sections (with the embedded runtime version) and the post-MVP features it uses.
 import { CodecError } from '../codec/strict.js';
 import { readEmbeddedVersion, type RuntimeVersion } from '../codec/runtime-version.js';
+import { makeDeterministic } from '../determinism/prepare.js';
 import { componentImportNames, isComponent } from '../wasi/component/imports.js';
+import { adapterOf, readComponentStructure } from '../wasi/component/structure.js';
+import { WasmParseError } from './reader.js';
 import { PREVIEW1_MODULE } from '../wasi/preview1/names.js';
 import { collectFeatures, type FeatureUse } from './features.js';
 import {
@@ -82,6 +85,26 @@ export interface ComponentReport {
   imports: string[] | undefined;
   importsError: string | undefined;
   deniedImports: DeniedImport[];
+  /** Top-level export names, e.g. `validate-block`; undefined if unreadable. */
+  exports: string[] | undefined;
+  /** The top-level core modules, in the order jco numbers its `.coreN.wasm` files. */
+  coreModules: CoreModuleReport[];
+}
+
+/** One core module inside a component. */
+export interface CoreModuleReport {
+  /** jco's file name for it, as prepare's messages use it: `pvf.core2.wasm`. */
+  file: string;
+  /** Its name in the component (`main`, `wit-component:adapter:…`), if any. */
+  name: string | undefined;
+  /** The preview1 adapter it is (`wasi_snapshot_preview1`), if it is one. */
+  adapter: string | undefined;
+  size: number;
+  /** `module.name` of each import; undefined when the module does not parse. */
+  imports: string[] | undefined;
+  features: FeatureUse[];
+  /** Why the WASI ABIs' feature policy refuses it, if it does (the refusal prepare gives). */
+  refusal: string | undefined;
 }
 
 export type InspectReport = ModuleReport | ComponentReport;
@@ -216,6 +239,15 @@ function inspectComponent(bytes: Uint8Array): ComponentReport {
   } catch (err) {
     importsError = (err as Error).message;
   }
+  let exports: string[] | undefined;
+  let coreModules: CoreModuleReport[] = [];
+  try {
+    const s = readComponentStructure(bytes);
+    exports = [...s.exports];
+    coreModules = s.coreModules.map((m) => inspectCore(m.index, m.bytes, m.name, adapterOf(m)));
+  } catch (err) {
+    importsError ??= (err as Error).message;
+  }
   return {
     format: 'component',
     abi: 'component',
@@ -225,5 +257,34 @@ function inspectComponent(bytes: Uint8Array): ComponentReport {
       const reason = deniedComponentImport(name);
       return reason ? [{ import: name, reason }] : [];
     }),
+    exports,
+    coreModules,
   };
+}
+
+function inspectCore(
+  index: number,
+  bytes: Uint8Array,
+  name: string | undefined,
+  adapter: string | undefined,
+): CoreModuleReport {
+  const file = `pvf.core${index === 0 ? '' : index + 1}.wasm`;
+  const det = makeDeterministic(bytes, { policy: 'wasi' });
+  const refusal = det.kind === 'refused' ? det.message : undefined;
+  try {
+    const m = parseModule(bytes);
+    const imports = m.imports.map((i) => `${i.module}.${i.name}`);
+    return {
+      file,
+      name,
+      adapter,
+      size: bytes.length,
+      imports,
+      features: collectFeatures(m),
+      refusal,
+    };
+  } catch (err) {
+    if (!(err instanceof WasmParseError)) throw err;
+    return { file, name, adapter, size: bytes.length, imports: undefined, features: [], refusal };
+  }
 }

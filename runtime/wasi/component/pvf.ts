@@ -39,7 +39,20 @@ export interface PreparedComponent {
 
 export type ComponentPrepareOutcome =
   | { readonly kind: 'prepared'; readonly prepared: PreparedComponent }
-  | (PrepareError & { readonly reason: 'invalid-wasm' | 'bad-import' });
+  | (PrepareError & { readonly reason: 'invalid-wasm' | 'bad-import' | 'bad-export' });
+
+/** The refusal of a component without the world's export, naming what it exports instead. */
+function missingEntry(exports: readonly string[]): string {
+  // jco's glue lists an exported interface twice: `run` and `wasi:cli/run@0.2.12`.
+  const isRun = (e: string) => e === 'run' || e.startsWith('wasi:cli/run');
+  const named = exports.filter((e) => e !== 'run' || !exports.some((x) => x !== e && isRun(x)));
+  const has =
+    named.length === 0
+      ? 'it exports nothing'
+      : `it exports ${named.map((e) => (e === 'run' ? 'wasi:cli/run' : e)).join(', ')}`;
+  const command = exports.some(isRun) ? ': a command component, whose run a PVF never calls' : '';
+  return `a component PVF must export validate-block: func(params: list<u8>) -> result<list<u8>, string> (world pvf); ${has}${command}`;
+}
 
 /**
  * Checks a component's imports against the host's map, then transpiles and compiles it.
@@ -89,9 +102,9 @@ export function prepareComponent(
   if (!glue.exports.includes(COMPONENT_ENTRY))
     return {
       kind: 'prepare-error',
-      stage: 'prevalidation',
-      reason: 'invalid-wasm',
-      message: 'the component does not export validate-block (world pvf)',
+      stage: 'preparation',
+      reason: 'bad-export',
+      message: missingEntry(glue.exports),
     };
   return { kind: 'prepared', prepared: { abi: 'component', glue, params } };
 }

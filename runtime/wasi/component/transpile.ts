@@ -9,6 +9,7 @@ import { makeDeterministic } from '../../determinism/prepare.js';
 import { parseModule } from '../../wasm/sections.js';
 import { loadBindgen } from './bindgen.js';
 import { capDefinedMemory } from './memory-cap.js';
+import { describeCoreFile } from './structure.js';
 
 /** What the generated glue's `instantiate` returns for the `pvf` world. */
 export interface PvfComponentExports {
@@ -71,7 +72,10 @@ export function transpileComponent(
   let js: string | undefined;
   for (const [name, bytes] of generated.files) {
     if (name.endsWith('.wasm'))
-      cores.set(name, compileCore(name, bytes, maxMemoryPages, stackLogicalMax));
+      cores.set(
+        name,
+        compileCore(describeCoreFile(component, name), bytes, maxMemoryPages, stackLogicalMax),
+      );
     else if (name.endsWith('.js')) js = new TextDecoder().decode(bytes);
   }
   if (js === undefined) throw new TranspileError('jco produced no glue');
@@ -101,7 +105,7 @@ function compileCore(
 ): WebAssembly.Module {
   // The engine's determinism step first (feature set, stack limiter, NaN canonicalization),
   // so a component behaves the same on every validator, as a Substrate PVF does.
-  const det = makeDeterministic(bytes, { stackLogicalMax });
+  const det = makeDeterministic(bytes, { stackLogicalMax, policy: 'wasi' });
   if (det.kind === 'refused') throw new TranspileError(`core module ${name}: ${det.message}`);
   try {
     const m = parseModule(det.bytes);

@@ -22,7 +22,7 @@ import type {
   PrepareError,
 } from '../../engine/types.js';
 import { DeterministicRandom } from '../deterministic.js';
-import { checkPreview1Imports } from '../policy.js';
+import { checkPreview1Imports, checkWasiP1Exports } from '../policy.js';
 import { StdioLog, stderrText } from '../stdio-log.js';
 import { PREVIEW1_PROVIDED, Preview1Host, ProcExit } from './host.js';
 
@@ -49,7 +49,9 @@ export interface PreparedWasiP1 {
 
 export type WasiP1PrepareOutcome =
   | { readonly kind: 'prepared'; readonly prepared: PreparedWasiP1 }
-  | (PrepareError & { readonly reason: 'invalid-wasm' | 'bad-import' | 'no-memory' });
+  | (PrepareError & {
+      readonly reason: 'invalid-wasm' | 'bad-import' | 'no-memory' | 'bad-export';
+    });
 
 /**
  * Checks a module against ABI 1 and compiles it: made deterministic like a Substrate PVF, every
@@ -60,7 +62,10 @@ export type WasiP1PrepareOutcome =
 export function prepareWasiP1(code: Uint8Array, params: ExecutorParams): WasiP1PrepareOutcome {
   // The engine's determinism step (feature set, stack limiter, NaN canonicalization): V8
   // compiles the instrumented module, so a wasi-p1 PVF behaves the same on every validator.
-  const det = makeDeterministic(code, { stackLogicalMax: params.stackLogicalMax });
+  const det = makeDeterministic(code, {
+    stackLogicalMax: params.stackLogicalMax,
+    policy: 'wasi',
+  });
   if (det.kind === 'refused') return refused(det.stage, 'invalid-wasm', det.message);
   // The ABI's own rules are properties of the code (no reference to mirror): preparation.
   const m = det.source;
@@ -74,6 +79,8 @@ export function prepareWasiP1(code: Uint8Array, params: ExecutorParams): WasiP1P
       'no-memory',
       `a wasi-p1 PVF must define its linear memory and export it as "${WASI_P1_EXPORTS.memory}"`,
     );
+  const badExports = checkWasiP1Exports(m);
+  if (badExports) return refused('preparation', 'bad-export', badExports);
   const capped = setupMemory(det.layout, params.maxMemoryPages);
   if (capped.kind === 'error') return refused('preparation', capped.reason, capped.message);
   try {
@@ -93,7 +100,7 @@ export function prepareWasiP1(code: Uint8Array, params: ExecutorParams): WasiP1P
 
 const refused = (
   stage: PrepareError['stage'],
-  reason: 'invalid-wasm' | 'bad-import' | 'no-memory',
+  reason: 'invalid-wasm' | 'bad-import' | 'no-memory' | 'bad-export',
   message: string,
 ): WasiP1PrepareOutcome => ({ kind: 'prepare-error', stage, reason, message });
 

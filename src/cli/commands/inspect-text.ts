@@ -1,4 +1,5 @@
 // The text form of `pvf inspect`: one labelled line per fact, then the import and export lists.
+import type { FeatureUse } from '../../../runtime/wasm/features.js';
 import type { ImportInfo, MemoryShape, ModuleReport } from '../../../runtime/wasm/inspect.js';
 import { limitsText } from '../../../runtime/wasm/inspect.js';
 import type { Limits } from '../../../runtime/wasm/types.js';
@@ -25,6 +26,18 @@ export function renderInspect(r: BlobInspection): string {
     else {
       out += line('imports', String(r.imports.length));
       for (const name of r.imports) out += `  ${name}\n`;
+    }
+    if (r.exports !== undefined) {
+      out += line('exports', String(r.exports.length));
+      for (const name of r.exports) out += `  ${name}\n`;
+    }
+    out += line('core modules', String(r.coreModules.length));
+    for (const m of r.coreModules) {
+      const what = m.adapter ? `the ${m.adapter} adapter` : m.name;
+      out += `  ${m.file}${what ? ` (${what})` : ''}: ${n(m.size)} bytes\n`;
+      out += `    features   ${featuresText(m.features)}\n`;
+      out += `    imports    ${m.imports === undefined ? 'unreadable' : m.imports.length === 0 ? 'none' : m.imports.join(', ')}\n`;
+      out += `    WASI ABIs  ${m.refusal === undefined ? 'accepted' : `refused: ${m.refusal}`}\n`;
     }
     return out + denied(r.deniedImports);
   }
@@ -56,19 +69,7 @@ function renderModule(r: ModuleReport): string {
           .map((t) => `${t.imported ? 'imported ' : ''}${t.element} ${limitsText(t.limits)}`)
           .join('; '),
   );
-  out += line(
-    'features',
-    r.features.length === 0
-      ? 'none beyond the MVP'
-      : r.features
-          .map(
-            (f) =>
-              f.feature +
-              (f.firstFunction !== undefined ? ` (first in function ${f.firstFunction})` : '') +
-              (f.declaration ? ` (${f.declaration})` : ''),
-          )
-          .join(', '),
-  );
+  out += line('features', featuresText(r.features));
   out += line(
     'functions',
     `${n(r.counts.functions)} defined, ${r.counts.importedFunctions} imported, ${r.counts.types} types`,
@@ -95,6 +96,19 @@ function renderModule(r: ModuleReport): string {
     for (const [id, version] of v.apis) out += `  ${hex(id)} v${version}\n`;
   }
   return out + denied(r.deniedImports);
+}
+
+function featuresText(features: FeatureUse[]): string {
+  return features.length === 0
+    ? 'none beyond the MVP'
+    : features
+        .map(
+          (f) =>
+            f.feature +
+            (f.firstFunction !== undefined ? ` (first in function ${f.firstFunction})` : '') +
+            (f.declaration ? ` (${f.declaration})` : ''),
+        )
+        .join(', ');
 }
 
 function abiText(r: ModuleReport): string {

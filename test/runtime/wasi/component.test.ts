@@ -122,7 +122,7 @@ describe('WASI 0.2 component host', () => {
     );
     expect(await prepareComponent(other, DEFAULT_EXECUTOR_PARAMS)).toMatchObject({
       kind: 'prepare-error',
-      reason: 'invalid-wasm',
+      reason: 'bad-export',
       message: expect.stringContaining('validate-block'),
     });
     expect(await prepareComponent(await wat('(module)'), DEFAULT_EXECUTOR_PARAMS)).toMatchObject({

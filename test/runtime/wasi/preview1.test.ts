@@ -302,9 +302,12 @@ describe('ABI 1 (wasi-p1)', () => {
     });
   });
 
-  it('makes a missing pvf_alloc or validate_block a bad entry point', async () => {
-    const run = p1Validator(await wat('(module (memory (export "memory") 1))'));
-    expect(run(new Uint8Array())).toMatchObject({ kind: 'invalid', reason: 'bad-entry-point' });
+  it('refuses a module without pvf_alloc and validate_block at prepare (test/runtime/wasi/exports.test.ts)', async () => {
+    const code = await wat('(module (memory (export "memory") 1))');
+    expect(prepareWasiP1(code, DEFAULT_EXECUTOR_PARAMS)).toMatchObject({
+      kind: 'prepare-error',
+      reason: 'bad-export',
+    });
   });
 
   it('checks the returned range and decodes the result strictly', async () => {
