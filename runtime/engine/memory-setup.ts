@@ -17,7 +17,7 @@
 // memory lets the engine recycle it between calls (see execute.ts), which V8 cannot do for a
 // memory it creates; the instance sees the same limits, size and contents either way.
 import { Reader } from '../wasm/reader.js';
-import { SECTION_ORDER } from '../wasm/sections.js';
+import { spliceSections, type SectionEdit } from '../wasm/splice.js';
 import { u32Bytes } from '../wasm/writer.js';
 import { type ModuleLayout, SectionId, type SectionRange } from '../wasm/types.js';
 
@@ -135,32 +135,13 @@ export function setupMemory(m: ModuleLayout, maxPages: number): MemorySetup {
   };
 }
 
-/** Re-emits the module with some sections' contents replaced or added (in canonical order). */
+/** Re-emits the module with some sections' contents replaced (empty = dropped) or added. */
 function rebuild(m: ModuleLayout, replace: Map<number, Uint8Array>): Uint8Array {
-  const parts: Uint8Array[] = [m.bytes.subarray(0, 8)];
-  const pending = new Map(replace);
-  const flushBefore = (rank: number) => {
-    for (const [id, content] of [...pending].sort(
-      (a, b) => SECTION_ORDER[a[0]]! - SECTION_ORDER[b[0]]!,
-    )) {
-      if (SECTION_ORDER[id]! < rank) {
-        parts.push(section(id, content));
-        pending.delete(id);
-      }
-    }
-  };
-  for (const s of m.sections) {
-    if (s.id !== SectionId.Custom) flushBefore(SECTION_ORDER[s.id]!);
-    const content = pending.get(s.id);
-    if (s.id !== SectionId.Custom && content !== undefined) {
-      if (content.length > 0) parts.push(section(s.id, content));
-      pending.delete(s.id);
-    } else {
-      parts.push(m.bytes.subarray(s.start, s.end));
-    }
-  }
-  flushBefore(Infinity);
-  return concat(...parts);
+  const edits = new Map<number, SectionEdit>();
+  for (const [id, content] of replace)
+    edits.set(id, content.length === 0 ? null : (w) => w.bytes(content));
+  // A buffer of its own (the splice returns a view of a larger one).
+  return spliceSections(m, edits).bytes.slice();
 }
 
 /**
@@ -215,10 +196,6 @@ function skipLimits(r: Reader): void {
   const read = () => (flags & 4 ? r.u64() : r.u32());
   read();
   if (flags & 1) read();
-}
-
-function section(id: number, content: Uint8Array): Uint8Array {
-  return concat([id], u32Bytes(content.length), content);
 }
 
 function name(text: string): Uint8Array {
