@@ -1,8 +1,8 @@
 // Verification of trie-db's compact proofs, as sp-io's `*_verify_proof` host functions run it:
-// `sp_trie::verify_trie_proof` → `trie_db::proof::verify_proof` (paritytech/trie
-// trie-db/src/proof/verify.rs) with sp-trie's layouts (LayoutV0: values always inline;
-// LayoutV1: `MAX_INLINE_VALUE` = 33, values of 33 bytes or more by hash) and node codec
-// (trie-node.ts). Must decide exactly as that code does, error for error:
+// `sp_trie::verify_trie_proof` (substrate/primitives/trie/src/lib.rs:238–250 @01b858a2) →
+// `trie_db::proof::verify_proof` (paritytech/trie trie-db/src/proof/verify.rs) with sp-trie's
+// layouts (lib.rs:75 LayoutV0: values always inline; :117 LayoutV1: `MAX_INLINE_VALUE` = 33,
+// values of 33 bytes or more by hash) and node codec (trie-node.ts). Must decide exactly as that code does, error for error:
 // - the proof lists the nodes met on the lookup of every item's key, in pre-order; a child
 //   that is itself in the proof is referenced by an empty inline handle, the value of an item's
 //   key is omitted (an empty inline value on a leaf, no value on a branch) and recomputed from
