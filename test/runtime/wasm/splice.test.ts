@@ -2,7 +2,7 @@
 // their canonical place, everything else (custom sections too) is copied where it was.
 import { describe, expect, it } from 'vitest';
 import { parseModule } from '../../../runtime/wasm/sections.js';
-import { spliceSections } from '../../../runtime/wasm/splice.js';
+import { spliceSections, type SectionEdit } from '../../../runtime/wasm/splice.js';
 import { SectionId } from '../../../runtime/wasm/types.js';
 import { wat } from '../../support/wat.js';
 import { name, section } from '../../support/wasm-bytes.js';
@@ -25,7 +25,7 @@ describe('spliceSections', () => {
     ]);
     const out = spliceSections(
       m,
-      new Map([
+      new Map<number, SectionEdit>([
         [SectionId.Memory, null], // dropped
         [SectionId.Global, (w) => w.bytes(Uint8Array.of(1, 0x7f, 0x00, 0x41, 0x05, 0x0b))], // added
         [SectionId.Export, (w) => w.bytes(Uint8Array.of(0))], // rewritten: no exports
