@@ -1,7 +1,7 @@
 // Gives a module the linear memory sc-executor gives it, by rewriting the binary before it is
 // compiled. sc-executor-common's `RuntimeBlob::convert_memory_import_into_export` and
 // `setup_memory_according_to_heap_alloc_strategy` (substrate/client/executor/common/src/
-// runtime_blob/runtime_blob.rs), under `HeapAllocStrategy::Dynamic { maximum_pages }`, give
+// runtime_blob/runtime_blob.rs:102–146 and :169–197 @0646724e), under `HeapAllocStrategy::Dynamic { maximum_pages }`, give
 // every instance one memory with limits (min(initial, maximum_pages), maximum_pages): the
 // module's own maximum is replaced, so exported memories are capped the same way, and the
 // first memory import (whatever its module) is accepted. The instance's memory must be
@@ -83,7 +83,7 @@ export function setupMemory(m: ModuleLayout, maxPages: number): MemorySetup {
       message: 'no memory section found',
     };
   // `convert_memory_import_into_export` pushes `ExportEntry::new(<import field>, Memory(0))`
-  // without looking for an existing export of that name (runtime_blob.rs @0646724e), so a
+  // without looking for an existing export of that name (runtime_blob.rs:136–140 @0646724e), so a
   // module that imports its memory as `memory` and already exports something named `memory`
   // leaves preparation with two exports of one name, which wasmtime's validator refuses
   // ("duplicate export name"): a deterministic preparation error there, before any
