@@ -1,9 +1,10 @@
 // Substrate's trie node codec (no extension nodes): sp-trie's `NodeCodec`
 // (substrate/primitives/trie/src/node_codec.rs:96–185 `decode_plan` @1c1e5356, `leaf_node`,
 // `branch_node_nibbled`, `Bitmap`) and `NodeHeader` (node_header.rs:85–110 `decode`, :115
-// `size_and_prefix_iterator`, :155 `decode_size` @0d768d9c). Decoding must refuse exactly what sp-trie refuses and accept
-// what it accepts — including bytes after the node, which `decode_plan` never looks at — because
-// proof verification (trie-proof.ts) decodes guest-supplied nodes.
+// `size_and_prefix_iterator`, :155 `decode_size` @0d768d9c). Decoding must refuse exactly
+// what sp-trie refuses and accept what it accepts — including bytes after the node, which
+// `decode_plan` never looks at — because proof verification (trie-proof.ts) decodes
+// guest-supplied nodes.
 
 import { encodeCompactU32, readCompactU32 } from '../codec/strict.js';
 

@@ -3,9 +3,10 @@
 // `trie_db::proof::verify_proof` (paritytech/trie trie-db/src/proof/verify.rs) with sp-trie's
 // layouts (lib.rs:75 LayoutV0: values always inline; :117 LayoutV1: `MAX_INLINE_VALUE` = 33,
 // values of 33 bytes or more by hash) and node codec (trie-node.ts). trie-db's verify.rs was
-// read in the search index's copy of trie-db master (`Value`-aware, node locations as `()`;
-// the index gives no commit for it) and in @05dd2dcc, an older copy that differs only in having
-// no hashed values; `NodeCodec::decode` in trie-db src/node_codec.rs @00b4fa91. Must decide exactly as that code does, error for error:
+// read in a copy of trie-db master whose commit was not recorded (`Value`-aware, node
+// locations as `()`) and in @05dd2dcc, an older copy that differs only in having no hashed
+// values; `NodeCodec::decode` in trie-db src/node_codec.rs @00b4fa91. Must decide exactly as
+// that code does, error for error:
 // - the proof lists the nodes met on the lookup of every item's key, in pre-order; a child
 //   that is itself in the proof is referenced by an empty inline handle, the value of an item's
 //   key is omitted (an empty inline value on a leaf, no value on a branch) and recomputed from
