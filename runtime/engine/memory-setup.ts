@@ -2,9 +2,10 @@
 // compiled. sc-executor-common's `RuntimeBlob::convert_memory_import_into_export` and
 // `setup_memory_according_to_heap_alloc_strategy` (substrate/client/executor/common/src/
 // runtime_blob/runtime_blob.rs:102–146 and :169–197 @0646724e), under
-// `HeapAllocStrategy::Dynamic { maximum_pages }`, give every instance one memory with limits (min(initial, maximum_pages), maximum_pages): the
-// module's own maximum is replaced, so exported memories are capped the same way, and the
-// first memory import (whatever its module) is accepted. The instance's memory must be
+// `HeapAllocStrategy::Dynamic { maximum_pages }`, give every instance one memory with limits
+// (min(initial, maximum_pages), maximum_pages): the module's own maximum is replaced, so
+// exported memories are capped the same way, and the first memory import (whatever its
+// module) is accepted. The instance's memory must be
 // exported as `memory` (sc-executor-wasmtime `get_linear_memory`), which the reference checks
 // only when it creates an instance — after compiling, after prechecking (which never
 // instantiates), at every execution — so a module that fails it still prepares here: the
