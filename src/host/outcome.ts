@@ -96,7 +96,7 @@ export type PrepareOutcome =
     })
   | FailureOutcome;
 
-/** `PrepareError::is_deterministic` (polkadot/node/core/pvf/common/src/error.rs). */
+/** `PrepareError::is_deterministic` (polkadot/node/core/pvf/common/src/error.rs:94–109 @122febef). */
 const DETERMINISTIC: Record<PreparationErrorReason, boolean> = {
   decompression: true,
   prevalidation: true,
