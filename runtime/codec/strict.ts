@@ -14,44 +14,54 @@ export class CodecError extends Error {
   override name = 'CodecError';
 }
 
-// Reads parity-scale-codec's Compact<u32>, refusing non-minimal encodings (its
-// `U32_OUT_OF_RANGE` checks) and values above u32::MAX.
-const compactU32Dec = decoder((bytes): number => {
-  const view = new DataView(bytes.buffer);
+/**
+ * Reads parity-scale-codec's `Compact<u32>` at `at` in `bytes`, refusing non-minimal encodings
+ * (its `U32_OUT_OF_RANGE` checks), values above u32::MAX and input that ends early: returns the
+ * value and the offset after it, or throws {@link CodecError}. The one compact reader of the
+ * project (the codecs below and the trie node decoder use it).
+ */
+export function readCompactU32(bytes: Uint8Array, at: number): [value: number, next: number] {
   const need = (n: number) => {
-    if (bytes.i + n > bytes.byteLength)
-      throw new CodecError('not enough data for a compact length');
+    if (at + n > bytes.byteLength) throw new CodecError('not enough data for a compact length');
   };
   need(1);
-  const first = view.getUint8(bytes.i);
+  const first = bytes[at]!;
+  const le = (n: number) => {
+    let v = 0;
+    for (let k = n - 1; k >= 0; k--) v = v * 256 + bytes[at + k]!;
+    return v;
+  };
   switch (first & 3) {
     case 0:
-      bytes.i += 1;
-      return first >>> 2;
+      return [first >>> 2, at + 1];
     case 1: {
       need(2);
-      const v = view.getUint16(bytes.i, true) >>> 2;
+      const v = le(2) >>> 2;
       if (v <= 0x3f) throw new CodecError('non-minimal compact encoding');
-      bytes.i += 2;
-      return v;
+      return [v, at + 2];
     }
     case 2: {
       need(4);
-      const v = view.getUint32(bytes.i, true) >>> 2;
+      const v = Math.floor(le(4) / 4);
       if (v <= 0x3fff) throw new CodecError('non-minimal compact encoding');
-      bytes.i += 4;
-      return v;
+      return [v, at + 4];
     }
     default: {
       // Big-integer mode: for a u32 exactly 4 following bytes are allowed (upper six bits 0).
       if (first >>> 2 !== 0) throw new CodecError('compact length out of range for u32');
       need(5);
-      const v = view.getUint32(bytes.i + 1, true);
+      at += 1;
+      const v = le(4);
       if (v <= 0x3fffffff) throw new CodecError('non-minimal compact encoding');
-      bytes.i += 5;
-      return v;
+      return [v, at + 4];
     }
   }
+}
+
+const compactU32Dec = decoder((bytes): number => {
+  const [value, next] = readCompactU32(bytes, bytes.i);
+  bytes.i = next;
+  return value;
 });
 
 /** SCALE `Compact<u32>` as bytes (the one compact encoder of the project). */

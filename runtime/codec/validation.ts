@@ -37,8 +37,8 @@ export const decodeValidationParams = (input: Uint8Array): ValidationParams =>
 /**
  * Decodes a guest's SCALE `ValidationResult` as the reference's execute worker does:
  * `ValidationResult::decode(&mut &descriptor_bytes[..])` (polkadot/node/core/pvf/execute-worker/
- * src/lib.rs, `validate_using_artifact`), which ignores bytes after the value — a result with
- * trailing bytes is valid there, so it must be here. Returns the value and the length of its
+ * src/lib.rs:270–277 @019bd5f3, in `validate_using_artifact`), which ignores bytes after the
+ * value — a result with trailing bytes is valid there, so it must be here. Returns the value and the length of its
  * encoding; throws `CodecError` for input that is malformed or ends early.
  */
 export const decodeValidationResultPrefix = (input: Uint8Array) =>

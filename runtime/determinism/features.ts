@@ -7,7 +7,7 @@
 //
 // 1. Prevalidation — `prevalidate` = `RuntimeBlob::new(code)`
 //    (polkadot/node/core/pvf/common/src/executor_interface.rs @0646724e;
-//    substrate/client/executor/common/src/runtime_blob/runtime_blob.rs @0646724e), i.e.
+//    substrate/client/executor/common/src/runtime_blob/runtime_blob.rs:57–71 @0646724e), i.e.
 //    `parity_wasm::elements::deserialize_buffer` from the parity-wasm 0.45 that
 //    wasm-instrument 0.4.0 re-exports (`parity-wasm = { version = "0.45",
 //    default-features = false }`, features `std` and an optional `sign_ext` that polkadot-sdk

@@ -1,4 +1,4 @@
-// (Over 400 lines: one writer for every section the determinism step rewrites, kept together so
+// (One writer for every section the determinism step rewrites, kept together so
 // that section order and index bookkeeping are read in one place; WASI-only parts: wasi-sections.ts.)
 // The prepare-time rewrite that makes a module behave like the reference's compiled artifact:
 // wasm-instrument's stack limiter (exact arithmetic, same thunks, same global), Cranelift's
@@ -28,8 +28,9 @@
 // added here changes them. No function body is decoded here: the rewrite copies the bytes
 // between the sites the walk recorded.
 import { Reader } from '../wasm/reader.js';
-import type { Export, ModuleLayout, SectionRange, WasmModule } from '../wasm/types.js';
+import type { Export, ModuleLayout, WasmModule } from '../wasm/types.js';
 import { SectionId } from '../wasm/types.js';
+import { spliceSections, type SectionEdit } from '../wasm/splice.js';
 import { Writer } from '../wasm/writer.js';
 import type { Analysis, FeaturePolicy, RewritePlan } from './analyze.js';
 import { constExpr } from './const-fold.js';
@@ -116,103 +117,67 @@ export function instrumentModule(
     e.kind === 'func' ? { ...e, index: fix(e.index) } : e,
   );
 
-  const out = new Writer(bytes.length + (bytes.length >> 3) + 1024);
-  const sections: SectionRange[] = [];
-  out.range(bytes, 0, 8);
-  let globalsDone = false;
-  const emitGlobals = (): void => {
-    globalsDone = true;
-    const section = out.section(SectionId.Global, (w) => {
-      w.u32(m.globals.length + 1 + code.scratchGlobals.length);
-      for (const g of m.globals) {
-        w.range(bytes, g.init.start - 2, g.init.start); // value type and mutability
-        if (!(wasi && writeRefFunc(w, bytes, g.init, fix))) constExpr(w, bytes, g.init);
-      }
-      w.bytes(Uint8Array.of(0x7f, 0x01, 0x41, 0x00, 0x0b)); // (mut i32) (i32.const 0)
-      for (const t of code.scratchGlobals) w.bytes(Uint8Array.of(t, 0x01, ...ZERO[t]!, 0x0b));
-    });
-    sections.push(section);
+  const present = new Set(m.sections.map((s) => s.id));
+  const edits = new Map<number, SectionEdit>();
+  const edit = (id: number, body: (w: Writer) => void) => {
+    if (present.has(id)) edits.set(id, body);
   };
-  for (const s of m.sections) {
-    if (!globalsDone && s.id !== SectionId.Custom && GLOBAL_BEFORE.has(s.id)) emitGlobals();
-    switch (s.id) {
-      case SectionId.Function:
-        sections.push(
-          out.section(s.id, (w) => {
-            w.u32(typeOf.length - importedFuncs + thunkOf.size);
-            for (const t of m.functions) w.u32(t);
-            for (const f of thunkOf.keys()) w.u32(typeOf[f]!);
-          }),
-        );
-        break;
-      case SectionId.Global:
-        emitGlobals();
-        break;
-      case SectionId.Export:
-        sections.push(
-          out.section(s.id, (w) => {
-            w.u32(exports.length);
-            for (const e of exports) {
-              const name = enc.encode(e.name);
-              w.u32(name.length);
-              w.bytes(name);
-              w.u8(KIND[e.kind]!);
-              w.u32(e.index);
-            }
-          }),
-        );
-        break;
-      case SectionId.Start:
-        sections.push(out.section(s.id, (w) => w.u32(fix(m.start!))));
-        break;
-      case SectionId.Table:
-        if (!wasi) copySection(out, bytes, s, sections);
-        else sections.push(out.section(s.id, (w) => writeCappedTables(w, m)));
-        break;
-      case SectionId.Element: // MVP layout only (features.ts refuses the others)
-        if (wasi) {
-          sections.push(out.section(s.id, (w) => writeElements(w, m, fix)));
-          break;
-        }
-        sections.push(
-          out.section(s.id, (w) => {
-            w.u32(m.elements.length);
-            for (const e of m.elements) {
-              w.u32(e.table);
-              constExpr(w, bytes, e.offset!);
-              w.u32(e.functions!.length);
-              for (const f of e.functions!) w.u32(fix(f));
-            }
-          }),
-        );
-        break;
-      case SectionId.Code:
-        sections.push(out.section(s.id, (w) => code.write(w, thunkOf)));
-        break;
-      case SectionId.Data:
-        sections.push(
-          out.section(s.id, (w) => {
-            w.u32(m.data.length);
-            for (const d of m.data) {
-              if (d.mode === 'passive') {
-                w.range(bytes, d.start, d.end); // WASI ABIs only: copied as it is
-                continue;
-              }
-              w.u32(d.memory); // flags 0, or 2 with memory 0 (the same segment)
-              constExpr(w, bytes, d.offset!);
-              w.range(bytes, d.offset!.end, d.end); // length and payload
-            }
-          }),
-        );
-        break;
-      default:
-        copySection(out, bytes, s, sections);
+  edit(SectionId.Function, (w) => {
+    w.u32(typeOf.length - importedFuncs + thunkOf.size);
+    for (const t of m.functions) w.u32(t);
+    for (const f of thunkOf.keys()) w.u32(typeOf[f]!);
+  });
+  // Always written (added when absent): it gains the counter and the scratch globals.
+  edits.set(SectionId.Global, (w) => {
+    w.u32(m.globals.length + 1 + code.scratchGlobals.length);
+    for (const g of m.globals) {
+      w.range(bytes, g.init.start - 2, g.init.start); // value type and mutability
+      if (!(wasi && writeRefFunc(w, bytes, g.init, fix))) constExpr(w, bytes, g.init);
     }
-  }
-  if (!globalsDone) emitGlobals();
+    w.bytes(Uint8Array.of(0x7f, 0x01, 0x41, 0x00, 0x0b)); // (mut i32) (i32.const 0)
+    for (const t of code.scratchGlobals) w.bytes(Uint8Array.of(t, 0x01, ...ZERO[t]!, 0x0b));
+  });
+  edit(SectionId.Export, (w) => {
+    w.u32(exports.length);
+    for (const e of exports) {
+      const name = enc.encode(e.name);
+      w.u32(name.length);
+      w.bytes(name);
+      w.u8(KIND[e.kind]!);
+      w.u32(e.index);
+    }
+  });
+  edit(SectionId.Start, (w) => w.u32(fix(m.start!)));
+  if (wasi) edit(SectionId.Table, (w) => writeCappedTables(w, m));
+  // MVP layout only for the Substrate ABI (features.ts refuses the others).
+  edit(SectionId.Element, (w) => {
+    if (wasi) return writeElements(w, m, fix);
+    w.u32(m.elements.length);
+    for (const e of m.elements) {
+      w.u32(e.table);
+      constExpr(w, bytes, e.offset!);
+      w.u32(e.functions!.length);
+      for (const f of e.functions!) w.u32(fix(f));
+    }
+  });
+  edit(SectionId.Code, (w) => code.write(w, thunkOf));
+  edit(SectionId.Data, (w) => {
+    w.u32(m.data.length);
+    for (const d of m.data) {
+      if (d.mode === 'passive') {
+        w.range(bytes, d.start, d.end); // WASI ABIs only: copied as it is
+        continue;
+      }
+      w.u32(d.memory); // flags 0, or 2 with memory 0 (the same segment)
+      constExpr(w, bytes, d.offset!);
+      w.range(bytes, d.offset!.end, d.end); // length and payload
+    }
+  });
+  const out = spliceSections(m, edits, new Writer(bytes.length + (bytes.length >> 3) + 1024));
+  const sections = out.sections;
   // A view of the writer's buffer, not a trimmed copy: nothing else writes to it, and the
   // module is compiled and dropped (a 16 MB copy saved).
-  const output = out.view();
+  const output = out.bytes;
   return {
     bytes: output,
     layout: { bytes: output, sections, imports: m.imports, memories: m.memories, exports },
@@ -223,31 +188,7 @@ export function instrumentModule(
   };
 }
 
-function copySection(
-  out: Writer,
-  bytes: Uint8Array,
-  s: SectionRange,
-  sections: SectionRange[],
-): void {
-  const delta = out.pos - s.start;
-  out.range(bytes, s.start, s.end);
-  sections.push({
-    id: s.id,
-    start: s.start + delta,
-    contentStart: s.contentStart + delta,
-    end: s.end + delta,
-  });
-}
-
 // Sections that follow the global section: a module without one gets it before the first.
-const GLOBAL_BEFORE = new Set<number>([
-  SectionId.Export,
-  SectionId.Start,
-  SectionId.Element,
-  SectionId.DataCount,
-  SectionId.Code,
-  SectionId.Data,
-]);
 const KIND: Record<string, number> = { func: 0, table: 1, memory: 2, global: 3, tag: 4 };
 const I32 = 0x7f;
 /** The zero constant of each scratch global's type. */

@@ -10,11 +10,11 @@ import { FreeingBumpAllocator } from './freeing-bump.js';
 import type { HostSlot } from './link.js';
 import { GuestMemory, PAGE_SIZE, unpackPtrLen } from './memory.js';
 import { readRuntimeVersion } from './runtime-version.js';
-import { classify, type Classified } from './traps.js';
+import { classifyTrap, type ClassifiedTrap } from './traps.js';
 import type {
-  CallOutcome,
+  EngineCallOutcome,
   EngineOutcome,
-  InvalidReason,
+  TrapKind,
   LogRecord,
   PreparedModule,
 } from './types.js';
@@ -51,9 +51,13 @@ export function validateBlock(prepared: PreparedModule, params: Uint8Array): Eng
 }
 
 /** Calls the runtime function `fn: (i32, i32) -> i64` with `input` and returns its output bytes. */
-export function callExport(prepared: PreparedModule, fn: string, input: Uint8Array): CallOutcome {
+export function callExport(
+  prepared: PreparedModule,
+  fn: string,
+  input: Uint8Array,
+): EngineCallOutcome {
   const logs = new LogSink(prepared.params.maxLogBytes);
-  const failed = (c: Classified): CallOutcome =>
+  const failed = (c: ClassifiedTrap): EngineCallOutcome =>
     c.kind === 'internal-error'
       ? c
       : invalid(c.reason, panicText(c.reason, c.message, logs), logs.records, logs.dropped);
@@ -72,8 +76,8 @@ function run(
   input: Uint8Array,
   wasmMemory: WebAssembly.Memory,
   logs: LogSink,
-  failed: (c: Classified) => CallOutcome,
-): CallOutcome {
+  failed: (c: ClassifiedTrap) => EngineCallOutcome,
+): EngineCallOutcome {
   let instance: WebAssembly.Instance;
   try {
     prepared.memoryState.next = wasmMemory;
@@ -81,7 +85,7 @@ function run(
   } catch (err) {
     // A trap while initialising (data segment out of range, start function) is the code's
     // fault; a link error cannot happen after `link` and means a host bug.
-    const c = classify(err);
+    const c = classifyTrap(err);
     return failed(
       c.kind === 'invalid' ? { ...c, message: `failed to instantiate: ${c.message}` } : c,
     );
@@ -136,7 +140,7 @@ function run(
       logsDropped: logs.dropped,
     };
   } catch (err) {
-    return failed(classify(err));
+    return failed(classifyTrap(err));
   } finally {
     slot.ctx = outer;
   }
@@ -169,13 +173,13 @@ function releaseMemory(prepared: PreparedModule, memory: WebAssembly.Memory): vo
  * The message of an invalid outcome: a Rust panic logs its message (target `runtime`, level
  * error) and then executes `unreachable`, so the trap alone says little; report the panic.
  */
-function panicText(reason: InvalidReason, message: string, logs: LogSink): string {
+function panicText(reason: TrapKind, message: string, logs: LogSink): string {
   if (reason === 'unreachable' && logs.lastPanic !== undefined) return logs.lastPanic;
   return message;
 }
 
 function invalid(
-  reason: InvalidReason,
+  reason: TrapKind,
   message: string,
   logs: readonly LogRecord[],
   logsDropped: number,

@@ -8,7 +8,10 @@
 // rounded up to a power of two, at least 8 bytes (order 0) and at most 32 MiB (order 22).
 //
 // Read at paritytech/polkadot-sdk @1eef7ea5 (substrate/client/allocator/src/freeing_bump.rs;
-// the on-chain path is the same in the pinned release, see README "Reference"). Each check
+// the on-chain path is the same in the pinned release, see README "Reference"): `new` :419–453
+// (heap base aligned in u32 at :420), `allocate` :470–523, `deallocate` :536–571 (the
+// allocated-bytes underflow check :561–565), `bump` :582, `Header::read_from` :247,
+// `AllocationStats` :358–382, `N_ORDERS_ONCHAIN` :105. Each check
 // below names the reference's step; the order of the checks is the reference's order, because
 // the first failing one decides the error and whether memory was written before it.
 import { HostTrap } from './traps.js';

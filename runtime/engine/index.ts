@@ -9,17 +9,19 @@ export {
 } from './types.js';
 export type {
   CallOutcome,
+  EngineCallOutcome,
   EngineOutcome,
   EntryPointCheck,
   ExecutorParams,
-  InternalErrorOutcome,
-  InvalidOutcome,
+  EngineInternalError,
+  EngineInvalidOutcome,
   InvalidReason,
+  TrapKind,
   LogRecord,
   MemoryShape,
   PreparedModule,
   PrepareError,
   PrepareErrorReason,
-  PrepareOutcome,
+  EnginePrepareOutcome,
   PrepareStage,
 } from './types.js';

@@ -1,10 +1,11 @@
 // Gives a module the linear memory sc-executor gives it, by rewriting the binary before it is
 // compiled. sc-executor-common's `RuntimeBlob::convert_memory_import_into_export` and
 // `setup_memory_according_to_heap_alloc_strategy` (substrate/client/executor/common/src/
-// runtime_blob/runtime_blob.rs), under `HeapAllocStrategy::Dynamic { maximum_pages }`, give
-// every instance one memory with limits (min(initial, maximum_pages), maximum_pages): the
-// module's own maximum is replaced, so exported memories are capped the same way, and the
-// first memory import (whatever its module) is accepted. The instance's memory must be
+// runtime_blob/runtime_blob.rs:102–146 and :169–197 @0646724e), under
+// `HeapAllocStrategy::Dynamic { maximum_pages }`, give every instance one memory with limits
+// (min(initial, maximum_pages), maximum_pages): the module's own maximum is replaced, so
+// exported memories are capped the same way, and the first memory import (whatever its
+// module) is accepted. The instance's memory must be
 // exported as `memory` (sc-executor-wasmtime `get_linear_memory`), which the reference checks
 // only when it creates an instance — after compiling, after prechecking (which never
 // instantiates), at every execution — so a module that fails it still prepares here: the
@@ -17,7 +18,7 @@
 // memory lets the engine recycle it between calls (see execute.ts), which V8 cannot do for a
 // memory it creates; the instance sees the same limits, size and contents either way.
 import { Reader } from '../wasm/reader.js';
-import { SECTION_ORDER } from '../wasm/sections.js';
+import { spliceSections, type SectionEdit } from '../wasm/splice.js';
 import { u32Bytes } from '../wasm/writer.js';
 import { type ModuleLayout, SectionId, type SectionRange } from '../wasm/types.js';
 
@@ -83,7 +84,7 @@ export function setupMemory(m: ModuleLayout, maxPages: number): MemorySetup {
       message: 'no memory section found',
     };
   // `convert_memory_import_into_export` pushes `ExportEntry::new(<import field>, Memory(0))`
-  // without looking for an existing export of that name (runtime_blob.rs @0646724e), so a
+  // without looking for an existing export of that name (runtime_blob.rs:136–140 @0646724e), so a
   // module that imports its memory as `memory` and already exports something named `memory`
   // leaves preparation with two exports of one name, which wasmtime's validator refuses
   // ("duplicate export name"): a deterministic preparation error there, before any
@@ -135,32 +136,13 @@ export function setupMemory(m: ModuleLayout, maxPages: number): MemorySetup {
   };
 }
 
-/** Re-emits the module with some sections' contents replaced or added (in canonical order). */
+/** Re-emits the module with some sections' contents replaced (empty = dropped) or added. */
 function rebuild(m: ModuleLayout, replace: Map<number, Uint8Array>): Uint8Array {
-  const parts: Uint8Array[] = [m.bytes.subarray(0, 8)];
-  const pending = new Map(replace);
-  const flushBefore = (rank: number) => {
-    for (const [id, content] of [...pending].sort(
-      (a, b) => SECTION_ORDER[a[0]]! - SECTION_ORDER[b[0]]!,
-    )) {
-      if (SECTION_ORDER[id]! < rank) {
-        parts.push(section(id, content));
-        pending.delete(id);
-      }
-    }
-  };
-  for (const s of m.sections) {
-    if (s.id !== SectionId.Custom) flushBefore(SECTION_ORDER[s.id]!);
-    const content = pending.get(s.id);
-    if (s.id !== SectionId.Custom && content !== undefined) {
-      if (content.length > 0) parts.push(section(s.id, content));
-      pending.delete(s.id);
-    } else {
-      parts.push(m.bytes.subarray(s.start, s.end));
-    }
-  }
-  flushBefore(Infinity);
-  return concat(...parts);
+  const edits = new Map<number, SectionEdit>();
+  for (const [id, content] of replace)
+    edits.set(id, content.length === 0 ? null : (w) => w.bytes(content));
+  // A buffer of its own (the splice returns a view of a larger one).
+  return spliceSections(m, edits).bytes.slice();
 }
 
 /**
@@ -215,10 +197,6 @@ function skipLimits(r: Reader): void {
   const read = () => (flags & 4 ? r.u64() : r.u32());
   read();
   if (flags & 1) read();
-}
-
-function section(id: number, content: Uint8Array): Uint8Array {
-  return concat([id], u32Bytes(content.length), content);
 }
 
 function name(text: string): Uint8Array {

@@ -12,7 +12,7 @@ import {
   type EntryPointCheck,
   type ExecutorParams,
   type PrepareError,
-  type PrepareOutcome,
+  type EnginePrepareOutcome,
   type PreparedModule,
 } from './types.js';
 
@@ -21,7 +21,10 @@ import {
  * hands back the parsed original and where the sections of its output are.
  * @throws {ExecutorParamsError} if `params` are malformed (API misuse, not a property of the code).
  */
-export function prepare(code: Uint8Array, params: Partial<ExecutorParams> = {}): PrepareOutcome {
+export function prepare(
+  code: Uint8Array,
+  params: Partial<ExecutorParams> = {},
+): EnginePrepareOutcome {
   const p = checkExecutorParams(params);
   // The reference's prevalidation, feature set, stack limiter and NaN canonicalization
   // (runtime/determinism): what V8 compiles is the instrumented module.

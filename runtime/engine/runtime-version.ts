@@ -6,7 +6,7 @@
 // never falls back to calling `Core_version`.
 //
 // The reference reads the blob with `RuntimeBlob::uncompress_if_needed`
-// (substrate/client/executor/common/src/runtime_blob/runtime_blob.rs @0646724e): `blob_type`
+// (substrate/client/executor/common/src/runtime_blob/runtime_blob.rs:41–49 @0646724e): `blob_type`
 // must be code (a PoV prefix is `InvalidModule`), and `RuntimeBlob::new` deserializes the
 // whole module with parity-wasm 0.45 without its proposal features. So a blob parity-wasm
 // cannot read — a sign-extension opcode, a 0xFC instruction, a multi-value type, … — is

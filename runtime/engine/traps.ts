@@ -14,32 +14,32 @@
 // this machine, and the reference would have gone on to succeed or to trap logically: voting
 // on it could disagree with every other validator. So it is an internal error — the caller
 // abstains, as the reference's `ValidationError::Internal` does — never `invalid`.
-import type { InvalidReason } from './types.js';
+import type { TrapKind } from './types.js';
 
 /** Thrown by host code to trap the guest; the engine turns it into an `invalid` outcome. */
 export class HostTrap extends Error {
   override name = 'HostTrap';
   constructor(
-    readonly reason: InvalidReason,
+    readonly reason: TrapKind,
     message: string,
   ) {
     super(message);
   }
 }
 
-export type Classified =
-  | { readonly kind: 'invalid'; readonly reason: InvalidReason; readonly message: string }
+export type ClassifiedTrap =
+  | { readonly kind: 'invalid'; readonly reason: TrapKind; readonly message: string }
   | { readonly kind: 'internal-error'; readonly message: string };
 
 // V8's wasm trap messages (src/common/message-template.h, kWasmTrap*) → our reasons.
-const WASM_TRAPS: ReadonlyArray<readonly [RegExp, InvalidReason]> = [
+const WASM_TRAPS: ReadonlyArray<readonly [RegExp, TrapKind]> = [
   [/^unreachable$/, 'unreachable'],
   [/memory access out of bounds/, 'out-of-bounds'],
   [/data segment .*out of bounds|out of bounds memory access/, 'out-of-bounds'],
 ];
 
 /** Maps a value thrown out of a guest call (or instantiation) to an outcome. */
-export function classify(err: unknown): Classified {
+export function classifyTrap(err: unknown): ClassifiedTrap {
   if (err instanceof HostTrap) return { kind: 'invalid', reason: err.reason, message: err.message };
   if (err instanceof WebAssembly.RuntimeError) {
     const text = err.message;
@@ -55,3 +55,6 @@ export function classify(err: unknown): Classified {
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return { kind: 'internal-error', message: `host fault while running the guest: ${message}` };
 }
+
+/** @deprecated use {@link classifyTrap} (the validation host has its own `classifyAttempt`). */
+export const classify = classifyTrap;

@@ -56,7 +56,7 @@ export interface LogRecord {
 }
 
 /** What made a candidate invalid, from the guest's point of view. */
-export type InvalidReason =
+export type TrapKind =
   /**
    * The wasm `unreachable` instruction ran: how a Rust panic ends after logging, and how the
    * logical stack limit traps (the instrumented check is `if unreachable end`, as in the
@@ -83,9 +83,9 @@ export type InvalidReason =
   /** Any other wasm trap: division by zero, integer overflow, bad indirect call, … */
   | 'trap';
 
-export interface InvalidOutcome {
+export interface EngineInvalidOutcome {
   readonly kind: 'invalid';
-  readonly reason: InvalidReason;
+  readonly reason: TrapKind;
   /** The runtime's panic message when it logged or aborted with one, else the trap's text. */
   readonly message: string;
   readonly logs: readonly LogRecord[];
@@ -93,7 +93,7 @@ export interface InvalidOutcome {
 }
 
 /** A host fault or a bug (never the candidate's fault): the caller must not vote on it. */
-export interface InternalErrorOutcome {
+export interface EngineInternalError {
   readonly kind: 'internal-error';
   readonly message: string;
 }
@@ -107,11 +107,11 @@ export type EngineOutcome =
       readonly logs: readonly LogRecord[];
       readonly logsDropped: number;
     }
-  | InvalidOutcome
-  | InternalErrorOutcome;
+  | EngineInvalidOutcome
+  | EngineInternalError;
 
 /** The result of a generic runtime call (`Core_version`, `Metadata_metadata`, …). */
-export type CallOutcome =
+export type EngineCallOutcome =
   | {
       readonly kind: 'returned';
       /** The bytes at the returned (ptr, len), copied out of guest memory. */
@@ -119,8 +119,8 @@ export type CallOutcome =
       readonly logs: readonly LogRecord[];
       readonly logsDropped: number;
     }
-  | InvalidOutcome
-  | InternalErrorOutcome;
+  | EngineInvalidOutcome
+  | EngineInternalError;
 
 /** How the original module got its linear memory (both run the same way after preparation). */
 export type MemoryShape =
@@ -215,7 +215,7 @@ export interface PrepareError {
   readonly message: string;
 }
 
-export type PrepareOutcome =
+export type EnginePrepareOutcome =
   { readonly kind: 'prepared'; readonly prepared: PreparedModule } | PrepareError;
 
 /** API misuse (bad options); never an outcome of untrusted input. */
@@ -247,3 +247,10 @@ export function checkExecutorParams(params: Partial<ExecutorParams> = {}): Execu
   if (stack !== undefined) throw new ExecutorParamsError(stack);
   return Object.freeze(p);
 }
+
+// Former names, kept as aliases while code outside the engine moves to the names above (the
+// validation host's public outcome types use the plain names: `InvalidReason`, `CallOutcome`…).
+/** @deprecated use {@link TrapKind} */
+export type InvalidReason = TrapKind;
+/** @deprecated use {@link EngineCallOutcome} */
+export type CallOutcome = EngineCallOutcome;

@@ -6,7 +6,7 @@
 // (else creating the runtime fails). This file is the one source for the engine's linker,
 // `pvf inspect` and the README's host-function table (scripts/host-functions-table.ts).
 import { allocator } from './allocator.js';
-import { sig, type HostFamily, type HostFunction, type Signature } from './context.js';
+import type { HostFamily, HostFunction, Signature } from './context.js';
 import { crypto } from './crypto.js';
 import { hashing } from './hashing.js';
 import { logging } from './logging.js';
@@ -22,37 +22,13 @@ export const PVF_HOST_FUNCTIONS: ReadonlyMap<string, HostFunction> = new Map(
 );
 
 /**
- * Functions of the reference's set that this host does not implement: they link to a trapping
- * stub here, where the reference runs them (a PVF that calls one is judged invalid here and
- * may be valid there). Their signature is still enforced at link time, as the reference
- * enforces it.
+ * Functions of the reference's set that this host does not implement: they would link to a
+ * trapping stub here, where the reference runs them (a PVF that calls one would be judged
+ * invalid here and may be valid there), with their signature still enforced at link time.
+ * Empty: the whole set is served. Kept so that linking, `pvf inspect` and the README table
+ * stay ready to name one.
  */
-export const REFERENCE_ONLY: ReadonlyMap<string, { signature: Signature; why: string }> = new Map(
-  (
-    [
-      [
-        'ext_trie_blake2_256_verify_proof_version_1',
-        '(i32,i64,i64,i64)->i32',
-        "trie-db's compact-proof verification",
-      ],
-      [
-        'ext_trie_blake2_256_verify_proof_version_2',
-        '(i32,i64,i64,i64,i32)->i32',
-        "trie-db's compact-proof verification",
-      ],
-      [
-        'ext_trie_keccak_256_verify_proof_version_1',
-        '(i32,i64,i64,i64)->i32',
-        "trie-db's compact-proof verification",
-      ],
-      [
-        'ext_trie_keccak_256_verify_proof_version_2',
-        '(i32,i64,i64,i64,i32)->i32',
-        "trie-db's compact-proof verification",
-      ],
-    ] as const
-  ).map(([name, spec, why]) => [name, { signature: sig(spec), why }]),
-);
+export const REFERENCE_ONLY: ReadonlyMap<string, { signature: Signature; why: string }> = new Map();
 
 /**
  * Outside the reference's set (a missing-function stub there), served here only to keep a

@@ -8,17 +8,22 @@
 // (`TRIE_VALUE_NODE_THRESHOLD`); V0 never does.
 
 import { encodeCompactU32 as compactU32 } from '../codec/strict.js';
+import {
+  BRANCH_NO_VALUE,
+  BRANCH_WITH_VALUE,
+  EMPTY_TRIE,
+  HASHED_VALUE_BRANCH,
+  HASHED_VALUE_LEAF,
+  header,
+  LEAF,
+  pushAll,
+} from './trie-node.js';
 
 export type Hasher = (data: Uint8Array) => Uint8Array;
 export type StateVersion = 0 | 1;
 
-const EMPTY_TRIE = 0x00;
-const LEAF = 0x40;
-const BRANCH_NO_VALUE = 0x80;
-const BRANCH_WITH_VALUE = 0xc0;
-const HASHED_VALUE_LEAF = 0x20;
-const HASHED_VALUE_BRANCH = 0x10;
-const VALUE_NODE_THRESHOLD = 33;
+/** sp-core `TRIE_VALUE_NODE_THRESHOLD`: V1 stores values of this many bytes or more by hash. */
+export const VALUE_NODE_THRESHOLD = 33;
 
 interface Entry {
   nibbles: Uint8Array;
@@ -124,30 +129,6 @@ function pushValue(out: number[], value: Uint8Array, hashed: boolean, hash: Hash
   }
 }
 
-/** `fuse_nibbles_node`: `size_and_prefix_iterator` then the nibbles packed two per byte (odd first alone). */
-function header(out: number[], nibbles: Uint8Array, prefix: number, prefixBits: number): void {
-  const size = nibbles.length;
-  const max = 0xff >> prefixBits;
-  if (size < max) {
-    out.push(prefix + size);
-  } else {
-    out.push(prefix + max);
-    let rem = size - (max - 1);
-    while (rem > 0) {
-      if (rem < 256) {
-        out.push(rem - 1);
-        rem = 0;
-      } else {
-        out.push(255);
-        rem -= 255;
-      }
-    }
-  }
-  const odd = size % 2;
-  if (odd) out.push(nibbles[0]!);
-  for (let k = odd; k < size; k += 2) out.push((nibbles[k]! << 4) | nibbles[k + 1]!);
-}
-
 function sharedPrefix(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   let k = 0;
@@ -162,8 +143,4 @@ function toNibbles(key: Uint8Array): Uint8Array {
     out[2 * k + 1] = key[k]! & 0x0f;
   }
   return out;
-}
-
-function pushAll(out: number[], bytes: ArrayLike<number>): void {
-  for (let k = 0; k < bytes.length; k++) out.push(bytes[k]!);
 }

@@ -96,7 +96,7 @@ export type PrepareOutcome =
     })
   | FailureOutcome;
 
-/** `PrepareError::is_deterministic` (polkadot/node/core/pvf/common/src/error.rs). */
+/** `PrepareError::is_deterministic` (polkadot/node/core/pvf/common/src/error.rs:94–109 @122febef). */
 const DETERMINISTIC: Record<PreparationErrorReason, boolean> = {
   decompression: true,
   prevalidation: true,
@@ -108,7 +108,7 @@ const DETERMINISTIC: Record<PreparationErrorReason, boolean> = {
 };
 
 /** An attempt's end without the request-specific success case, as an outcome (minus timing). */
-export type Classified =
+export type ClassifiedAttempt =
   | {
       readonly kind: 'success';
       readonly outcome: Extract<JobOutcome, { kind: 'valid' | 'returned' | 'prepared' }>;
@@ -118,7 +118,7 @@ export type Classified =
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** The one switch from how an attempt ended to the outcome taxonomy. */
-export function classify(r: AttemptResult): Classified {
+export function classifyAttempt(r: AttemptResult): ClassifiedAttempt {
   if (r.kind === 'no-worker') return { kind: 'internal-error', message: r.message };
   if (r.kind === 'failed') {
     const f = r.failure;
@@ -200,11 +200,11 @@ function invalid(
   trap: string | undefined,
   message: string,
   logs: readonly LogRecord[],
-): Classified {
+): ClassifiedAttempt {
   return { kind: 'invalid', reason, trap, message, logs };
 }
 
-function prep(reason: PreparationErrorReason, message: string): Classified {
+function prep(reason: PreparationErrorReason, message: string): ClassifiedAttempt {
   return { kind: 'preparation-error', reason, deterministic: DETERMINISTIC[reason], message };
 }
 

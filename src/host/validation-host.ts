@@ -21,8 +21,8 @@ import {
 import { type HostOptions, resolveHostOptions } from './options.js';
 import {
   type CallOutcome,
-  classify,
-  type Classified,
+  classifyAttempt,
+  type ClassifiedAttempt,
   type PrepareOutcome,
   type ValidationOutcome,
 } from './outcome.js';
@@ -326,7 +326,7 @@ export class ValidationHost {
   }
 
   /** Keeps a preparation error (`FailedToProcess`); a worker's verdict means it prepared. */
-  private notePreparation(codeHash: Uint8Array, c: Classified): void {
+  private notePreparation(codeHash: Uint8Array, c: ClassifiedAttempt): void {
     const key = hexOf(codeHash);
     if (c.kind === 'preparation-error') this.failedPreps.failed(key, c);
     else if (c.kind === 'success' || (c.kind === 'invalid' && c.reason === 'worker-reported'))
@@ -346,12 +346,15 @@ export class ValidationHost {
     timeoutMs: number,
     build: (id: number) => HostMessage,
     isPrepare = false,
-  ): Promise<Classified> {
+  ): Promise<ClassifiedAttempt> {
     return new Promise((resolve, reject) => {
       const done = (r: AttemptResult) => {
         if (r.kind === 'failed' && r.failure.kind === 'closed')
           reject(new HostClosedError('the validation host was closed'));
-        else resolve(classify(isPrepare && r.kind === 'failed' ? { ...r, phase: 'prepare' } : r));
+        else
+          resolve(
+            classifyAttempt(isPrepare && r.kind === 'failed' ? { ...r, phase: 'prepare' } : r),
+          );
       };
       const accepted = this.pool.submit({
         priority,
@@ -377,8 +380,8 @@ export class ValidationHost {
   private async withRetries(
     kind: ExecKind,
     timeoutMs: number,
-    run: (budgetMs: number) => Promise<Classified>,
-  ): Promise<{ c: Classified; timing: { durationMs: number; attempts: number } }> {
+    run: (budgetMs: number) => Promise<ClassifiedAttempt>,
+  ): Promise<{ c: ClassifiedAttempt; timing: { durationMs: number; attempts: number } }> {
     const started = performance.now();
     let c = await run(timeoutMs);
     let attempts = 1;

@@ -8,7 +8,7 @@ import {
   prepare,
   validateBlock,
   type PreparedModule,
-  type PrepareOutcome,
+  type EnginePrepareOutcome,
 } from '../../../runtime/engine/index.js';
 import { wat } from '../../support/wat.js';
 
@@ -101,7 +101,7 @@ describe('module shape: convert_memory_import_into_export adds an export blindly
   // substrate/client/executor/common/src/runtime_blob/runtime_blob.rs
   // `convert_memory_import_into_export`: `ExportEntry::new(memory_name, Internal::Memory(0))`
   // pushed without a check; wasmtime then refuses the duplicate export name.
-  const prepared = async (text: string): Promise<PrepareOutcome> => prepare(await wat(text));
+  const prepared = async (text: string): Promise<EnginePrepareOutcome> => prepare(await wat(text));
   it('importing env.memory while exporting a function named memory: preparation error', async () => {
     const text = module('(call $pack (i32.const 16) (i32.const 13))', {
       memory: '(import "env" "memory" (memory 2)) (func (export "memory"))',

@@ -15,7 +15,7 @@ const withImport = (name: string, type: string) =>
   wat(`(module (import "env" "${name}" (func ${type})) ${HEAD})`);
 
 describe('linking follows the reference set', () => {
-  it('a reference-served function we stub still has its signature enforced', async () => {
+  it('a served function links only with its exact signature (trie proof verification)', async () => {
     const name = 'ext_trie_blake2_256_verify_proof_version_1';
     const wrong = await withImport(name, '(param i32) (result i32)');
     expect(prepare(wrong)).toMatchObject({ kind: 'prepare-error', reason: 'signature-mismatch' });
@@ -42,17 +42,16 @@ describe('linking follows the reference set', () => {
 });
 
 describe('pvf inspect reads served / stubbed from the registry', () => {
-  it('reference-served stubs, other stubs (ext_input_*) and served functions', async () => {
+  it('served functions (trie proof verification among them) and stubs (ext_input_*)', async () => {
     const code = await wat(`(module
       (import "env" "ext_trie_keccak_256_verify_proof_version_2" (func (param i32 i64 i64 i64 i32) (result i32)))
       (import "env" "ext_input_read_version_1" (func (param i64)))
       (import "env" "ext_hashing_twox_64_version_1" (func (param i64) (result i32)))
       ${HEAD})`);
     const r = inspectModule(code) as ModuleReport;
-    expect(r.stubbedImports).toEqual([
-      'env.ext_trie_keccak_256_verify_proof_version_2',
-      'env.ext_input_read_version_1',
-    ]);
-    expect(r.referenceServedStubs).toEqual(['env.ext_trie_keccak_256_verify_proof_version_2']);
+    expect(r.stubbedImports).toEqual(['env.ext_input_read_version_1']);
+    // The reference serves its whole set here too: no function it serves is a stub.
+    expect(r.referenceServedStubs).toEqual([]);
+    expect(REFERENCE_ONLY.size).toBe(0);
   });
 });

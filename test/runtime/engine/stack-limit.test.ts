@@ -17,7 +17,7 @@ import {
   validateBlock,
   type PreparedModule,
 } from '../../../runtime/engine/index.js';
-import { classify } from '../../../runtime/engine/traps.js';
+import { classifyTrap } from '../../../runtime/engine/traps.js';
 import { RECURSIVE_PVF_RESULT, recursivePvf } from '../../support/recursive-pvf.js';
 
 const pvf = await recursivePvf();
@@ -89,11 +89,11 @@ describe("V8's own stack overflow", () => {
   });
 
   it('classifies only the stack RangeError that way; other RangeErrors are host faults too', () => {
-    expect(classify(new RangeError('Maximum call stack size exceeded'))).toMatchObject({
+    expect(classifyTrap(new RangeError('Maximum call stack size exceeded'))).toMatchObject({
       kind: 'internal-error',
       message: expect.stringMatching(/^native stack exhausted/),
     });
-    expect(classify(new RangeError('Invalid array length'))).toEqual({
+    expect(classifyTrap(new RangeError('Invalid array length'))).toEqual({
       kind: 'internal-error',
       message: 'host fault while running the guest: RangeError: Invalid array length',
     });
