@@ -15,16 +15,11 @@ import type {
   InvalidReason,
   PrepareError,
 } from '../../engine/types.js';
-import { DeterministicRandom } from '../deterministic.js';
 import { checkComponentImports } from '../policy.js';
-import {
-  ComponentExit,
-  ComponentLinkError,
-  PREVIEW2_PROVIDED,
-  preview2Imports,
-} from '../preview2/host.js';
+import { ComponentExit, ComponentLinkError, PREVIEW2_PROVIDED } from '../preview2/host.js';
 import { StdioLog, stderrText } from '../stdio-log.js';
 import { ComponentFormatError, componentImportNames } from './imports.js';
+import { callValidateBlock, type LiveSlot, NoEntryPoint } from './instances.js';
 import { type ComponentGlue, TranspileError, transpileComponent } from './transpile.js';
 
 /** The export the `pvf` world requires, as jco's glue names it (`validate-block`). */
@@ -35,6 +30,8 @@ export interface PreparedComponent {
   readonly abi: 'component';
   readonly glue: ComponentGlue;
   readonly params: ExecutorParams;
+  /** The reusable glue evaluation between validations (./instances.ts); one at a time. */
+  readonly live: LiveSlot;
 }
 
 export type ComponentPrepareOutcome =
@@ -93,7 +90,7 @@ export function prepareComponent(
       reason: 'invalid-wasm',
       message: 'the component does not export validate-block (world pvf)',
     };
-  return { kind: 'prepared', prepared: { abi: 'component', glue, params } };
+  return { kind: 'prepared', prepared: { abi: 'component', glue, params, live: {} } };
 }
 
 /** Runs `validate-block` on SCALE `ValidationParams` bytes in a fresh instance. */
@@ -108,15 +105,11 @@ export function validateBlockComponent(
   };
   let output: Uint8Array;
   try {
-    const instance = prepared.glue.instantiate(
-      preview2Imports(log, new DeterministicRandom(input)),
-    );
-    const entry = instance.validateBlock;
-    if (typeof entry !== 'function') return invalid('bad-entry-point', 'no validate-block export');
-    output = entry(input);
+    output = callValidateBlock(prepared.glue, prepared.live, log, input);
   } catch (err) {
     // With error wrapping off, jco's glue throws an `err(message)` result as the bare string.
     if (typeof err === 'string') return invalid('panic', err);
+    if (err instanceof NoEntryPoint) return invalid('bad-entry-point', err.message);
     if (err instanceof ComponentExit)
       return err.code === 0
         ? invalid('bad-result', 'the PVF exited with code 0 without returning a result')

@@ -8,6 +8,8 @@ import type { GenerateOptions } from '@bytecodealliance/jco-transpile/component'
 import { makeDeterministic } from '../../determinism/prepare.js';
 import { parseModule } from '../../wasm/sections.js';
 import { loadBindgen } from './bindgen.js';
+import { prepareGlueBody } from './glue-text.js';
+import { type ReusableFactory, reusableGlue } from './reusable-glue.js';
 import { capDefinedMemory } from './memory-cap.js';
 
 /** What the generated glue's `instantiate` returns for the `pvf` world. */
@@ -19,6 +21,13 @@ export interface PvfComponentExports {
 /** A component compiled once, instantiated per execution. */
 export interface ComponentGlue {
   instantiate(imports: Record<string, object>): PvfComponentExports;
+  /**
+   * The same glue evaluated once for many validations (./reusable-glue.ts), or why its text
+   * cannot be: then `instantiate` is the only way.
+   */
+  readonly reusable: ReusableFactory | string;
+  /** The core modules by the names the glue asks for. */
+  getCoreModule(name: string): WebAssembly.Module;
   /** Interfaces the glue reads at instantiation (unversioned). */
   readonly imports: readonly string[];
   /** Exported names as the glue spells them (`validateBlock`). */
@@ -83,6 +92,8 @@ export function transpileComponent(
   };
   return {
     instantiate: (imports) => instantiate(getCoreModule, imports),
+    reusable: reusableGlue(js),
+    getCoreModule,
     imports: generated.imports,
     exports: generated.exports.map(([name]) => name),
   };
@@ -116,21 +127,12 @@ type Instantiate = (
   imports: Record<string, object>,
 ) => PvfComponentExports;
 
-// jco 1.x's glue checks `process.env.JCO_DEBUG` at each of its ~80 `_debugLog` calls, and
-// reading process.env is slow in Node: dropping the check halved the per-call overhead in a
-// profile (about 15 µs → 6 µs per validate-block call).
-const DEBUG_CHECK = 'if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
-
 /** Evaluates sync-instantiation glue: its only exports are `instantiate` and `_util`. */
 function loadGlue(js: string): Instantiate {
-  const body = js
-    .replace(DEBUG_CHECK, 'return;')
-    .replace(/^export function instantiate\(/m, 'function instantiate(')
-    .replace(/^export const _util = /m, 'const _util = ');
-  if (/^\s*(export|import)\s/m.test(body))
-    throw new TranspileError('unexpected glue shape: import or export statements left');
   try {
-    return new Function(`"use strict";\n${body}\nreturn instantiate;`)() as Instantiate;
+    return new Function(
+      `"use strict";\n${prepareGlueBody(js)}\nreturn instantiate;`,
+    )() as Instantiate;
   } catch (err) {
     throw new TranspileError(`the generated glue does not load: ${describe(err)}`);
   }

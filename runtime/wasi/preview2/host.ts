@@ -114,7 +114,7 @@ export function preview2Imports(
 }
 
 /** Wraps the map so that reading a missing interface fails loudly, naming it. */
-function guard(imports: Record<string, object>): Record<string, object> {
+export function guard(imports: Record<string, object>): Record<string, object> {
   return new Proxy(imports, {
     get(target, key) {
       if (typeof key !== 'string' || Object.hasOwn(target, key)) return target[key as string];
