@@ -27,9 +27,6 @@ export class NoEntryPoint extends Error {
   override name = 'NoEntryPoint';
 }
 
-const instantiateCore = (module: WebAssembly.Module, imports?: WebAssembly.Imports) =>
-  new WebAssembly.Instance(module, imports);
-
 /**
  * Calls `validate-block(input)` in fresh core instances: the ok bytes, or throws what the glue
  * throws (the `err` string, a trap, ComponentExit, ComponentLinkError).
@@ -40,6 +37,14 @@ export function callValidateBlock(
   log: StdioLog,
   input: Uint8Array,
 ): Uint8Array {
+  try {
+    return call(glue, slot, log, input);
+  } finally {
+    glue.cores.releaseAll(); // the instances of this call never run again
+  }
+}
+
+function call(glue: ComponentGlue, slot: LiveSlot, log: StdioLog, input: Uint8Array): Uint8Array {
   const random = new DeterministicRandom(input);
   if (typeof glue.reusable === 'string')
     return entry(glue.instantiate(preview2Imports(log, random)))(input);
@@ -48,7 +53,10 @@ export function callValidateBlock(
   if (live === undefined) {
     const host = new SwitchableImports();
     host.begin(log, random);
-    live = { instance: glue.reusable(glue.getCoreModule, host.imports, instantiateCore), host };
+    live = {
+      instance: glue.reusable(glue.getCoreModule, host.imports, glue.cores.instantiate),
+      host,
+    };
   } else {
     live.host.begin(log, random);
     live.instance.rebind();
@@ -59,6 +67,8 @@ export function callValidateBlock(
   } catch (err) {
     if (typeof err === 'string') slot.live = live; // an `err` result ends the call normally
     throw err;
+  } finally {
+    live.host.end();
   }
   slot.live = live;
   return output;

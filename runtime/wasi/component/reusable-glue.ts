@@ -60,6 +60,14 @@ const STATELESS = [
 ];
 const ASSIGNED_BY_TAIL = /^let (\w+);$/;
 
+// The tail wraps each realloc with `WebAssembly.promising` in a try whose catch takes the plain
+// function; where JSPI is missing (Node 20, 22) that throws a new TypeError, whose stack capture
+// was a quarter of a validation in a profile. The same throw, of one error made once.
+const NO_JSPI = `  const __pvfNoJspi = new TypeError('WebAssembly.promising is not a function');
+  const __pvfPromising = typeof WebAssembly.promising === 'function'
+    ? WebAssembly.promising : () => { throw __pvfNoJspi; };
+`;
+
 /**
  * The rewritten glue's factory, or the reason it cannot be rewritten (the caller then keeps
  * instantiating the glue afresh per validation).
@@ -104,7 +112,9 @@ export function reusableGlue(js: string): ReusableFactory | string {
   }
   const rewritten =
     body.slice(0, headEnd) +
-    `  function __pvfRebind() {\n  ${resets.join('\n  ')}\n${tail}  }\n  __pvfRebind();\n` +
+    NO_JSPI +
+    `  function __pvfRebind() {\n  ${resets.join('\n  ')}\n` +
+    `${tail.replaceAll('WebAssembly.promising(', '__pvfPromising(')}  }\n  __pvfRebind();\n` +
     `  return { ${retMatch[1]!.trim().replace(/,$/, '')}, rebind: __pvfRebind };\n})();` +
     body.slice(retAt + retMatch[0].length);
   try {

@@ -10,7 +10,10 @@ import { parseModule } from '../../wasm/sections.js';
 import { loadBindgen } from './bindgen.js';
 import { prepareGlueBody } from './glue-text.js';
 import { type ReusableFactory, reusableGlue } from './reusable-glue.js';
+import { CoreMemories, type CoreMemory } from './core-memories.js';
 import { capDefinedMemory } from './memory-cap.js';
+import { MemoryPool } from '../../engine/memory-pool.js';
+import { setupMemory } from '../../engine/memory-setup.js';
 
 /** What the generated glue's `instantiate` returns for the `pvf` world. */
 export interface PvfComponentExports {
@@ -26,6 +29,8 @@ export interface ComponentGlue {
    * cannot be: then `instantiate` is the only way.
    */
   readonly reusable: ReusableFactory | string;
+  /** Instantiates core modules with recycled memories; release them after each validation. */
+  readonly cores: CoreMemories;
   /** The core modules by the names the glue asks for. */
   getCoreModule(name: string): WebAssembly.Module;
   /** Interfaces the glue reads at instantiation (unversioned). */
@@ -77,11 +82,14 @@ export function transpileComponent(
     );
   }
   const cores = new Map<string, WebAssembly.Module>();
+  const memories = new Map<WebAssembly.Module, CoreMemory>();
   let js: string | undefined;
   for (const [name, bytes] of generated.files) {
-    if (name.endsWith('.wasm'))
-      cores.set(name, compileCore(name, bytes, maxMemoryPages, stackLogicalMax));
-    else if (name.endsWith('.js')) js = new TextDecoder().decode(bytes);
+    if (name.endsWith('.wasm')) {
+      const core = compileCore(name, bytes, maxMemoryPages, stackLogicalMax);
+      cores.set(name, core.module);
+      if (core.memory) memories.set(core.module, core.memory);
+    } else if (name.endsWith('.js')) js = new TextDecoder().decode(bytes);
   }
   if (js === undefined) throw new TranspileError('jco produced no glue');
   const instantiate = loadGlue(js);
@@ -90,8 +98,10 @@ export function transpileComponent(
     if (!m) throw new TranspileError(`the glue asked for an unknown core module ${name}`);
     return m;
   };
+  const coreMemories = new CoreMemories(memories);
   return {
-    instantiate: (imports) => instantiate(getCoreModule, imports),
+    instantiate: (imports) => instantiate(getCoreModule, imports, coreMemories.instantiate),
+    cores: coreMemories,
     reusable: reusableGlue(js),
     getCoreModule,
     imports: generated.imports,
@@ -101,30 +111,44 @@ export function transpileComponent(
 
 /**
  * Compiles one core module, made deterministic like a Substrate PVF. One that defines its own
- * memory (the guest's) has it capped like a Substrate PVF's (./memory-cap.ts); jco's small
- * shim modules define none.
+ * memory (the guest's) has it capped like a Substrate PVF's and turned into an import served
+ * from a pool (./core-memories.ts); if the module already imports from the rewrite's module
+ * name, the memory stays defined and is only capped (./memory-cap.ts). jco's small shim
+ * modules define none.
  */
 function compileCore(
   name: string,
   bytes: Uint8Array,
   maxMemoryPages: number,
   stackLogicalMax: number | undefined,
-): WebAssembly.Module {
+): { module: WebAssembly.Module; memory?: CoreMemory } {
   // The engine's determinism step first (feature set, stack limiter, NaN canonicalization),
   // so a component behaves the same on every validator, as a Substrate PVF does.
   const det = makeDeterministic(bytes, { stackLogicalMax });
   if (det.kind === 'refused') throw new TranspileError(`core module ${name}: ${det.message}`);
   try {
     const m = parseModule(det.bytes);
-    return new WebAssembly.Module(capDefinedMemory(m, maxMemoryPages) ?? det.bytes);
+    if (m.memories.length > 0 && !m.imports.some((i) => i.module === POOLED_MEMORY)) {
+      const setup = setupMemory(det.layout, maxMemoryPages);
+      if (setup.kind === 'error') throw new Error(setup.message);
+      const { module: where, name: field, initial, maximum } = setup.memory;
+      const pool = new MemoryPool({ initial, maximum });
+      const memory = { module: where, name: field, pool };
+      return { module: new WebAssembly.Module(setup.bytes), memory };
+    }
+    return { module: new WebAssembly.Module(capDefinedMemory(m, maxMemoryPages) ?? det.bytes) };
   } catch (err) {
     throw new TranspileError(`core module ${name} does not compile: ${describe(err)}`);
   }
 }
 
+/** The module name the engine's memory rewrite gives a defined memory's import. */
+const POOLED_MEMORY = 'pvf-runtime';
+
 type Instantiate = (
   getCoreModule: (name: string) => WebAssembly.Module,
   imports: Record<string, object>,
+  instantiateCore: CoreMemories['instantiate'],
 ) => PvfComponentExports;
 
 /** Evaluates sync-instantiation glue: its only exports are `instantiate` and `_util`. */
