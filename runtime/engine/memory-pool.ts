@@ -21,23 +21,28 @@ export interface MemoryLimits {
 }
 
 export class MemoryPool {
-  private spare: WebAssembly.Memory | undefined;
+  private spare_: WebAssembly.Memory | undefined;
 
   constructor(readonly limits: MemoryLimits) {}
 
+  /** The zeroed memory waiting for the next instance, if any (for diagnostics and tests). */
+  get spare(): WebAssembly.Memory | undefined {
+    return this.spare_;
+  }
+
   /** A zeroed memory of `initial` pages: the spare one, else a new one. */
   take(): WebAssembly.Memory {
-    const spare = this.spare;
-    this.spare = undefined;
+    const spare = this.spare_;
+    this.spare_ = undefined;
     return spare ?? new WebAssembly.Memory(this.limits);
   }
 
   /** Gives back a memory whose instance will never run again (kept only if not grown). */
   release(memory: WebAssembly.Memory): void {
-    if (this.spare !== undefined) return;
+    if (this.spare_ !== undefined) return;
     const bytes = new Uint8Array(memory.buffer);
     if (bytes.byteLength !== this.limits.initial * PAGE_SIZE) return;
     bytes.fill(0);
-    this.spare = memory;
+    this.spare_ = memory;
   }
 }

@@ -7,7 +7,7 @@
 // per code hash, cached by the caller). Each execution instantiates afresh with a fresh host.
 // A trap or `wasi:cli/exit` with a failure is invalid like in ABI 1; `err(message)` is invalid
 // with reason `panic` and exactly that message.
-import { decodeValidationResult } from '../../codec/validation.js';
+import { checkValidationResult } from '../../engine/result-check.js';
 import { classify } from '../../engine/traps.js';
 import type {
   EngineOutcome,
@@ -121,13 +121,10 @@ export function validateBlockComponent(
   }
   if (!(output instanceof Uint8Array))
     return invalid('bad-result', 'validate-block returned something other than bytes');
-  try {
-    decodeValidationResult(output);
-  } catch (err) {
-    return invalid('bad-result', `the result is not a ValidationResult: ${(err as Error).message}`);
-  }
+  const checked = checkValidationResult(output, 'exact');
+  if (checked.kind !== 'ok') return invalid('bad-result', checked.message);
   const { logs, logsDropped } = log.finish();
-  return { kind: 'valid', result: output, logs, logsDropped };
+  return { kind: 'valid', result: checked.result, logs, logsDropped };
 }
 
 // jco's glue rewrites V8's trap messages into wasmtime's wording (`_normalizeCoreTrap`, jco
