@@ -10,13 +10,15 @@
 // Contract, checked on the text (the pinned jco-transpile; any other shape is refused here and
 // the caller keeps the fresh-glue path, slower but never different):
 // - the instance part is jco's `_initGenerator`; its top-level declarations are only
-//   instance flags, handle tables, capture tables and counters (all reset by `__pvfReset`),
+//   instance flags, handle tables, capture tables and counters (all reset by each rebind),
 //   trampolines and exported functions (closures over those), and `let` bindings that the
 //   core-instantiation tail assigns (so a rebind overwrites every one of them);
 // - the tail (from the first `instantiateCore` to the generator's `return`) declares nothing.
 // What lives outside the generator (task and async bookkeeping) returns to its initial state
 // after a call that ends normally; after any other end the caller discards the whole
-// evaluation (./pvf.ts), as a broken instance is never reused.
+// evaluation (./instances.ts), as a broken instance is never reused. The imports are read
+// once, so they come from a map that answers for the validation in progress
+// (../preview2/switchable.ts).
 import { prepareGlueBody } from './glue-text.js';
 
 /** One evaluation of the glue, bound to one set of core instances at a time. */
@@ -52,10 +54,14 @@ const RESETTABLE: readonly [RegExp, (name: string, init: string) => string][] = 
   [/^const (captureTable\d+)= new Map\(\);$/, (n) => `${n}.clear();`],
   [/^let (captureCnt\d+)= 0;$/, (n) => `${n} = 0;`],
 ];
-/** Declarations that hold no state of their own (closures over the above). */
+/**
+ * Declarations that hold no state of their own (closures over the above): a lowered host
+ * import and its trampoline, and function declarations. Any other trampoline (an async or
+ * stream built-in, whose state lives outside the generator) is refused.
+ */
 const STATELESS = [
   /^const (_trampoline\d+) = function\(/,
-  /^let (trampoline\d+) = /,
+  /^let (trampoline\d+) = _trampoline\d+\.manuallyAsync \? new WebAssembly\.Suspending\(_suspendingImport\(/,
   /^function (\w+)\(/,
 ];
 const ASSIGNED_BY_TAIL = /^let (\w+);$/;

@@ -136,5 +136,11 @@ describe('reusable component glue', () => {
     expect(reusableGlue(glue)).toMatch(/unexpected per-instance declaration: const seen/);
     // Negative control: the same text without the unknown state is accepted.
     expect(typeof reusableGlue(glue.replace('  const seen = new Map();\n', ''))).toBe('function');
+    // A trampoline that is not a lowered host import (an async built-in) is refused too.
+    const builtin = glue.replace(
+      '  const seen = new Map();',
+      '  let trampoline3 = waitableSetNew.bind(null, 0);',
+    );
+    expect(reusableGlue(builtin)).toMatch(/unexpected per-instance declaration: let trampoline3/);
   });
 });
