@@ -2,14 +2,13 @@
 // `WasmtimeInstance::call_impl` + `perform_call` (substrate/client/executor/wasmtime/src/
 // runtime.rs): instantiate, read `__heap_base`, resolve the entry point, allocate the input with
 // the host allocator, call, then bounds-check and copy the returned (ptr, len).
-import { decodeValidationResultPrefix } from '../codec/validation.js';
-import { CodecError } from '../codec/strict.js';
 import type { HostContext } from '../host/context.js';
 import { LogSink } from '../host/log-sink.js';
 import { FreeingBumpAllocator } from './freeing-bump.js';
 import type { HostSlot } from './link.js';
-import { GuestMemory, PAGE_SIZE, unpackPtrLen } from './memory.js';
+import { GuestMemory, unpackPtrLen } from './memory.js';
 import { readRuntimeVersion } from './runtime-version.js';
+import { checkValidationResult } from './result-check.js';
 import { classifyTrap, type ClassifiedTrap } from './traps.js';
 import type {
   EngineCallOutcome,
@@ -34,20 +33,10 @@ const HEAP_BASE_ERRORS = {
 export function validateBlock(prepared: PreparedModule, params: Uint8Array): EngineOutcome {
   const out = callExport(prepared, 'validate_block', params);
   if (out.kind !== 'returned') return out;
-  let length: number;
-  try {
-    length = decodeValidationResultPrefix(out.output).length;
-  } catch (err) {
-    if (!(err instanceof CodecError)) throw err;
-    return invalid(
-      'bad-result',
-      `validation result decoding failed: ${err.message}`,
-      out.logs,
-      out.logsDropped,
-    );
-  }
-  const result = length === out.output.length ? out.output : out.output.slice(0, length);
-  return { kind: 'valid', result, logs: out.logs, logsDropped: out.logsDropped };
+  const checked = checkValidationResult(out.output, 'prefix');
+  if (checked.kind !== 'ok')
+    return invalid('bad-result', checked.message, out.logs, out.logsDropped);
+  return { kind: 'valid', result: checked.result, logs: out.logs, logsDropped: out.logsDropped };
 }
 
 /** Calls the runtime function `fn: (i32, i32) -> i64` with `input` and returns its output bytes. */
@@ -146,28 +135,12 @@ function run(
   }
 }
 
-// Memory recycling. Every instance gets a memory of exactly `initial` pages, all zero, with
-// the cap as maximum; instantiation then writes the data segments. A memory that a finished
-// call did not grow is the same object with the same limits and size: zeroed, it is
-// indistinguishable from a new one, and reusing it saves V8's reservation and release of a
-// guarded memory (measured in bench/engine.ts: most of an adder validation). A grown memory
-// cannot shrink back, so it is dropped. Recycling happens only after the call has ended
-// (nested calls take a new memory), so an instance never shares memory with another.
-function takeMemory(prepared: PreparedModule): WebAssembly.Memory {
-  const spare = prepared.memoryState.spare;
-  prepared.memoryState.spare = undefined;
-  if (spare !== undefined) return spare;
-  const { initial, maximum } = prepared.memoryImport;
-  return new WebAssembly.Memory({ initial, maximum });
-}
-
-function releaseMemory(prepared: PreparedModule, memory: WebAssembly.Memory): void {
-  if (prepared.memoryState.spare !== undefined) return;
-  const bytes = new Uint8Array(memory.buffer);
-  if (bytes.byteLength !== prepared.memoryImport.initial * PAGE_SIZE) return;
-  bytes.fill(0);
-  prepared.memoryState.spare = memory;
-}
+// Memory recycling (./memory-pool.ts): a zeroed memory of exactly `initial` pages per
+// instance. Recycling happens only after the call has ended (nested calls take a new memory),
+// so an instance never shares memory with another.
+const takeMemory = (prepared: PreparedModule) => prepared.memoryState.pool.take();
+const releaseMemory = (prepared: PreparedModule, memory: WebAssembly.Memory) =>
+  prepared.memoryState.pool.release(memory);
 
 /**
  * The message of an invalid outcome: a Rust panic logs its message (target `runtime`, level

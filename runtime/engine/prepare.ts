@@ -3,6 +3,7 @@
 // `prepare_runtime_artifact`) and what creating a runtime from the artifact checks
 // (`do_create_runtime`), in the reference's order; each refusal carries the reference's stage
 // (see `PrepareStage`), which says whether it is a property of the code.
+import { MemoryPool } from './memory-pool.js';
 import { makeDeterministic } from '../determinism/prepare.js';
 import type { WasmModule } from '../wasm/types.js';
 import { link, type HostSlot } from './link.js';
@@ -59,8 +60,11 @@ export function prepare(
 
   // The memory import is a getter: it hands over the memory execute.ts chose for this
   // instance, or a new one for anybody else instantiating the module (never a shared one).
-  const memoryState: PreparedModule['memoryState'] = { spare: undefined, next: undefined };
   const { module: where, name, initial, maximum } = memory.memory;
+  const memoryState: PreparedModule['memoryState'] = {
+    pool: new MemoryPool({ initial, maximum }),
+    next: undefined,
+  };
   const imports = linked.imports as Record<string, Record<string, WebAssembly.ImportValue>>;
   Object.defineProperty((imports[where] ??= {}), name, {
     enumerable: true,

@@ -1,6 +1,7 @@
 // The engine's public types: executor options, the prepared module and the outcome unions.
 // The worker and the validation host depend on these shapes; change them only additively.
 import { DEFAULT_LOGICAL_STACK_MAX, stackLogicalMaxProblem } from '../determinism/limits.js';
+import type { MemoryPool } from './memory-pool.js';
 
 /**
  * Executor options, validated once by {@link checkExecutorParams}. Defaults match Polkadot's
@@ -163,13 +164,13 @@ export interface PreparedModule {
     readonly maximum: number;
   };
   /**
-   * Engine-owned memory hand-over (see execute.ts): `spare` is a zeroed memory of exactly
-   * `memoryImport.initial` pages left by a finished call; `next` is the memory the import
+   * Engine-owned memory hand-over (see execute.ts): `pool` recycles zeroed memories of exactly
+   * `memoryImport.initial` pages left by finished calls; `next` is the memory the import
    * object gives the instance being created. Instantiating `module` with `imports` directly
    * (e.g. a construction check) gets a new memory of the right limits each time.
    */
   readonly memoryState: {
-    spare: WebAssembly.Memory | undefined;
+    readonly pool: MemoryPool;
     next: WebAssembly.Memory | undefined;
   };
   /** The slot through which this module's host functions find the running execution. */

@@ -1,9 +1,9 @@
-// Which host runs a PVF, decided by its binary: a component (layer 1 header) runs on the
-// component host (ABI 2), a core module importing anything from `wasi_snapshot_preview1` on
-// the preview1 host (ABI 1); everything else is the engine's (the Substrate ABI). The same
-// rule as runtime/wasm/inspect.ts's ABI classification. Both WASI hosts give the engine's
-// outcome union, so the worker serves every ABI with the same code after this dispatch.
-import type { EngineOutcome, ExecutorParams, PrepareError } from '../engine/types.js';
+// The WASI ABIs as prepared PVFs, decided by the binary: a component (layer 1 header) runs on
+// the component host (ABI 2), a core module importing anything from `wasi_snapshot_preview1`
+// on the preview1 host (ABI 1); everything else is the engine's (the Substrate ABI). The same
+// rule as runtime/wasm/inspect.ts's ABI classification.
+import type { ExecutorParams } from '../engine/types.js';
+import type { PreparedPvf, PvfPrepareOutcome } from '../pvf/prepared.js';
 import { WasmParseError } from '../wasm/reader.js';
 import { parseModule } from '../wasm/sections.js';
 import { isComponent } from './component/imports.js';
@@ -19,15 +19,6 @@ import {
   prepareWasiP1,
   validateBlockWasiP1,
 } from './preview1/pvf.js';
-
-export type PreparedWasi = PreparedWasiP1 | PreparedComponent;
-
-export type WasiPrepareOutcome =
-  { readonly kind: 'prepared'; readonly prepared: PreparedWasi } | PrepareError;
-
-/** Whether a prepared PVF is one of the WASI ABIs (the engine's have no `abi` tag). */
-export const isPreparedWasi = (p: object): p is PreparedWasi =>
-  'abi' in p && (p.abi === 'wasi-p1' || p.abi === 'component');
 
 /** Whether `code` is a preview1 core module (imports from `wasi_snapshot_preview1`). */
 function isPreview1(code: Uint8Array): boolean {
@@ -46,23 +37,29 @@ function isPreview1(code: Uint8Array): boolean {
 export function prepareWasi(
   code: Uint8Array,
   params: ExecutorParams,
-): WasiPrepareOutcome | undefined {
-  if (isComponent(code)) return prepareComponent(code, params);
-  if (isPreview1(code)) return prepareWasiP1(code, params);
-  return undefined;
+): PvfPrepareOutcome | undefined {
+  const o = isComponent(code)
+    ? prepareComponent(code, params)
+    : isPreview1(code)
+      ? prepareWasiP1(code, params)
+      : undefined;
+  if (o?.kind !== 'prepared') return o;
+  return { kind: 'prepared', prepared: wasiPvf(o.prepared) };
 }
 
-/** Runs `validate_block` / `validate-block` on SCALE `ValidationParams` in a fresh instance. */
-export function validateBlockWasi(prepared: PreparedWasi, params: Uint8Array): EngineOutcome {
-  return prepared.abi === 'wasi-p1'
-    ? validateBlockWasiP1(prepared, params)
-    : validateBlockComponent(prepared, params);
-}
-
-/**
- * The precheck's construction test (instantiate, run nothing): preview1 modules are
- * instantiated against the host; a component's glue already linked every import at prepare.
- */
-export function constructionErrorWasi(prepared: PreparedWasi): string | undefined {
-  return prepared.abi === 'wasi-p1' ? constructionErrorWasiP1(prepared) : undefined;
+/** A prepared `wasi-p1` module or component as a {@link PreparedPvf}. */
+export function wasiPvf(prepared: PreparedWasiP1 | PreparedComponent): PreparedPvf {
+  if (prepared.abi === 'wasi-p1')
+    return {
+      abi: 'wasi-p1',
+      validate: (params) => validateBlockWasiP1(prepared, params),
+      // Instantiated against the host without running anything.
+      constructionError: () => constructionErrorWasiP1(prepared),
+    };
+  return {
+    abi: 'component',
+    validate: (params) => validateBlockComponent(prepared, params),
+    // The glue linked every import at prepare; the core modules were compiled then.
+    constructionError: () => undefined,
+  };
 }

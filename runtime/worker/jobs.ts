@@ -1,15 +1,11 @@
-// What a worker does with each request: prepare (decompress, check, compile; a precheck of a
-// WASI PVF also instantiates without running), execute `validate_block`, or call any runtime
-// export. Every
-// request gets exactly one JobOutcome; an exception that escapes the engine becomes a
-// `job-error` (the reference's `JobError`), never a dead worker.
-import {
-  callExport as callExportOf,
-  checkExecutorParams,
-  prepare as prepareModule,
-  validateBlock as validateBlockOf,
-} from '../engine/index.js';
-import type { CallOutcome, EngineOutcome, LogRecord, PreparedModule } from '../engine/index.js';
+// What a worker does with each request: prepare (decompress, check, compile; a precheck also
+// runs the ABI's construction test), execute `validate_block`, or call any runtime export —
+// the same code for every ABI (../pvf/prepared.ts). Every request gets exactly one
+// JobOutcome; an exception that escapes the engine becomes a `job-error` (the reference's
+// `JobError`), never a dead worker.
+import type { CallOutcome, EngineOutcome, LogRecord } from '../engine/index.js';
+import { preparePvf } from '../pvf/prepare.js';
+import type { PreparedPvf } from '../pvf/prepared.js';
 import type {
   CodeRef,
   ExecuteInput,
@@ -18,21 +14,11 @@ import type {
   WireLog,
   WirePrepareError,
 } from '../protocol/messages.js';
-import {
-  constructionErrorWasi,
-  isPreparedWasi,
-  prepareWasi,
-  type PreparedWasi,
-  validateBlockWasi,
-} from '../wasi/index.js';
 import { decompressCode, decompressPov, encodeParams } from './inputs.js';
 import { LruCache, moduleKey } from './module-cache.js';
 
 export class Jobs {
-  private readonly modules: LruCache<{
-    prepared: PreparedModule | PreparedWasi;
-    codeBytes: number;
-  }>;
+  private readonly modules: LruCache<{ prepared: PreparedPvf; codeBytes: number }>;
 
   constructor(cacheEntries: number) {
     this.modules = new LruCache(cacheEntries);
@@ -63,34 +49,29 @@ export class Jobs {
       params = encodeParams(input, blockData.bytes);
     }
     const prepared = got.prepared;
-    return fromEngine(
-      guard(() =>
-        isPreparedWasi(prepared)
-          ? validateBlockWasi(prepared, params)
-          : validateBlockOf(prepared, params),
-      ),
-    );
+    return fromEngine(guard(() => prepared.validate(params)));
   }
 
   async call(code: CodeRef, fn: string, input: Uint8Array): Promise<JobOutcome> {
     const got = await this.module(code, 'compile');
     if (got.kind !== 'module') return got.outcome;
     const prepared = got.prepared;
-    if (isPreparedWasi(prepared))
+    const call = prepared.call;
+    if (call === undefined)
       return {
         kind: 'invalid',
         reason: 'bad-entry-point',
         message: `runtime calls need the Substrate ABI; this is a ${prepared.abi} PVF`,
         logs: [],
       };
-    return fromEngine(guard(() => callExportOf(prepared, fn, input)));
+    return fromEngine(guard(() => call(fn, input)));
   }
 
   private async module(
     code: CodeRef,
     kind: PrepareKind,
   ): Promise<
-    | { kind: 'module'; prepared: PreparedModule | PreparedWasi; codeBytes: number }
+    | { kind: 'module'; prepared: PreparedPvf; codeBytes: number }
     | { kind: 'outcome'; outcome: JobOutcome }
   > {
     const key = moduleKey(code.codeHash, code.params);
@@ -108,10 +89,7 @@ export class Jobs {
       return { kind: 'outcome', outcome: prepError('decompression', wasm.message) };
     let outcome;
     try {
-      // WASI PVFs (a component, or a module importing wasi_snapshot_preview1) have their own hosts.
-      outcome =
-        prepareWasi(wasm.bytes, checkExecutorParams(code.params)) ??
-        prepareModule(wasm.bytes, code.params);
+      outcome = preparePvf(wasm.bytes, code.params);
     } catch (e) {
       return { kind: 'outcome', outcome: { kind: 'job-error', message: errorText(e) } };
     }
@@ -129,17 +107,11 @@ export class Jobs {
 }
 
 /**
- * What prechecking adds to compiling. For a Substrate-ABI PVF, nothing: the reference's
- * `runtime_construction_check` (polkadot/node/core/pvf/prepare-worker/src/lib.rs) is
- * `create_runtime_from_artifact_bytes`, i.e. `prepare_imports` plus `instantiate_pre`
- * (sc-executor-wasmtime runtime.rs `do_create_runtime`), which `prepare` already mirrors
- * (link.ts); it never instantiates, so a trapping start function or an out-of-bounds data
- * segment passes precheck there and is an invalid candidate at every execution. A WASI PVF
- * (no reference) is instantiated once without running, to refuse it before it is enacted.
+ * What prechecking adds to compiling: the ABI's construction test (nothing for the Substrate
+ * ABI, as in the reference; a `wasi-p1` module is instantiated once without running).
  */
-function constructionError(prepared: PreparedModule | PreparedWasi): JobOutcome | undefined {
-  if (!isPreparedWasi(prepared)) return undefined;
-  const refused = constructionErrorWasi(prepared);
+function constructionError(prepared: PreparedPvf): JobOutcome | undefined {
+  const refused = prepared.constructionError();
   return refused === undefined ? undefined : prepError('runtime-construction', refused);
 }
 

@@ -7,7 +7,7 @@
 // per code hash, cached by the caller). Each execution instantiates afresh with a fresh host.
 // A trap or `wasi:cli/exit` with a failure is invalid like in ABI 1; `err(message)` is invalid
 // with reason `panic` and exactly that message.
-import { decodeValidationResult } from '../../codec/validation.js';
+import { checkValidationResult } from '../../engine/result-check.js';
 import { classify } from '../../engine/traps.js';
 import type {
   EngineOutcome,
@@ -15,16 +15,11 @@ import type {
   InvalidReason,
   PrepareError,
 } from '../../engine/types.js';
-import { DeterministicRandom } from '../deterministic.js';
 import { checkComponentImports } from '../policy.js';
-import {
-  ComponentExit,
-  ComponentLinkError,
-  PREVIEW2_PROVIDED,
-  preview2Imports,
-} from '../preview2/host.js';
+import { ComponentExit, ComponentLinkError, PREVIEW2_PROVIDED } from '../preview2/host.js';
 import { StdioLog, stderrText } from '../stdio-log.js';
 import { ComponentFormatError, componentImportNames } from './imports.js';
+import { callValidateBlock, type LiveSlot, NoEntryPoint } from './instances.js';
 import { type ComponentGlue, TranspileError, transpileComponent } from './transpile.js';
 
 /** The export the `pvf` world requires, as jco's glue names it (`validate-block`). */
@@ -35,6 +30,8 @@ export interface PreparedComponent {
   readonly abi: 'component';
   readonly glue: ComponentGlue;
   readonly params: ExecutorParams;
+  /** The reusable glue evaluation between validations (./instances.ts); one at a time. */
+  readonly live: LiveSlot;
 }
 
 export type ComponentPrepareOutcome =
@@ -106,7 +103,7 @@ export function prepareComponent(
       reason: 'bad-export',
       message: missingEntry(glue.exports),
     };
-  return { kind: 'prepared', prepared: { abi: 'component', glue, params } };
+  return { kind: 'prepared', prepared: { abi: 'component', glue, params, live: {} } };
 }
 
 /** Runs `validate-block` on SCALE `ValidationParams` bytes in a fresh instance. */
@@ -121,15 +118,11 @@ export function validateBlockComponent(
   };
   let output: Uint8Array;
   try {
-    const instance = prepared.glue.instantiate(
-      preview2Imports(log, new DeterministicRandom(input)),
-    );
-    const entry = instance.validateBlock;
-    if (typeof entry !== 'function') return invalid('bad-entry-point', 'no validate-block export');
-    output = entry(input);
+    output = callValidateBlock(prepared.glue, prepared.live, log, input);
   } catch (err) {
     // With error wrapping off, jco's glue throws an `err(message)` result as the bare string.
     if (typeof err === 'string') return invalid('panic', err);
+    if (err instanceof NoEntryPoint) return invalid('bad-entry-point', err.message);
     if (err instanceof ComponentExit)
       return err.code === 0
         ? invalid('bad-result', 'the PVF exited with code 0 without returning a result')
@@ -141,13 +134,10 @@ export function validateBlockComponent(
   }
   if (!(output instanceof Uint8Array))
     return invalid('bad-result', 'validate-block returned something other than bytes');
-  try {
-    decodeValidationResult(output);
-  } catch (err) {
-    return invalid('bad-result', `the result is not a ValidationResult: ${(err as Error).message}`);
-  }
+  const checked = checkValidationResult(output, 'exact');
+  if (checked.kind !== 'ok') return invalid('bad-result', checked.message);
   const { logs, logsDropped } = log.finish();
-  return { kind: 'valid', result: output, logs, logsDropped };
+  return { kind: 'valid', result: checked.result, logs, logsDropped };
 }
 
 // jco's glue rewrites V8's trap messages into wasmtime's wording (`_normalizeCoreTrap`, jco

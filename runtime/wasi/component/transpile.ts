@@ -8,8 +8,13 @@ import type { GenerateOptions } from '@bytecodealliance/jco-transpile/component'
 import { makeDeterministic } from '../../determinism/prepare.js';
 import { parseModule } from '../../wasm/sections.js';
 import { loadBindgen } from './bindgen.js';
+import { prepareGlueBody } from './glue-text.js';
+import { type ReusableFactory, reusableGlue } from './reusable-glue.js';
+import { CoreMemories, type CoreMemory } from './core-memories.js';
 import { capDefinedMemory } from './memory-cap.js';
 import { describeCoreFile } from './structure.js';
+import { MemoryPool } from '../../engine/memory-pool.js';
+import { setupMemory } from '../../engine/memory-setup.js';
 
 /** What the generated glue's `instantiate` returns for the `pvf` world. */
 export interface PvfComponentExports {
@@ -20,6 +25,15 @@ export interface PvfComponentExports {
 /** A component compiled once, instantiated per execution. */
 export interface ComponentGlue {
   instantiate(imports: Record<string, object>): PvfComponentExports;
+  /**
+   * The same glue evaluated once for many validations (./reusable-glue.ts), or why its text
+   * cannot be: then `instantiate` is the only way.
+   */
+  readonly reusable: ReusableFactory | string;
+  /** Instantiates core modules with recycled memories; release them after each validation. */
+  readonly cores: CoreMemories;
+  /** The core modules by the names the glue asks for. */
+  getCoreModule(name: string): WebAssembly.Module;
   /** Interfaces the glue reads at instantiation (unversioned). */
   readonly imports: readonly string[];
   /** Exported names as the glue spells them (`validateBlock`). */
@@ -69,14 +83,19 @@ export function transpileComponent(
     );
   }
   const cores = new Map<string, WebAssembly.Module>();
+  const memories = new Map<WebAssembly.Module, CoreMemory>();
   let js: string | undefined;
   for (const [name, bytes] of generated.files) {
-    if (name.endsWith('.wasm'))
-      cores.set(
-        name,
-        compileCore(describeCoreFile(component, name), bytes, maxMemoryPages, stackLogicalMax),
+    if (name.endsWith('.wasm')) {
+      const core = compileCore(
+        describeCoreFile(component, name),
+        bytes,
+        maxMemoryPages,
+        stackLogicalMax,
       );
-    else if (name.endsWith('.js')) js = new TextDecoder().decode(bytes);
+      cores.set(name, core.module);
+      if (core.memory) memories.set(core.module, core.memory);
+    } else if (name.endsWith('.js')) js = new TextDecoder().decode(bytes);
   }
   if (js === undefined) throw new TranspileError('jco produced no glue');
   const instantiate = loadGlue(js);
@@ -85,8 +104,12 @@ export function transpileComponent(
     if (!m) throw new TranspileError(`the glue asked for an unknown core module ${name}`);
     return m;
   };
+  const coreMemories = new CoreMemories(memories);
   return {
-    instantiate: (imports) => instantiate(getCoreModule, imports),
+    instantiate: (imports) => instantiate(getCoreModule, imports, coreMemories.instantiate),
+    cores: coreMemories,
+    reusable: reusableGlue(js),
+    getCoreModule,
     imports: generated.imports,
     exports: generated.exports.map(([name]) => name),
   };
@@ -94,47 +117,52 @@ export function transpileComponent(
 
 /**
  * Compiles one core module, made deterministic like a Substrate PVF. One that defines its own
- * memory (the guest's) has it capped like a Substrate PVF's (./memory-cap.ts); jco's small
- * shim modules define none.
+ * memory (the guest's) has it capped like a Substrate PVF's and turned into an import served
+ * from a pool (./core-memories.ts); if the module already imports from the rewrite's module
+ * name, the memory stays defined and is only capped (./memory-cap.ts). jco's small shim
+ * modules define none.
  */
 function compileCore(
   name: string,
   bytes: Uint8Array,
   maxMemoryPages: number,
   stackLogicalMax: number | undefined,
-): WebAssembly.Module {
+): { module: WebAssembly.Module; memory?: CoreMemory } {
   // The engine's determinism step first (feature set, stack limiter, NaN canonicalization),
   // so a component behaves the same on every validator, as a Substrate PVF does.
   const det = makeDeterministic(bytes, { stackLogicalMax, policy: 'wasi' });
   if (det.kind === 'refused') throw new TranspileError(`core module ${name}: ${det.message}`);
   try {
     const m = parseModule(det.bytes);
-    return new WebAssembly.Module(capDefinedMemory(m, maxMemoryPages) ?? det.bytes);
+    if (m.memories.length > 0 && !m.imports.some((i) => i.module === POOLED_MEMORY)) {
+      const setup = setupMemory(det.layout, maxMemoryPages);
+      if (setup.kind === 'error') throw new Error(setup.message);
+      const { module: where, name: field, initial, maximum } = setup.memory;
+      const pool = new MemoryPool({ initial, maximum });
+      const memory = { module: where, name: field, pool };
+      return { module: new WebAssembly.Module(setup.bytes), memory };
+    }
+    return { module: new WebAssembly.Module(capDefinedMemory(m, maxMemoryPages) ?? det.bytes) };
   } catch (err) {
     throw new TranspileError(`core module ${name} does not compile: ${describe(err)}`);
   }
 }
 
+/** The module name the engine's memory rewrite gives a defined memory's import. */
+const POOLED_MEMORY = 'pvf-runtime';
+
 type Instantiate = (
   getCoreModule: (name: string) => WebAssembly.Module,
   imports: Record<string, object>,
+  instantiateCore: CoreMemories['instantiate'],
 ) => PvfComponentExports;
-
-// jco 1.x's glue checks `process.env.JCO_DEBUG` at each of its ~80 `_debugLog` calls, and
-// reading process.env is slow in Node: dropping the check halved the per-call overhead in a
-// profile (about 15 µs → 6 µs per validate-block call).
-const DEBUG_CHECK = 'if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
 
 /** Evaluates sync-instantiation glue: its only exports are `instantiate` and `_util`. */
 function loadGlue(js: string): Instantiate {
-  const body = js
-    .replace(DEBUG_CHECK, 'return;')
-    .replace(/^export function instantiate\(/m, 'function instantiate(')
-    .replace(/^export const _util = /m, 'const _util = ');
-  if (/^\s*(export|import)\s/m.test(body))
-    throw new TranspileError('unexpected glue shape: import or export statements left');
   try {
-    return new Function(`"use strict";\n${body}\nreturn instantiate;`)() as Instantiate;
+    return new Function(
+      `"use strict";\n${prepareGlueBody(js)}\nreturn instantiate;`,
+    )() as Instantiate;
   } catch (err) {
     throw new TranspileError(`the generated glue does not load: ${describe(err)}`);
   }

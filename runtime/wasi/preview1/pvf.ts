@@ -10,10 +10,11 @@
 // reaches the next. Any trap, or `proc_exit(n != 0)`, is an invalid candidate whose message is
 // what the guest wrote to stderr (else the trap's text); `proc_exit(0)` before returning is
 // `bad-result`.
-import { decodeValidationResult } from '../../codec/validation.js';
+import { checkValidationResult } from '../../engine/result-check.js';
 import { makeDeterministic } from '../../determinism/prepare.js';
 import { type MemoryImport, setupMemory } from '../../engine/memory-setup.js';
 import { GuestMemory, unpackPtrLen } from '../../engine/memory.js';
+import { MemoryPool } from '../../engine/memory-pool.js';
 import { classify, HostTrap } from '../../engine/traps.js';
 import type {
   EngineOutcome,
@@ -43,8 +44,8 @@ export interface PreparedWasiP1 {
   readonly memory: MemoryImport;
   /** The host functions, shared by this module's executions (one at a time). */
   readonly host: Preview1Host;
-  /** A zeroed, never-grown memory left by the last execution, for the next one. */
-  readonly spare: { memory: WebAssembly.Memory | undefined };
+  /** Zeroed memories for the next executions (../../engine/memory-pool.ts). */
+  readonly pool: MemoryPool;
 }
 
 export type WasiP1PrepareOutcome =
@@ -86,10 +87,10 @@ export function prepareWasiP1(code: Uint8Array, params: ExecutorParams): WasiP1P
   try {
     const module = new WebAssembly.Module(capped.bytes);
     const host = new Preview1Host(new StdioLog(0), new DeterministicRandom(new Uint8Array(0)));
-    const spare = { memory: undefined };
+    const pool = new MemoryPool(capped.memory);
     return {
       kind: 'prepared',
-      prepared: { abi: 'wasi-p1', module, params, memory: capped.memory, host, spare },
+      prepared: { abi: 'wasi-p1', module, params, memory: capped.memory, host, pool },
     };
   } catch (err) {
     if (err instanceof WebAssembly.CompileError)
@@ -111,7 +112,8 @@ const refused = (
 export function constructionErrorWasiP1(prepared: PreparedWasiP1): string | undefined {
   const host = new Preview1Host(new StdioLog(0), new DeterministicRandom(new Uint8Array(0)));
   try {
-    new WebAssembly.Instance(prepared.module, importsWith(host, freshMemory(prepared), prepared));
+    const memory = new WebAssembly.Memory(prepared.pool.limits);
+    new WebAssembly.Instance(prepared.module, importsWith(host, memory, prepared));
     return undefined;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
@@ -129,7 +131,7 @@ export function validateBlockWasiP1(prepared: PreparedWasiP1, input: Uint8Array)
   const log = new StdioLog(prepared.params.maxLogBytes);
   const host = prepared.host;
   host.begin(log, new DeterministicRandom(input));
-  const wasmMemory = takeMemory(prepared);
+  const wasmMemory = prepared.pool.take();
   const invalid = (reason: InvalidReason, message: string): EngineOutcome => {
     const { logs, logsDropped } = log.finish();
     return { kind: 'invalid', reason, message, logs, logsDropped };
@@ -166,15 +168,12 @@ export function validateBlockWasiP1(prepared: PreparedWasiP1, input: Uint8Array)
     if (c.kind === 'internal-error') return c;
     return invalid(c.reason, (c.reason === 'unreachable' && stderrText(log)) || c.message);
   } finally {
-    releaseMemory(prepared, wasmMemory); // the result was copied out; the instance is dropped
+    prepared.pool.release(wasmMemory); // the result was copied out; the instance is dropped
   }
-  try {
-    decodeValidationResult(output);
-  } catch (err) {
-    return invalid('bad-result', `the result is not a ValidationResult: ${(err as Error).message}`);
-  }
+  const checked = checkValidationResult(output, 'exact');
+  if (checked.kind !== 'ok') return invalid('bad-result', checked.message);
   const { logs, logsDropped } = log.finish();
-  return { kind: 'valid', result: output, logs, logsDropped };
+  return { kind: 'valid', result: checked.result, logs, logsDropped };
 }
 
 /**
@@ -187,30 +186,6 @@ function importsWith(
   prepared: PreparedWasiP1,
 ): WebAssembly.Imports {
   return { ...host.imports(), [prepared.memory.module]: { [prepared.memory.name]: memory } };
-}
-
-function freshMemory(prepared: PreparedWasiP1): WebAssembly.Memory {
-  return new WebAssembly.Memory({
-    initial: prepared.memory.initial,
-    maximum: prepared.memory.maximum,
-  });
-}
-
-// Memory recycling, as the engine does for Substrate PVFs (runtime/engine/execute.ts): a
-// memory the last instance did not grow is zeroed and handed to the next one, which then sees
-// exactly what a fresh memory gives it (all zero, then its data segments). Creating a guarded
-// memory and instance per validation was most of a small validation's cost (bench/wasi.ts).
-function takeMemory(prepared: PreparedWasiP1): WebAssembly.Memory {
-  const spare = prepared.spare.memory;
-  prepared.spare.memory = undefined;
-  return spare ?? freshMemory(prepared);
-}
-
-function releaseMemory(prepared: PreparedWasiP1, memory: WebAssembly.Memory): void {
-  const bytes = new Uint8Array(memory.buffer);
-  if (bytes.length !== prepared.memory.initial * 65536) return; // grown: let it go
-  bytes.fill(0);
-  prepared.spare.memory = memory;
 }
 
 type Fn = (...args: number[]) => unknown;

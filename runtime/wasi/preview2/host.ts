@@ -46,21 +46,46 @@ const datetime = (ns: bigint) => ({
   nanoseconds: Number(ns % 1_000_000_000n),
 });
 
+/** What one execution owns: its streams and its random stream. */
+export interface Preview2Execution {
+  readonly stdin: InputStream;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly random: DeterministicRandom;
+}
+
+/** Fresh streams over the execution's log, and its random stream. */
+export const preview2Execution = (
+  log: StdioLog,
+  random: DeterministicRandom,
+): Preview2Execution => ({
+  stdin: new InputStream(),
+  stdout: new OutputStream(log, 'stdout'),
+  stderr: new OutputStream(log, 'stderr'),
+  random,
+});
+
 /** One execution's import map: fresh streams and the execution's log and random stream. */
 export function preview2Imports(
   log: StdioLog,
   random: DeterministicRandom,
 ): Record<string, object> {
-  const stdin = new InputStream();
-  const stdout = new OutputStream(log, 'stdout');
-  const stderr = new OutputStream(log, 'stderr');
+  const execution = preview2Execution(log, random);
+  return importsOver(() => execution);
+}
+
+/**
+ * The import map whose every function answers for `now()`, the execution in progress (one map
+ * can then serve many executions, see ./switchable.ts).
+ */
+export function importsOver(now: () => Preview2Execution): Record<string, object> {
   const randomBytes = (len: bigint): Uint8Array => {
     if (len > MAX_RANDOM_REQUEST)
       throw new HostTrap(
         'out-of-memory',
         `get-random-bytes(${len}) exceeds ${MAX_RANDOM_REQUEST} bytes`,
       );
-    return random.next(Number(len));
+    return now().random.next(Number(len));
   };
   const imports: Record<string, object> = {
     'wasi:cli/environment': {
@@ -76,9 +101,9 @@ export function preview2Imports(
         throw new ComponentExit(code);
       },
     },
-    'wasi:cli/stdin': { getStdin: () => stdin },
-    'wasi:cli/stdout': { getStdout: () => stdout },
-    'wasi:cli/stderr': { getStderr: () => stderr },
+    'wasi:cli/stdin': { getStdin: () => now().stdin },
+    'wasi:cli/stdout': { getStdout: () => now().stdout },
+    'wasi:cli/stderr': { getStderr: () => now().stderr },
     'wasi:cli/terminal-input': { TerminalInput },
     'wasi:cli/terminal-output': { TerminalOutput },
     'wasi:cli/terminal-stdin': { getTerminalStdin: (): undefined => undefined },
@@ -103,10 +128,13 @@ export function preview2Imports(
     'wasi:io/error': { Error: IoError },
     'wasi:io/poll': { Pollable, poll },
     'wasi:io/streams': { InputStream, OutputStream },
-    'wasi:random/random': { getRandomBytes: randomBytes, getRandomU64: () => random.nextU64() },
+    'wasi:random/random': {
+      getRandomBytes: randomBytes,
+      getRandomU64: () => now().random.nextU64(),
+    },
     'wasi:random/insecure': {
       getInsecureRandomBytes: randomBytes,
-      getInsecureRandomU64: () => random.nextU64(),
+      getInsecureRandomU64: () => now().random.nextU64(),
     },
     'wasi:random/insecure-seed': { insecureSeed: () => [...INSECURE_SEED] },
   };

@@ -238,11 +238,11 @@ describe('memory recycling leaves nothing of the previous call', () => {
     expect(call(2)).toMatchObject({ kind: 'invalid', reason: 'unreachable' });
     expect(call(0)).toMatchObject({ kind: 'returned', output: fresh });
     expect(call(1)).toMatchObject({ kind: 'returned', output: fresh }); // grows to 3 pages
-    expect(m.memoryState.spare).toBeUndefined(); // a grown memory is not reused
+    expect(m.memoryState.pool.spare).toBeUndefined(); // a grown memory is not reused
     expect(call(0)).toMatchObject({ kind: 'returned', output: fresh });
-    expect(m.memoryState.spare?.buffer.byteLength).toBe(2 * 65536);
+    expect(m.memoryState.pool.spare?.buffer.byteLength).toBe(2 * 65536);
     // Instantiating the module directly gets a memory of its own, never the recycled one.
     const direct = new WebAssembly.Instance(m.module, m.imports);
-    expect(direct.exports.memory).not.toBe(m.memoryState.spare);
+    expect(direct.exports.memory).not.toBe(m.memoryState.pool.spare);
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EXECUTOR_PARAMS } from '../../../runtime/engine/index.js';
-import { isPreparedWasi, prepareWasi } from '../../../runtime/wasi/abi.js';
+import { prepareWasi } from '../../../runtime/wasi/abi.js';
 import {
   BINDGEN_FILES,
   BindgenLoadError,
@@ -59,7 +59,7 @@ describe('ABI dispatch', () => {
     const p1 = prepareWasi(await wasiExample('wasi-p1-adder'), DEFAULT_EXECUTOR_PARAMS);
     expect(p1?.kind === 'prepared' && p1.prepared.abi).toBe('wasi-p1');
     const component = prepareWasi(await wasiExample('component-adder'), DEFAULT_EXECUTOR_PARAMS);
-    expect(component?.kind === 'prepared' && isPreparedWasi(component.prepared)).toBe(true);
+    expect(component?.kind === 'prepared' && component.prepared.abi).toBe('component');
     expect(prepareWasi(await exampleFromSource('adder'), DEFAULT_EXECUTOR_PARAMS)).toBeUndefined();
     expect(prepareWasi(new Uint8Array([1, 2, 3]), DEFAULT_EXECUTOR_PARAMS)).toBeUndefined();
   });

@@ -1,0 +1,48 @@
+// Memory recycling, shared by every ABI (engine/execute.ts, the wasi-p1 and component hosts).
+// Every instance gets a memory of exactly `initial` pages, all zero, with the cap as maximum;
+// instantiation then writes the data segments. A memory that a finished call did not grow is
+// the same object with the same limits and size: zeroed, it is indistinguishable from a new
+// one. A grown memory cannot shrink back, so it is dropped. A memory is released only after
+// the call has ended and its instance is dropped, so an instance never shares memory.
+//
+// Measured (bench/wasi.ts `memory` rows; README "Performance"): a fresh guarded memory per
+// validation costs 4× to 20× more than zeroing the whole of one (V8 reserves and later
+// releases the guard region, and the collector runs more often), and scanning for dirty 4 KiB
+// or 64 KiB blocks to zero only those is slower than zeroing everything (memcmp reads as much
+// as memset writes, and a cache-hot fill runs at memory bandwidth). Without write tracking
+// (which would cost every guest store) nothing cheaper bounds what a call could have dirtied,
+// so a released memory is zeroed whole.
+import { PAGE_SIZE } from './memory.js';
+
+/** Where an instance imports its memory from, and the memory's limits in pages. */
+export interface MemoryLimits {
+  readonly initial: number;
+  readonly maximum: number;
+}
+
+export class MemoryPool {
+  private spare_: WebAssembly.Memory | undefined;
+
+  constructor(readonly limits: MemoryLimits) {}
+
+  /** The zeroed memory waiting for the next instance, if any (for diagnostics and tests). */
+  get spare(): WebAssembly.Memory | undefined {
+    return this.spare_;
+  }
+
+  /** A zeroed memory of `initial` pages: the spare one, else a new one. */
+  take(): WebAssembly.Memory {
+    const spare = this.spare_;
+    this.spare_ = undefined;
+    return spare ?? new WebAssembly.Memory(this.limits);
+  }
+
+  /** Gives back a memory whose instance will never run again (kept only if not grown). */
+  release(memory: WebAssembly.Memory): void {
+    if (this.spare_ !== undefined) return;
+    const bytes = new Uint8Array(memory.buffer);
+    if (bytes.byteLength !== this.limits.initial * PAGE_SIZE) return;
+    bytes.fill(0);
+    this.spare_ = memory;
+  }
+}

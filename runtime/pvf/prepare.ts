@@ -1,0 +1,39 @@
+// Which host runs a PVF, decided by its binary: a component or a preview1 module goes to its
+// WASI host (../wasi/abi.ts), anything else to the engine (the Substrate ABI).
+import {
+  callExport,
+  checkExecutorParams,
+  prepare as prepareModule,
+  validateBlock,
+} from '../engine/index.js';
+import type { ExecutorParams, PreparedModule } from '../engine/types.js';
+import { prepareWasi } from '../wasi/abi.js';
+import type { PreparedPvf, PvfPrepareOutcome } from './prepared.js';
+
+/**
+ * Prepares `code` under the ABI its binary shows, with unchecked executor `params`.
+ * @throws {ExecutorParamsError} if `params` are not valid executor parameters.
+ * @throws {BindgenLoadError} if jco's bindgen cannot be loaded (a host fault).
+ */
+export function preparePvf(code: Uint8Array, params: Partial<ExecutorParams>): PvfPrepareOutcome {
+  const wasi = prepareWasi(code, checkExecutorParams(params));
+  if (wasi !== undefined) return wasi;
+  const m = prepareModule(code, params);
+  return m.kind === 'prepared' ? { kind: 'prepared', prepared: substratePvf(m.prepared) } : m;
+}
+
+/** The engine's prepared module as a {@link PreparedPvf}. */
+export function substratePvf(prepared: PreparedModule): PreparedPvf {
+  return {
+    abi: 'substrate',
+    validate: (params) => validateBlock(prepared, params),
+    call: (fn, input) => callExport(prepared, fn, input),
+    // Prechecking adds nothing to compiling: the reference's `runtime_construction_check`
+    // (polkadot/node/core/pvf/prepare-worker/src/lib.rs) is
+    // `create_runtime_from_artifact_bytes`, i.e. `prepare_imports` plus `instantiate_pre`
+    // (sc-executor-wasmtime runtime.rs `do_create_runtime`), which `prepare` already mirrors
+    // (link.ts); it never instantiates, so a trapping start function or an out-of-bounds data
+    // segment passes precheck there and is an invalid candidate at every execution.
+    constructionError: () => undefined,
+  };
+}
