@@ -8,8 +8,9 @@
 //   peer  — chopsticks-executor's validate_block (smoldot on wasmi; compiles per task);
 // and divided by the block's own ref_time weight (System::BlockWeight of the post-state, all
 // classes): the share of Polkadot's time budget, set on reference hardware, the block takes here.
-// Then where a warm bare validation's time goes: host functions by family (sr25519 verify apart)
-// and the guest's own code (the rest), from timers wrapped around every host function.
+// Then where a warm bare validation's time goes: host functions by family (every signature check
+// apart: sr25519/ed25519/ecdsa verify, batch verify and recover) and the guest's own code (the
+// rest), from timers wrapped around every host function.
 import { loadavg } from 'node:os';
 import { decompressCode } from '../runtime/blob/code-blob.js';
 import type { HostContext, HostFunction } from '../runtime/host/context.js';
@@ -135,13 +136,17 @@ interface Tally {
   calls: number;
 }
 
-/** Wraps every host function with a timer, by family (`sr25519 verify` apart). */
+/** Every function that checks a signature or recovers a key, whatever the scheme. */
+const SIGNATURE =
+  /^ext_crypto_\w+_(verify|verify_prehashed|batch_verify|recover|recover_compressed)_version_\d+$/;
+
+/** Wraps every host function with a timer, by family (signature checks apart). */
 function instrument(): Map<string, Tally> {
   const tallies = new Map<string, Tally>();
   const map = PVF_HOST_FUNCTIONS as Map<string, HostFunction>;
   for (const [name, fn] of map) {
-    const family = name.startsWith('ext_crypto_sr25519_verify')
-      ? 'sr25519 verify'
+    const family = SIGNATURE.test(name)
+      ? 'signatures'
       : (/^ext_([a-z]+)_/.exec(name)?.[1] ?? 'other');
     const t = tallies.get(family) ?? { ms: 0, calls: 0 };
     tallies.set(family, t);
@@ -181,17 +186,17 @@ function profile(name: string, wasm: Uint8Array, blocks: readonly TransferBlock[
       runtime: name,
       transfers: block.transfers,
       'total ms': r2(ms),
-      'sr25519 verify ms (calls)': cell('sr25519 verify'),
+      'signature checks ms (calls)': cell('signatures'),
       'hashing ms (calls)': cell('hashing'),
       'allocator ms (calls)': cell('allocator'),
       'other host ms': r2(
         host -
-          ['sr25519 verify', 'hashing', 'allocator']
+          ['signatures', 'hashing', 'allocator']
             .map((f) => tallies.get(f)?.ms ?? 0)
             .reduce((a, b) => a + b, 0),
       ),
       'guest ms': r2(ms - host),
-      'signature share': `${Math.round((100 * (tallies.get('sr25519 verify')?.ms ?? 0)) / ms)} %`,
+      'signature share': `${Math.round((100 * (tallies.get('signatures')?.ms ?? 0)) / ms)} %`,
     });
   }
   return rows;
@@ -200,7 +205,7 @@ function profile(name: string, wasm: Uint8Array, blocks: readonly TransferBlock[
 export const blocks: Section = {
   name: 'blocks',
   description:
-    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, warm = 1 sealed worker that has run the block (median of 5, 3 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. Then a profile of one warm bare validation: host functions by family vs guest code.",
+    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, warm = 1 sealed worker that has run the block (median of 5, 3 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. Then a profile of one warm bare validation: host functions by family (all signature checks together) vs guest code.",
   async run() {
     if (!HAVE_FIXTURES)
       return [{ note: 'the fixtures are absent: no real runtime to build blocks for' }];
