@@ -24,7 +24,9 @@ import { loadParachain } from '../src/examples/cumulus-chain.js';
 import { ValidationHost } from '../src/host/validation-host.js';
 import { HAVE_FIXTURES } from '../test/support/fixtures.js';
 import { testBundles } from '../test/support/worker-bundle.js';
+import { coldRows } from './blocks-cold.js';
 import { machineNote } from './host.js';
+import { processCpuMs } from './process-cpu.js';
 import type { Row, Section } from './section.js';
 
 const REPS = 5;
@@ -98,10 +100,13 @@ async function measure(
         await fresh.close();
       }
       const bare: number[] = [];
+      const bareCpu: number[] = [];
       const warm: number[] = [];
       check((await host.validate({ code, params: block.params, kind: 'approval' })).kind);
       for (let r = 0; r < reps; r++) {
+        const cpu = processCpuMs();
         bare.push(await time(() => check(validateBlock(prepared, block.params).kind)));
+        bareCpu.push(processCpuMs() - cpu);
         warm.push(
           await time(async () =>
             check((await host.validate({ code, params: block.params, kind: 'approval' })).kind),
@@ -117,6 +122,8 @@ async function measure(
         'weight ms': r2(weightMs),
         'PoV KiB': r2(block.blockData.length / 1024),
         'bare ms': r2(median(bare)),
+        'bare CPU ms': r2(median(bareCpu)),
+        'bare CPU/weight': r2(median(bareCpu) / weightMs),
         'warm ms': r2(w),
         'cold ms': r2(cold),
         'peer ms': r2(peer),
@@ -205,7 +212,7 @@ function profile(name: string, wasm: Uint8Array, blocks: readonly TransferBlock[
 export const blocks: Section = {
   name: 'blocks',
   description:
-    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, warm = 1 sealed worker that has run the block (median of 5, 3 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. Then a profile of one warm bare validation: host functions by family (all signature checks together) vs guest code.",
+    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, warm = 1 sealed worker that has run the block (median of 5, 3 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions by family (all signature checks together) vs guest code. Then first vs warm validation in fresh processes per way of starting a worker, in CPU time (blocks-cold.ts).",
   async run() {
     if (!HAVE_FIXTURES)
       return [{ note: 'the fixtures are absent: no real runtime to build blocks for' }];
@@ -230,6 +237,12 @@ export const blocks: Section = {
       rows.push(...(await measure(t.name, t.code, t.blocks, p.prepared)));
     }
     for (const t of built) profiles.push(...profile(t.name, t.wasm, t.blocks));
-    return [...rows, ...profiles, { runtime: 'machine', transfers: machineNote(load) }];
+    const ah = built.find((t) => t.name === 'asset-hub')!;
+    const cold = coldRows(
+      ah.name,
+      ah.wasm,
+      ah.blocks.filter((b) => b.transfers !== 10),
+    );
+    return [...rows, ...profiles, ...cold, { runtime: 'machine', transfers: machineNote(load) }];
   },
 };
