@@ -8,8 +8,9 @@
 //   peer  — chopsticks-executor's validate_block (smoldot on wasmi; compiles per task);
 // and divided by the block's own ref_time weight (System::BlockWeight of the post-state, all
 // classes): the share of Polkadot's time budget, set on reference hardware, the block takes here.
-// Then where a warm bare validation's time goes: host functions by family (sr25519 verify apart)
-// and the guest's own code (the rest), from timers wrapped around every host function.
+// Then where a warm bare validation's time goes: host functions by family (every signature check
+// apart: sr25519/ed25519/ecdsa verify, batch verify and recover) and the guest's own code (the
+// rest), from timers wrapped around every host function.
 // Then PoV size vs cost: one-transfer blocks on padded genesis states, PoVs of 0-9.5 MiB
 // (bench/pov-size.ts), and their profile.
 import { loadavg } from 'node:os';
@@ -25,8 +26,10 @@ import { loadParachain } from '../src/examples/cumulus-chain.js';
 import { ValidationHost } from '../src/host/validation-host.js';
 import { HAVE_FIXTURES } from '../test/support/fixtures.js';
 import { testBundles } from '../test/support/worker-bundle.js';
+import { coldRows } from './blocks-cold.js';
 import { machineNote } from './host.js';
 import { paddedBlocks, povSizeRows } from './pov-size.js';
+import { processCpuMs } from './process-cpu.js';
 import type { Row, Section } from './section.js';
 
 const REPS = 5;
@@ -101,10 +104,13 @@ async function measure(
         await fresh.close();
       }
       const bare: number[] = [];
+      const bareCpu: number[] = [];
       const warm: number[] = [];
       check((await host.validate({ code, params: block.params, kind: 'approval' })).kind);
       for (let r = 0; r < reps; r++) {
+        const cpu = processCpuMs();
         bare.push(await time(() => check(validateBlock(prepared, block.params).kind)));
+        bareCpu.push(processCpuMs() - cpu);
         warm.push(
           await time(async () =>
             check((await host.validate({ code, params: block.params, kind: 'approval' })).kind),
@@ -120,6 +126,8 @@ async function measure(
         'weight ms': r2(weightMs),
         'PoV KiB': r2(block.blockData.length / 1024),
         'bare ms': r2(median(bare)),
+        'bare CPU ms': r2(median(bareCpu)),
+        'bare CPU/weight': r2(median(bareCpu) / weightMs),
         'warm ms': r2(w),
         'cold ms': r2(cold),
         'peer ms': r2(peer),
@@ -139,10 +147,14 @@ interface Tally {
   calls: number;
 }
 
+/** Every function that checks a signature or recovers a key, whatever the scheme. */
+const SIGNATURE =
+  /^ext_crypto_\w+_(verify|verify_prehashed|batch_verify|recover|recover_compressed)_version_\d+$/;
+
 let installed: Map<string, Tally> | undefined;
 
 /**
- * Wraps every host function with a timer, by family (`sr25519 verify` apart), once per process:
+ * Wraps every host function with a timer, by family (signature checks apart), once per process:
  * wrapping again would time the earlier wrappers too.
  */
 function instrument(): Map<string, Tally> {
@@ -151,8 +163,8 @@ function instrument(): Map<string, Tally> {
   installed = tallies;
   const map = PVF_HOST_FUNCTIONS as Map<string, HostFunction>;
   for (const [name, fn] of map) {
-    const family = name.startsWith('ext_crypto_sr25519_verify')
-      ? 'sr25519 verify'
+    const family = SIGNATURE.test(name)
+      ? 'signatures'
       : (/^ext_([a-z]+)_/.exec(name)?.[1] ?? 'other');
     const t = tallies.get(family) ?? { ms: 0, calls: 0 };
     tallies.set(family, t);
@@ -207,17 +219,17 @@ function profile(
       runtime: name,
       transfers: label(block),
       'total ms': r2(ms),
-      'sr25519 verify ms (calls)': cell('sr25519 verify'),
+      'signature checks ms (calls)': cell('signatures'),
       'hashing ms (calls)': cell('hashing'),
       'allocator ms (calls)': cell('allocator'),
       'other host ms': r2(
         host -
-          ['sr25519 verify', 'hashing', 'allocator']
+          ['signatures', 'hashing', 'allocator']
             .map((f) => families.get(f)?.ms ?? 0)
             .reduce((a, b) => a + b, 0),
       ),
       'guest ms': r2(ms - host),
-      'signature share': `${Math.round((100 * (families.get('sr25519 verify')?.ms ?? 0)) / ms)} %`,
+      'signature share': `${Math.round((100 * (families.get('signatures')?.ms ?? 0)) / ms)} %`,
     });
   }
   return rows;
@@ -226,7 +238,7 @@ function profile(
 export const blocks: Section = {
   name: 'blocks',
   description:
-    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, warm = 1 sealed worker that has run the block (median of 5, 3 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5). Then a profile of a warm bare validation (the median of 3 runs): host functions by family vs guest code, for the transfer blocks and the padded ones.",
+    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, warm = 1 sealed worker that has run the block (median of 5, 3 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions by family (all signature checks together) vs guest code. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first vs warm validation in fresh processes per way of starting a worker, in CPU time (blocks-cold.ts).",
   async run() {
     if (!HAVE_FIXTURES)
       return [{ note: 'the fixtures are absent: no real runtime to build blocks for' }];
@@ -256,6 +268,18 @@ export const blocks: Section = {
     for (const t of built) profiles.push(...profile(t.name, t.wasm, t.blocks));
     for (const t of built)
       profiles.push(...profile(t.name, t.wasm, t.padded, (b) => `1, PoV ${povMiB(b)} MiB`));
-    return [...rows, ...povRows, ...profiles, { runtime: 'machine', transfers: machineNote(load) }];
+    const ah = built.find((t) => t.name === 'asset-hub')!;
+    const cold = coldRows(
+      ah.name,
+      ah.wasm,
+      ah.blocks.filter((b) => b.transfers !== 10),
+    );
+    return [
+      ...rows,
+      ...povRows,
+      ...profiles,
+      ...cold,
+      { runtime: 'machine', transfers: machineNote(load) },
+    ];
   },
 };

@@ -2,8 +2,11 @@
 // by worker.ts, which gives the thread the stack guest code needs; run anywhere else (e.g. as a
 // process's main thread) guest recursion could meet V8's stack limit first, so it refuses.
 import { isMainThread } from 'node:worker_threads';
+import { warmUpHostFunctions } from './host/host-warmup.js';
 import { runWorker } from './worker/loop.js';
 
 if (isMainThread)
   throw new Error('worker-thread.js runs only on the thread worker.js starts (the guest stack)');
+// Before the first job: the allocator and hashing host functions optimized (host-warmup.ts).
+warmUpHostFunctions();
 await runWorker();

@@ -72,9 +72,14 @@ export class FreeingBumpAllocator {
   private readonly originalHeapBase: number;
   private bytesAllocated = 0;
   private bytesAllocatedPeak = 0;
-  private bytesAllocatedSum = 0n;
+  /**
+   * `bytes_allocated_sum` (a u64 in the reference) as a float below 2^53 plus a BigInt for what
+   * was carried out of it: a BigInt addition on every allocation cost ~4 % of a full block.
+   */
+  private bytesAllocatedSumLow = 0;
+  private bytesAllocatedSumHigh = 0n;
   private addressSpaceUsed = 0;
-  private readonly heads = new Array<number>(N_ORDERS).fill(NIL);
+  private readonly heads = new Uint32Array(N_ORDERS).fill(NIL);
   private poisoned = false;
   private lastObservedSize = 0;
 
@@ -91,7 +96,8 @@ export class FreeingBumpAllocator {
 
   /** `stats()`: the reference's `AllocationStats`. */
   stats(): AllocationStats {
-    const { bytesAllocated, bytesAllocatedPeak, bytesAllocatedSum, addressSpaceUsed } = this;
+    const { bytesAllocated, bytesAllocatedPeak, addressSpaceUsed } = this;
+    const bytesAllocatedSum = this.bytesAllocatedSumHigh + BigInt(this.bytesAllocatedSumLow);
     return { bytesAllocated, bytesAllocatedPeak, bytesAllocatedSum, addressSpaceUsed };
   }
 
@@ -99,23 +105,33 @@ export class FreeingBumpAllocator {
   allocate(mem: GuestMemory, size: number): number {
     if (this.poisoned) throw other('the allocator has been poisoned');
     try {
-      this.observeMemorySize(mem);
+      // The memory's size is read once per call (see GuestMemory.size) and again only after
+      // `bump` may have grown it; every header access below is checked against it.
+      let memSize = this.observeMemorySize(mem);
       const order = orderFromSize(size >>> 0);
       let headerPtr = this.heads[order]!;
       if (headerPtr !== NIL) {
-        if (headerPtr + orderSize(order) + HEADER_SIZE > mem.size)
+        if (headerPtr + orderSize(order) + HEADER_SIZE > memSize)
           throw other('Invalid header pointer detected');
-        const [lo, hi] = this.readHeader(mem, headerPtr);
-        if (hi & 1) throw other('free list points to a occupied header');
+        // `Header::read_from`
+        if (headerPtr + 8 > memSize) throw other('read out of heap bounds');
+        const lo = mem.readU32Checked(headerPtr);
+        const hi = mem.readU32Checked(headerPtr + 4);
+        if (hi & 1) {
+          if (lo >= N_ORDERS) throw other('invalid order');
+          throw other('free list points to a occupied header');
+        }
         this.heads[order] = lo;
       } else {
-        headerPtr = this.bump(orderSize(order) + HEADER_SIZE, mem);
+        headerPtr = this.bump(orderSize(order) + HEADER_SIZE, mem, memSize);
+        memSize = mem.size;
       }
-      this.writeHeader(mem, headerPtr, order, 1);
+      this.writeHeader(mem, memSize, headerPtr, order, 1);
       const chunk = orderSize(order) + HEADER_SIZE;
       this.bytesAllocated += chunk;
-      this.bytesAllocatedSum += BigInt(chunk);
-      this.bytesAllocatedPeak = Math.max(this.bytesAllocatedPeak, this.bytesAllocated);
+      this.addToSum(chunk);
+      if (this.bytesAllocated > this.bytesAllocatedPeak)
+        this.bytesAllocatedPeak = this.bytesAllocated;
       this.addressSpaceUsed = this.bumper - this.originalHeapBase;
       return headerPtr + HEADER_SIZE;
     } catch (err) {
@@ -128,16 +144,19 @@ export class FreeingBumpAllocator {
   deallocate(mem: GuestMemory, ptr: number): void {
     if (this.poisoned) throw other('the allocator has been poisoned');
     try {
-      this.observeMemorySize(mem);
+      const memSize = this.observeMemorySize(mem);
       const p = ptr >>> 0;
       if (p < HEADER_SIZE) throw other('Invalid pointer for deallocation');
       const headerPtr = p - HEADER_SIZE;
-      const [lo, hi] = this.readHeader(mem, headerPtr);
+      // `Header::read_from`
+      if (headerPtr + 8 > memSize) throw other('read out of heap bounds');
+      const lo = mem.readU32Checked(headerPtr);
+      const hi = mem.readU32Checked(headerPtr + 4);
       if (!(hi & 1)) throw other('the allocation points to an empty header');
       if (lo >= N_ORDERS) throw other('invalid order');
       const prev = this.heads[lo]!;
       this.heads[lo] = headerPtr;
-      this.writeHeader(mem, headerPtr, prev, 0);
+      this.writeHeader(mem, memSize, headerPtr, prev, 0);
       // After the header is rewritten and linked (the reference updates the count last): a
       // forged occupied header bigger than what is allocated fails here, poisoning the
       // allocator, and sp-io's `free` turns the error into a trap.
@@ -151,10 +170,18 @@ export class FreeingBumpAllocator {
     }
   }
 
+  private addToSum(chunk: number): void {
+    this.bytesAllocatedSumLow += chunk;
+    if (this.bytesAllocatedSumLow >= 2 ** 52) {
+      this.bytesAllocatedSumHigh += BigInt(this.bytesAllocatedSumLow);
+      this.bytesAllocatedSumLow = 0;
+    }
+  }
+
   /** `bump`: carves `size` bytes at the bumper, growing memory as the reference does. */
-  private bump(size: number, mem: GuestMemory): number {
+  private bump(size: number, mem: GuestMemory, memSize: number): number {
     const required = this.bumper + size;
-    if (required > mem.size) {
+    if (required > memSize) {
       const requiredPages = Math.ceil(required / PAGE_SIZE);
       const currentPages = mem.pages;
       const maxPages = this.maxPages ?? MAX_WASM_PAGES;
@@ -168,22 +195,23 @@ export class FreeingBumpAllocator {
     return res;
   }
 
-  private observeMemorySize(mem: GuestMemory): void {
-    if (mem.size < this.lastObservedSize) throw other('memory shrank');
-    this.lastObservedSize = mem.size;
+  /** The memory's size now; the reference refuses a memory that shrank since the last call. */
+  private observeMemorySize(mem: GuestMemory): number {
+    const size = mem.size;
+    if (size < this.lastObservedSize) throw other('memory shrank');
+    this.lastObservedSize = size;
+    return size;
   }
 
-  // `Header::read_from`: an out-of-range header is the reference's "read out of heap bounds",
-  // and an occupied header with an order >= N_ORDERS is "invalid order".
-  private readHeader(mem: GuestMemory, headerPtr: number): [number, number] {
-    if (headerPtr + 8 > mem.size) throw other('read out of heap bounds');
-    const [lo, hi] = mem.readU64Halves(headerPtr);
-    if (hi & 1 && lo >= N_ORDERS) throw other('invalid order');
-    return [lo, hi];
-  }
-
-  private writeHeader(mem: GuestMemory, headerPtr: number, data: number, occupied: 0 | 1): void {
-    if (headerPtr + 8 > mem.size) throw other('write out of heap bounds');
-    mem.writeU64Halves(headerPtr, data >>> 0, occupied);
+  // `Header::write_into`, against the size read in this call.
+  private writeHeader(
+    mem: GuestMemory,
+    memSize: number,
+    headerPtr: number,
+    data: number,
+    occupied: 0 | 1,
+  ): void {
+    if (headerPtr + 8 > memSize) throw other('write out of heap bounds');
+    mem.writeU64HalvesChecked(headerPtr, data >>> 0, occupied);
   }
 }

@@ -2,12 +2,18 @@
 // each function: hash the bytes at the fat pointer, return a pointer to a host-allocated digest.
 import { host, type HostContext, type HostFamily } from './context.js';
 import * as h from './hash-functions.js';
+import { memoized } from './hash-memo.js';
 import { fatBytes, returnPointer } from './marshal.js';
 
-const digest = (fn: (data: Uint8Array) => Uint8Array) =>
-  host('(i64)->i32', (ctx: HostContext, data: bigint) =>
-    returnPointer(ctx, fn(fatBytes(ctx, data, 'hash input'))),
+// Each digest is computed from a view of guest memory (no copy in) before the allocation that
+// receives it (which may grow memory and detach the view), then copied out once. Digests of
+// short inputs come from a memo (see hash-memo.ts): the returned array is never modified.
+const digest = (fn: (data: Uint8Array) => Uint8Array) => {
+  const hash = memoized(fn);
+  return host('(i64)->i32', (ctx: HostContext, data: bigint) =>
+    returnPointer(ctx, hash(fatBytes(ctx, data, 'hash input'))),
   );
+};
 
 export const hashing: HostFamily = {
   /** `keccak_256(data) -> [u8; 32]` */

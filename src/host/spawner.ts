@@ -36,8 +36,12 @@ export interface WorkerSpawner {
  * its memory (Polkadot's adder does on every call) is mostly V8 collecting the fresh
  * `WebAssembly.Memory`; with GC helper threads, workers compete for cores they do not need.
  * Measured with `npm run bench -- host` (see README, Performance). It cannot be set at run time.
+ * `--no-wasm-lazy-compilation`: prepare compiles every function of the code with Liftoff (V8's
+ * fast baseline compiler), as Polkadot's prepare compiles the whole artifact, instead of
+ * compiling each function on its first call during the first validation; that lazy compilation
+ * was most of a first validation's extra cost on real blocks (README, Performance: cold vs warm).
  */
-const WORKER_NODE_FLAGS = ['--single-threaded-gc'];
+const WORKER_NODE_FLAGS = ['--single-threaded-gc', '--no-wasm-lazy-compilation'];
 
 /**
  * Workers sealed by the sandbox launcher with every layer the machine offers.

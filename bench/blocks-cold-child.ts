@@ -1,0 +1,47 @@
+// One cold start on a real block, in a process of its own started with the V8 flags under test
+// (blocks-cold.ts): the worker's start-up warm-ups, prepare, the first validation of the block,
+// then warm ones. Prints one JSON object of CPU times (process-cpu.ts) and prepare's wall time.
+// argv: <code.wasm> <block.params> [no-host-warmup]
+import { readFileSync } from 'node:fs';
+import { prepare, validateBlock } from '../runtime/engine/index.js';
+import { warmUpHostFunctions } from '../runtime/host/host-warmup.js';
+import { processCpuMs } from './process-cpu.js';
+
+const [wasmFile, paramsFile, option] = process.argv.slice(2) as [string, string, string?];
+const wasm = readFileSync(wasmFile);
+const params = readFileSync(paramsFile);
+const cpu = processCpuMs;
+// As a worker does before its first job (runtime/worker-thread.ts); the signature warm-up
+// already ran when the host functions were imported.
+if (option !== 'no-host-warmup') warmUpHostFunctions();
+const timed = (fn: () => void) => {
+  const [c, w] = [cpu(), performance.now()];
+  fn();
+  return { cpu: cpu() - c, wall: performance.now() - w };
+};
+let prepared: Extract<ReturnType<typeof prepare>, { kind: 'prepared' }>['prepared'] | undefined;
+const prep = timed(() => {
+  const p = prepare(wasm);
+  if (p.kind !== 'prepared') throw new Error(p.message);
+  prepared = p.prepared;
+});
+const validate = () => {
+  if (validateBlock(prepared!, params).kind !== 'valid') throw new Error('block not valid');
+};
+const first = timed(validate);
+// Warm: after two more validations (tier-up), the mean of enough runs to span 300 ms of CPU.
+for (let i = 0; i < 2; i++) validate();
+const warmRuns: number[] = [];
+for (let spent = 0; spent < 300 || warmRuns.length < 3;) {
+  const t = timed(validate).cpu;
+  warmRuns.push(t);
+  spent += t;
+}
+process.stdout.write(
+  JSON.stringify({
+    prepareWallMs: prep.wall,
+    prepareCpuMs: prep.cpu,
+    firstCpuMs: first.cpu,
+    warmCpuMs: warmRuns.reduce((a, b) => a + b, 0) / warmRuns.length,
+  }),
+);
