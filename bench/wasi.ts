@@ -18,6 +18,10 @@ import { ValidationHost } from '../src/host/validation-host.js';
 import { exampleWasm } from './example-wasm.js';
 import { testBundles } from '../test/support/worker-bundle.js';
 import { wasiExample } from '../test/support/wasi-pvfs.js';
+import {
+  toolchainExample,
+  toolchainExamplesUnavailable,
+} from '../test/support/toolchain-examples.js';
 import { percentiles, type Row, type Section } from './section.js';
 import { memoryRows } from './wasi-memory.js';
 
@@ -126,7 +130,8 @@ export const wasi: Section = {
     'worker; ratio = in-process p50 / Substrate ABI p50, vs wasi-p1 = / wasi-p1 p50. The ' +
     'component’s prepare includes loading jco’s bindgen (the first component in a process). ' +
     'Then the candidates measured: the component with jco’s glue evaluated afresh per ' +
-    'validation (before), and memory recycling strategies at 2 and 17 pages.',
+    'validation (before), the real toolchains’ adders when built (C and Rust modules, and the C ' +
+    'module wrapped with jco’s preview1 adapter), and memory recycling strategies at 2 and 17 pages.',
   async run() {
     const chain = new AdderChain();
     const blocks = Array.from({ length: BLOCKS }, () => chain.next());
@@ -142,6 +147,15 @@ export const wasi: Section = {
     rows.push(
       measure('component (glue per validation, before)', adder, componentFreshGlue, blocks),
     );
+    // The real toolchains' builds (README "Writing a WASI PVF"), when they are built here:
+    // clang's C and rustc's Rust modules, and the C module wrapped with jco's preview1 adapter.
+    if (toolchainExamplesUnavailable() === undefined)
+      for (const [name, how] of [
+        ['c-adder', wasiP1],
+        ['rust-adder', wasiP1],
+        ['c-adder-component', component],
+      ] as const)
+        rows.push(measure(`toolchain ${name}`, toolchainExample(name), how, blocks));
     const base = rows[0]!['p50 µs'] as number;
     const p1 = rows[1]!['p50 µs'] as number;
     const out = rows.map((r) => ({
