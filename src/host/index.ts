@@ -11,7 +11,9 @@ export type {
 export { DEFAULT_HOST_OPTIONS } from './options.js';
 export { NO_METRICS, type HostMetrics } from './metrics.js';
 export { prometheusHostMetrics, type PrometheusHostMetrics } from './prometheus.js';
-export type { HostLogger, HostOptions } from './options.js';
+export type { HostOptions } from './options.js';
+export { LOG_LEVELS, type HostLogger, type LogFields, type LogLevel } from './log.js';
+export { stderrLogger, type StderrLoggerOptions } from './stderr-logger.js';
 export {
   HostClosedError,
   HostOptionError,

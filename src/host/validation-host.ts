@@ -18,7 +18,9 @@ import {
   QueueFullError,
   UnknownCodeError,
 } from './errors.js';
+import { emit } from './log.js';
 import { type HostOptions, resolveHostOptions } from './options.js';
+import { logPreparationFailed, logRuntime } from './request-log.js';
 import {
   type CallOutcome,
   classify,
@@ -116,7 +118,10 @@ export class ValidationHost {
       throw new HostOptionError(`option 'executorParams': ${(e as Error).message}`);
     }
     if (opts.sandbox.insecureNoSandbox)
-      opts.logger.warn(
+      emit(
+        opts.logger,
+        'warn',
+        { event: 'insecure-no-sandbox' },
         'WARNING: sandbox.insecureNoSandbox is set: where the seccomp network filter is ' +
           'unavailable, untrusted PVF code will run in UNSEALED workers. Never on a validator.',
       );
@@ -163,7 +168,7 @@ export class ValidationHost {
       (id) => ({ tag: 'prepare', id, code: ref, prepKind: kind }),
       true,
     );
-    this.notePreparation(ref.codeHash, c);
+    this.notePreparation(ref.codeHash, c, kind, started);
     const timing = { durationMs: performance.now() - started, attempts: 1 };
     if (c.kind !== 'success') return { ...c, ...timing };
     if (c.outcome.kind !== 'prepared') return unexpected(c.outcome.kind, timing);
@@ -197,7 +202,7 @@ export class ValidationHost {
         input,
       })),
     );
-    this.notePreparation(ref.codeHash, c);
+    this.notePreparation(ref.codeHash, c, kind, performance.now() - timing.durationMs);
     if (c.kind !== 'success') return { ...c, ...timing };
     if (c.outcome.kind !== 'valid') return unexpected(c.outcome.kind, timing);
     // A copy owned by the caller: the reply's bytes are a view into the received frame.
@@ -246,7 +251,7 @@ export class ValidationHost {
       fn: req.fn,
       input,
     }));
-    this.notePreparation(ref.codeHash, c);
+    this.notePreparation(ref.codeHash, c, 'call', started);
     const timing = { durationMs: performance.now() - started, attempts: 1 };
     if (c.kind !== 'success') return { ...c, ...timing };
     if (c.outcome.kind !== 'returned') return unexpected(c.outcome.kind, timing);
@@ -325,11 +330,22 @@ export class ValidationHost {
     return { codeHash, params: this.params, code };
   }
 
-  /** Keeps a preparation error (`FailedToProcess`); a worker's verdict means it prepared. */
-  private notePreparation(codeHash: Uint8Array, c: Classified): void {
+  /**
+   * Keeps a preparation error (`FailedToProcess`) and logs it; a worker's verdict means it
+   * prepared. Also hands the PVF's log records, if any, to the operator log.
+   */
+  private notePreparation(
+    codeHash: Uint8Array,
+    c: Classified,
+    kind: string,
+    started: number,
+  ): void {
     const key = hexOf(codeHash);
-    if (c.kind === 'preparation-error') this.failedPreps.failed(key, c);
-    else if (c.kind === 'success' || (c.kind === 'invalid' && c.reason === 'worker-reported'))
+    logRuntime(this.opts.logger, key, c);
+    if (c.kind === 'preparation-error') {
+      this.failedPreps.failed(key, c);
+      logPreparationFailed(this.opts.logger, key, kind, c, performance.now() - started);
+    } else if (c.kind === 'success' || (c.kind === 'invalid' && c.reason === 'worker-reported'))
       this.failedPreps.prepared(key);
   }
 
