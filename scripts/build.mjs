@@ -17,6 +17,8 @@ const entries = [
   { in: 'src/index.ts', out: 'index', bundleDeps: false },
   // `pvf-runtime/examples`: example PVFs and block producers, apart from the validator's API.
   { in: 'src/examples/index.ts', out: 'examples-api', bundleDeps: false },
+  // `pvf-runtime/metrics`: Prometheus through prom-client, an optional peer the core never loads.
+  { in: 'src/metrics/index.ts', out: 'metrics', bundleDeps: false },
   { in: 'src/cli/main.ts', out: 'cli', bundleDeps: false, shebang: true },
   // The offline Cumulus collator, a subpath of its own (`pvf-runtime/collator`): not validator API.
   { in: 'src/collator/index.ts', out: 'collator', bundleDeps: false },

@@ -15,6 +15,7 @@ import { hexOf } from './code-hash.js';
 import { SandboxOptionsError, SandboxUnavailableError } from '../sandbox/options.js';
 import { WorkerStartError } from './errors.js';
 import { KeepAlive } from './keep-alive.js';
+import type { HostView } from './metrics.js';
 import type { HostOptions } from './options.js';
 import { better, eligible, runningLong, toRetire } from './placement.js';
 import {
@@ -213,6 +214,15 @@ export class WorkerPool {
     return this.queue.size + this.prechecks.size;
   }
 
+  /** What metrics read at scrape time (HostMetrics.attach). */
+  readonly view: HostView = {
+    queued: () => ({ execute: this.queue.size, precheck: this.prechecks.size }),
+    workers: () =>
+      this.slots.flatMap((s) =>
+        s.worker?.alive && s.ready ? [{ worker: s.index, pid: s.worker.pid }] : [],
+      ),
+  };
+
   /** Holds on the event loop: jobs not yet settled, plus a start or close in progress. */
   get holds(): number {
     return this.keepAlive.count;
@@ -305,9 +315,12 @@ export class WorkerPool {
 
   private onExit(slot: Slot, w: WorkerProcess): void {
     if (this.started.delete(w)) {
-      this.opts.metrics.workerRetired();
       // A worker that never started was logged by startSlot already.
-      if (w.end !== undefined)
+      if (w.end !== undefined) {
+        const f = w.end.failure.kind;
+        this.opts.metrics.workerRetired(
+          f === 'closed' ? (this.closing ? 'stopped' : 'retired') : f,
+        );
         logExit(
           this.opts.logger,
           slot.index,
@@ -317,6 +330,7 @@ export class WorkerPool {
           this.closing,
           this.opts.workerMemoryLimitBytes,
         );
+      }
     }
     if (slot.worker !== w) return;
     slot.worker = undefined;
@@ -482,7 +496,8 @@ export class WorkerPool {
     };
     if (!t.dispatched) {
       t.dispatched = true;
-      if (job.needsModule) metrics.executeDequeued((performance.now() - t.queuedAt) / 1000);
+      if (job.needsModule)
+        metrics.executeDequeued((performance.now() - t.queuedAt) / 1000, job.priority);
     }
     if (job.needsModule && slot.modules.get(key) === undefined) {
       slot.modules.set(key, true);
@@ -493,8 +508,11 @@ export class WorkerPool {
         timeoutMs: job.prepareTimeoutMs,
         onReply: (outcome, cpuMs, wallMs) => {
           metrics.prepareConcluded(wallMs / 1000);
-          // Its pipeline slot is free: fill it now rather than after the job behind it.
-          if (outcome.kind === 'prepared') return this.pump();
+          if (outcome.kind === 'prepared') {
+            metrics.prepared(outcome.codeBytes, w.peakRssKib());
+            // Its pipeline slot is free: fill it now rather than after the job behind it.
+            return this.pump();
+          }
           slot.modules.delete(key);
           end();
           this.finish(t, { kind: 'reply', phase: 'prepare', outcome, cpuMs, wallMs });
@@ -534,6 +552,7 @@ export class WorkerPool {
         }
         if (outcome.kind === 'preparation-error' || outcome.kind === 'code-missing')
           slot.modules.delete(key);
+        if (outcome.kind === 'prepared') metrics.prepared(outcome.codeBytes, w.peakRssKib());
         this.finish(t, { kind: 'reply', phase: 'run', outcome, cpuMs, wallMs });
         this.pump();
       },

@@ -19,6 +19,7 @@ import {
   UnknownCodeError,
 } from './errors.js';
 import { emit } from './log.js';
+import type { RequestName } from './metrics.js';
 import { type HostOptions, resolveHostOptions } from './options.js';
 import { logPreparationFailed, logRuntime } from './request-log.js';
 import {
@@ -131,6 +132,7 @@ export class ValidationHost {
       opts.workerScript ?? defaultWorkerScript(),
     );
     await pool.start();
+    opts.metrics.attach(pool.view);
     return new ValidationHost(opts, pool);
   }
 
@@ -144,7 +146,7 @@ export class ValidationHost {
    * without running. On success the host remembers the code under its hash.
    */
   prepare(code: Uint8Array, options: PrepareRequestOptions = {}): Promise<PrepareOutcome> {
-    return this.track(() => this.prepareOnce(code, options));
+    return this.track('prepare', () => this.prepareOnce(code, options));
   }
 
   private async prepareOnce(
@@ -183,7 +185,7 @@ export class ValidationHost {
 
   /** Runs `validate_block`. Resolves with exactly one outcome; see outcome.ts. */
   validate(req: ValidateRequest): Promise<ValidationOutcome> {
-    return this.track(() => this.validateOnce(req));
+    return this.track('validate', () => this.validateOnce(req));
   }
 
   private async validateOnce(req: ValidateRequest): Promise<ValidationOutcome> {
@@ -191,6 +193,8 @@ export class ValidationHost {
     if (!PRIORITIES.includes(kind)) throw new HostRequestError(`unknown kind '${String(kind)}'`);
     const ref = this.codeRef(req);
     const input = executeInput(req.params);
+    if (input.kind === 'pov')
+      this.opts.metrics.povSize(input.blockData.length, isCompressed(input.blockData));
     const timeoutMs = this.timeoutFor(kind, req.timeoutMs);
     const stored = this.failedPreps.blocked(hexOf(ref.codeHash), 'execute');
     if (stored !== undefined) return fromStore(stored, performance.now());
@@ -231,7 +235,7 @@ export class ValidationHost {
 
   /** Calls any runtime export `(i32, i32) -> i64` (e.g. `Core_version`) with `input`. */
   call(req: CallRequest): Promise<CallOutcome> {
-    return this.track(() => this.callOnce(req));
+    return this.track('call', () => this.callOnce(req));
   }
 
   private async callOnce(req: CallRequest): Promise<CallOutcome> {
@@ -286,12 +290,20 @@ export class ValidationHost {
     await new Promise((resolve) => setImmediate(resolve));
   }
 
-  /** Runs one request, counted until it settles (close() waits for the count to reach 0). */
-  private async track<T>(run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one request, counted until it settles (close() waits for the count to reach 0); its
+   * outcome goes to the metrics.
+   */
+  private async track<T extends { kind: string; reason?: string }>(
+    request: RequestName,
+    run: () => Promise<T>,
+  ): Promise<T> {
     this.assertOpen();
     this.active++;
     try {
-      return await run();
+      const out = await run();
+      this.opts.metrics.outcome(request, out.kind, out.reason ?? '');
+      return out;
     } finally {
       if (--this.active === 0) this.onIdle?.();
     }
@@ -435,6 +447,17 @@ export class ValidationHost {
       this.waits.add(w);
     });
   }
+}
+
+/**
+ * sp-maybe-compressed-blob's `ZSTD_PREFIX` without its type byte (the same bytes as
+ * runtime/blob/code-blob.ts, which the host does not load: the worker decompresses).
+ */
+const POV_PREFIX = [0x52, 0xbc, 0x53, 0x76, 0x46, 0xdb, 0x8e];
+
+/** Whether bytes start with the compression prefix: a label for the PoV size metric only. */
+function isCompressed(b: Uint8Array): boolean {
+  return b.length >= POV_PREFIX.length && POV_PREFIX.every((x, i) => b[i] === x);
 }
 
 function executeInput(p: Uint8Array | PovParams): ExecuteInput {

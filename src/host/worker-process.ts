@@ -238,6 +238,11 @@ export class WorkerProcess {
     return n;
   }
 
+  /** Its peak resident memory so far in KiB (/proc `VmHWM`); undefined off Linux or once gone. */
+  peakRssKib(): number | undefined {
+    return this.dead ? undefined : this.proc?.peakRssKib();
+  }
+
   /** False from the process's exit on (its steps may still be draining for DRAIN_MS). */
   get alive(): boolean {
     return !this.dead && this.exit === undefined;
