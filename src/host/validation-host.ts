@@ -10,7 +10,7 @@ import { decodeValidationResult } from '../../runtime/codec/validation.js';
 import { checkExecutorParams, type ExecutorParams } from '../../runtime/engine/index.js';
 import type { CodeRef, ExecuteInput, HostMessage } from '../../runtime/protocol/messages.js';
 import { LruCache } from '../../runtime/worker/module-cache.js';
-import { codeHashOf, hexOf, parseCodeHash } from './code-hash.js';
+import { codeHashOf, hexOf, loadCodeHasher, parseCodeHash } from './code-hash.js';
 import {
   HostClosedError,
   HostOptionError,
@@ -113,6 +113,7 @@ export class ValidationHost {
     spawner: WorkerSpawner | undefined,
   ): Promise<ValidationHost> {
     const opts = resolveHostOptions(options);
+    await loadCodeHasher();
     try {
       checkExecutorParams(opts.executorParams);
     } catch (e) {
