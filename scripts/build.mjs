@@ -26,6 +26,8 @@ const entries = [
   // The worker's loop, started by worker.js on a thread with the guest stack.
   { in: 'runtime/worker-thread.ts', out: 'worker-thread', bundleDeps: true },
   { in: 'native/launcher.ts', out: 'launcher', bundleDeps: true },
+  // `pvf inspect` parses untrusted bytes in a sealed process of its own, beside the worker.
+  { in: 'runtime/inspect-job.ts', out: 'inspect-job', bundleDeps: true },
   // Sealed scripts of `pvf sandbox self-test`, found beside the launcher.
   { in: 'native/self-test/js-attacks.ts', out: 'sandbox/js-attacks', bundleDeps: true },
   { in: 'native/self-test/native-attacks.ts', out: 'sandbox/native-attacks', bundleDeps: true },

@@ -23,9 +23,11 @@ export function logPreparationFailed(
   c: Extract<Classified, { kind: 'preparation-error' }>,
   durationMs: number,
 ): void {
+  // A deterministic failure is the code's own (like an invalid verdict: the outcome says it);
+  // a timeout or a dying job is the machine's, for the operator to look at.
   emit(
     log,
-    'warn',
+    c.deterministic ? 'info' : 'warn',
     {
       event: 'preparation-failed',
       codeHash: `0x${codeHashHex}`,

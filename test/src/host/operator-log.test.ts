@@ -157,15 +157,26 @@ describe.runIf(linux && HAVE_FIXTURES)('operator log, real workers', () => {
     const junk = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0xff, 0xff]);
     const out = await host.prepare(junk);
     expect(out.kind).toBe('preparation-error');
+    // Deterministic: the code's own failure, at info (a timed-out one is at warn).
     expect(r.of('preparation-failed')).toMatchObject([
       {
-        level: 'warn',
+        level: 'info',
         fields: { codeHash: hashOf(junk), kind: 'precheck', deterministic: true },
       },
     ]);
     expect(r.of('preparation-failed')[0]!.fields.reason).toBe(
       out.kind === 'preparation-error' ? out.reason : undefined,
     );
+  });
+
+  it('a preparation past its budget: preparation-failed at warn, not deterministic', async () => {
+    const r = recorder();
+    const host = await newHost({ logger: r.logger, precheckTimeoutMs: 1 });
+    const out = await host.prepare(adder);
+    expect(out).toMatchObject({ kind: 'preparation-error', reason: 'timed-out' });
+    expect(r.of('preparation-failed')).toMatchObject([
+      { level: 'warn', fields: { reason: 'timed-out', deterministic: false, kind: 'precheck' } },
+    ]);
   });
 
   it("the PVF's own log records, at their level, when maxLogLevel lets it log", async () => {
