@@ -10,6 +10,7 @@ import { resolveHostOptions } from '../../../src/host/options.js';
 import { prometheusHostMetrics } from '../../../src/metrics/prometheus.js';
 import { ValidationHost } from '../../../src/host/validation-host.js';
 import { exampleFromSource } from '../../support/example-pvfs.js';
+import { infiniteLoopPvf } from '../../support/hostile-pvfs.js';
 import { testBundles } from '../../support/worker-bundle.js';
 
 /** The value of one sample line, e.g. `polkadot_pvf_worker_spawned{flavor="execute"}`. */
@@ -166,5 +167,38 @@ describe.runIf(process.platform === 'linux')('host metrics of a run', () => {
     expect(sample(text, 'pvf_runtime_worker_exits_total{cause="stopped"}')).toBe(2);
     // Closed: no workers left to read.
     expect(text).not.toMatch(/^pvf_runtime_worker_resident_bytes\{/m);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('host metrics of a kill', () => {
+  it('a timeout kill counts as an exit by timeout, and its outcome by kind and reason', async () => {
+    const { metrics, registry } = prometheusHostMetrics();
+    const b = await testBundles();
+    const host = await ValidationHost.create({
+      workers: 1,
+      workerScript: b.worker,
+      sandbox: { launcher: b.launcher },
+      logger: {},
+      metrics,
+    });
+    try {
+      const out = await host.validate({
+        code: infiniteLoopPvf(),
+        params: new AdderChain().next().params,
+        timeoutMs: 300,
+      });
+      expect(out).toMatchObject({ kind: 'invalid', reason: 'hard-timeout' });
+      const text = await registry.metrics();
+      expect(sample(text, 'pvf_runtime_worker_exits_total{cause="timeout"}')).toBe(1);
+      expect(
+        sample(
+          text,
+          'pvf_runtime_outcomes_total{request="validate",kind="invalid",reason="hard-timeout"}',
+        ),
+      ).toBe(1);
+      expect(sample(text, 'polkadot_pvf_worker_retired{flavor="execute"}')).toBe(1);
+    } finally {
+      await host.close();
+    }
   });
 });
