@@ -17,6 +17,7 @@ import { engine } from './engine.js';
 import { examples } from './examples.js';
 import { guestStack } from './guest-stack.js';
 import { host } from './host.js';
+import { log } from './log.js';
 import { sandbox } from './sandbox.js';
 import { simd } from './simd.js';
 import { wasi } from './wasi.js';
@@ -35,6 +36,7 @@ const SECTIONS: readonly Section[] = [
   simd,
   host,
   blocks,
+  log,
 ];
 
 const args = process.argv.slice(2);

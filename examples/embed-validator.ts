@@ -14,11 +14,11 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   type HostOptions,
-  prometheusHostMetrics,
   QueueFullError,
   type ValidationOutcome,
   ValidationHost,
 } from '../src/index.js';
+import { prometheusHostMetrics } from '../src/metrics/index.js';
 import { AdderChain, type Candidate, exampleCode, UndyingChain } from '../src/examples/index.js';
 
 /** What the node does with an outcome, following polkadot-sdk's candidate-validation. */

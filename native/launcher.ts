@@ -34,7 +34,7 @@
 // A failure prints one line (`pvf-launcher: <step>: <reason>`) and exits with a distinct code
 // from LauncherExit. An optional layer the machine does not offer is skipped and reported to
 // the program, like every applied layer, in the PVF_SANDBOX_LAYERS variable.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync, writeSync } from 'node:fs';
 import {
   decodeLaunchConfig,
   LAUNCH_REPORT_ENV,
@@ -186,7 +186,16 @@ async function main(): Promise<never> {
     [...config.exec.argv, null],
     [...env.map(([k, v]) => `${k}=${v}`), null],
   );
-  fail(LauncherExit.Exec, `execve(${config.exec.path})`, `errno ${libc.errno()}`);
+  // Past this point every layer is in force, the seccomp filter included. Node's own exit
+  // would tear down libuv, whose io_uring rings (created at start-up by libuv ≥ 1.49, Node
+  // 22 and 24, whatever UV_USE_IO_URING says) the filter no longer lets it touch: the
+  // launcher would die of SIGSYS instead of reporting. So write and leave with exit_group.
+  writeSync(2, `pvf-launcher: execve(${config.exec.path}): errno ${libc.errno()}\n`);
+  libc.syscall(SYS_EXIT_GROUP, 'int', LauncherExit.Exec);
+  fail(LauncherExit.Exec, `execve(${config.exec.path})`, 'exit_group returned');
 }
+
+/** exit_group(2) on x86_64, the only architecture the launcher's filter is built for. */
+const SYS_EXIT_GROUP = 231;
 
 await main();

@@ -17,6 +17,8 @@ const entries = [
   { in: 'src/index.ts', out: 'index', bundleDeps: false },
   // `pvf-runtime/examples`: example PVFs and block producers, apart from the validator's API.
   { in: 'src/examples/index.ts', out: 'examples-api', bundleDeps: false },
+  // `pvf-runtime/metrics`: Prometheus through prom-client, an optional peer the core never loads.
+  { in: 'src/metrics/index.ts', out: 'metrics', bundleDeps: false },
   { in: 'src/cli/main.ts', out: 'cli', bundleDeps: false, shebang: true },
   // The offline Cumulus collator, a subpath of its own (`pvf-runtime/collator`): not validator API.
   { in: 'src/collator/index.ts', out: 'collator', bundleDeps: false },
@@ -24,6 +26,8 @@ const entries = [
   // The worker's loop, started by worker.js on a thread with the guest stack.
   { in: 'runtime/worker-thread.ts', out: 'worker-thread', bundleDeps: true },
   { in: 'native/launcher.ts', out: 'launcher', bundleDeps: true },
+  // `pvf inspect` parses untrusted bytes in a sealed process of its own, beside the worker.
+  { in: 'runtime/inspect-job.ts', out: 'inspect-job', bundleDeps: true },
   // Sealed scripts of `pvf sandbox self-test`, found beside the launcher.
   { in: 'native/self-test/js-attacks.ts', out: 'sandbox/js-attacks', bundleDeps: true },
   { in: 'native/self-test/native-attacks.ts', out: 'sandbox/native-attacks', bundleDeps: true },

@@ -5,11 +5,13 @@
 // as it is for its own major.
 //
 //   npm run test:node-matrix                  # 20, 22 and 24, the default subset
-//   npm run test:node-matrix -- --others      # every major but the running one (CI)
+//   npm run test:node-matrix -- --others      # every major but the running one
+//   npm run test:node-matrix -- --others --all  # the whole suite on each of them (CI)
 //   npm run test:node-matrix -- --majors 24 test/runtime/engine
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'node-matrix');
@@ -24,8 +26,10 @@ const args = process.argv.slice(2);
 let majors = [20, 22, 24];
 const own = Number(process.versions.node.split('.')[0]);
 const files = [];
+let all = false;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--others') majors = majors.filter((m) => m !== own);
+  else if (args[i] === '--all') all = true;
   else if (args[i] === '--majors') majors = args[++i].split(',').map(Number);
   else files.push(args[i]);
 }
@@ -53,13 +57,24 @@ for (const major of majors) {
   const node = nodeFor(major);
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
   console.log(`\n=== Node ${version} (${node})`);
+  const started = performance.now();
   const run = spawnSync(
     node,
-    [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...(files.length ? files : SUBSET)],
+    [
+      join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+      'run',
+      ...(files.length > 0 ? files : all ? [] : SUBSET),
+    ],
     { cwd: ROOT, stdio: 'inherit' },
   );
-  results.push([version, run.status === 0 ? 'pass' : `FAIL (exit ${run.status ?? run.signal})`]);
+  const seconds = Math.round((performance.now() - started) / 1000);
+  results.push([
+    version,
+    run.status === 0
+      ? `pass (${seconds} s)`
+      : `FAIL (exit ${run.status ?? run.signal}, ${seconds} s)`,
+  ]);
 }
 console.log('\nNode matrix:');
 for (const [v, r] of results) console.log(`  ${v.padEnd(10)} ${r}`);
-process.exit(results.every(([, r]) => r === 'pass') ? 0 : 1);
+process.exit(results.every(([, r]) => r.startsWith('pass')) ? 0 : 1);

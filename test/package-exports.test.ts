@@ -1,7 +1,8 @@
 // The package as an embedder imports it, by name through package.json's exports map (Node
 // resolves a package's own name from inside it): the validator API at the root, the example
-// PVFs and block producers under `pvf-runtime/examples`, and every error the API throws.
-import { existsSync } from 'node:fs';
+// PVFs and block producers under `pvf-runtime/examples`, Prometheus under `pvf-runtime/metrics`
+// (prom-client, an optional peer, loaded by that subpath only), and every error the API throws.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type * as Examples from '../src/examples/index.js';
@@ -24,6 +25,8 @@ describe.runIf(BUILT)('package exports', () => {
       'WorkerStartError',
       'SandboxUnavailableError',
       'SandboxOptionsError',
+      'stderrLogger',
+      'NO_METRICS',
     ])
       expect(root[name], name).toBeDefined();
     for (const name of ['AdderChain', 'UndyingChain', 'exampleCode'])
@@ -37,5 +40,20 @@ describe.runIf(BUILT)('package exports', () => {
     expect(examples.exampleCode('adder').subarray(0, 4)).toEqual(
       new Uint8Array([0, 0x61, 0x73, 0x6d]),
     );
+  });
+
+  it('pvf-runtime/metrics has the Prometheus metrics; only it loads prom-client', async () => {
+    const metrics = await load('pvf-runtime/metrics');
+    expect(typeof metrics.prometheusHostMetrics).toBe('function');
+    const root = await load('pvf-runtime');
+    expect(root.prometheusHostMetrics).toBeUndefined();
+    const dist = (f: string) => readFileSync(join(import.meta.dirname, '../dist', f), 'utf8');
+    // The control: the subpath's bundle does import it.
+    expect(dist('metrics.js')).toMatch(/from ["']prom-client["']/);
+    for (const f of ['index.js', 'cli.js', 'examples-api.js', 'collator.js'])
+      expect(dist(f), f).not.toMatch(/prom-client/);
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8'));
+    expect(pkg.dependencies['prom-client']).toBeUndefined();
+    expect(pkg.peerDependenciesMeta['prom-client']).toEqual({ optional: true });
   });
 });

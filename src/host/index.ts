@@ -9,9 +9,16 @@ export type {
   ValidateRequest,
 } from './validation-host.js';
 export { DEFAULT_HOST_OPTIONS } from './options.js';
-export { NO_METRICS, type HostMetrics } from './metrics.js';
-export { prometheusHostMetrics, type PrometheusHostMetrics } from './prometheus.js';
-export type { HostLogger, HostOptions } from './options.js';
+export {
+  NO_METRICS,
+  type HostMetrics,
+  type HostView,
+  type RequestName,
+  type WorkerExitCause,
+} from './metrics.js';
+export type { HostOptions } from './options.js';
+export { LOG_LEVELS, type HostLogger, type LogFields, type LogLevel } from './log.js';
+export { stderrLogger, type StderrLoggerOptions } from './stderr-logger.js';
 export {
   HostClosedError,
   HostOptionError,

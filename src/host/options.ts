@@ -4,13 +4,10 @@ import { availableParallelism } from 'node:os';
 import type { ExecutorParams } from '../../runtime/engine/types.js';
 import { resolveSandboxOptions, type SandboxOptions } from '../sandbox/index.js';
 import { HostOptionError } from './errors.js';
+import { type HostLogger, loggerProblem } from './log.js';
 import { type HostMetrics, NO_METRICS } from './metrics.js';
 import { type Isolation, ISOLATIONS } from './placement.js';
-
-export interface HostLogger {
-  warn(message: string): void;
-  debug?(message: string): void;
-}
+import { stderrLogger } from './stderr-logger.js';
 
 export interface HostOptions {
   /**
@@ -73,6 +70,11 @@ export interface HostOptions {
   readonly sandbox: Partial<SandboxOptions>;
   /** The worker bundle; defaults to `dist/worker.js` beside the package's entry point. */
   readonly workerScript: string | undefined;
+  /**
+   * Where operator log lines go (log.ts: worker starts and deaths, kills, respawns, failed
+   * preparations; the PVF's own log records as `runtime-log`). Any pino-compatible logger.
+   * Default: warnings and errors as text on stderr (`stderrLogger()`).
+   */
   readonly logger: HostLogger;
   /** Where the host reports worker, queue and timing events (e.g. `prometheusHostMetrics()`). */
   readonly metrics: HostMetrics;
@@ -95,7 +97,7 @@ export const DEFAULT_HOST_OPTIONS: HostOptions = Object.freeze({
   spawnTimeoutMs: 10_000,
   sandbox: {},
   workerScript: undefined,
-  logger: { warn: (m: string) => process.stderr.write(`pvf: ${m}\n`) },
+  logger: stderrLogger(),
   metrics: NO_METRICS,
 });
 
@@ -151,8 +153,8 @@ export function resolveHostOptions(given: Partial<HostOptions> = {}): HostOption
     );
   if (o.workerScript !== undefined && typeof o.workerScript !== 'string')
     throw new HostOptionError(`option 'workerScript' must be a path`);
-  if (typeof o.logger?.warn !== 'function')
-    throw new HostOptionError(`option 'logger' must have a warn(message) method`);
+  const badLogger = loggerProblem(o.logger);
+  if (badLogger !== undefined) throw new HostOptionError(`option 'logger' ${badLogger}`);
   if (
     Object.keys(NO_METRICS).some((k) => typeof o.metrics?.[k as keyof HostMetrics] !== 'function')
   )

@@ -15,8 +15,19 @@ import { hexOf } from './code-hash.js';
 import { SandboxOptionsError, SandboxUnavailableError } from '../sandbox/options.js';
 import { WorkerStartError } from './errors.js';
 import { KeepAlive } from './keep-alive.js';
+import type { HostView } from './metrics.js';
 import type { HostOptions } from './options.js';
 import { better, eligible, runningLong, toRetire } from './placement.js';
+import {
+  type JobInfo,
+  logExit,
+  logGaveUp,
+  logLateReply,
+  logRespawn,
+  logSealed,
+  logSpawned,
+  logStartFailed,
+} from './pool-log.js';
 import { type Priority, Scheduler } from './scheduler.js';
 import type { WorkerSpawner } from './spawner.js';
 import { type StepFailure, WorkerProcess } from './worker-process.js';
@@ -84,6 +95,8 @@ const spares = (o: HostOptions): number => (o.isolation === 'job' ? o.workers : 
 const SKIP_SCAN = 64;
 
 interface Slot {
+  /** Its place in the pool: the `worker` of operator log lines, stable across respawns. */
+  readonly index: number;
   worker: WorkerProcess | undefined;
   ready: boolean;
   failures: number;
@@ -100,6 +113,8 @@ interface Slot {
 
 interface Tracked {
   readonly job: PoolJob;
+  /** Its number in this pool (the `job` of operator log lines). */
+  readonly id: number;
   /** Its code hash, hex (what verdict isolation binds workers to). */
   readonly code: string;
   settled: boolean;
@@ -121,6 +136,7 @@ export class WorkerPool {
   private readonly keepAlive = new KeepAlive();
   private closed: Promise<void> | undefined;
   private nextId = 1;
+  private nextJob = 1;
   private ticker: NodeJS.Timeout | undefined;
   private closing = false;
   private lastStartError = '';
@@ -135,7 +151,8 @@ export class WorkerPool {
     this.queue = new Scheduler<Tracked>(opts.maxQueued);
     this.prechecks = new Scheduler<Tracked>(opts.maxQueued);
     const slots = opts.workers + spares(opts);
-    this.slots = Array.from({ length: slots }, () => ({
+    this.slots = Array.from({ length: slots }, (_, index) => ({
+      index,
       worker: undefined,
       ready: false,
       failures: 0,
@@ -173,6 +190,7 @@ export class WorkerPool {
     if (this.queue.size + this.prechecks.size >= this.opts.maxQueued) return false;
     const t: Tracked = {
       job,
+      id: this.nextJob++,
       code: hexOf(job.code.codeHash),
       settled: false,
       codeMissing: 0,
@@ -195,6 +213,15 @@ export class WorkerPool {
   get queued(): number {
     return this.queue.size + this.prechecks.size;
   }
+
+  /** What metrics read at scrape time (HostMetrics.attach). */
+  readonly view: HostView = {
+    queued: () => ({ execute: this.queue.size, precheck: this.prechecks.size }),
+    workers: () =>
+      this.slots.flatMap((s) =>
+        s.worker?.alive && s.ready ? [{ worker: s.index, pid: s.worker.pid }] : [],
+      ),
+  };
 
   /** Holds on the event loop: jobs not yet settled, plus a start or close in progress. */
   get holds(): number {
@@ -244,15 +271,19 @@ export class WorkerPool {
     slot.modules = new LruCache<true>(this.opts.moduleCacheEntries);
     let child;
     this.opts.metrics.workerSpawning();
+    const log = this.opts.logger;
     try {
       child = this.spawner.spawn(this.script);
     } catch (e) {
       // Policy refusals (SandboxUnavailableError) and bad options: not worth retrying.
       slot.failures = GIVE_UP_AFTER;
       this.lastStartError = e instanceof Error ? e.message : String(e);
+      logStartFailed(log, slot.index, undefined, slot.failures, this.lastStartError);
       this.giveUpIfHopeless();
       throw e;
     }
+    const spawnedAt = performance.now();
+    logSpawned(log, slot.index, child.pid ?? -1);
     const worker = new WorkerProcess(child, {
       cacheEntries: this.opts.moduleCacheEntries,
       spawnTimeoutMs: this.opts.spawnTimeoutMs,
@@ -262,12 +293,16 @@ export class WorkerPool {
     });
     slot.worker = worker;
     try {
-      await worker.ready;
+      const view = await worker.ready;
+      const handshakeMs = performance.now() - spawnedAt;
       await this.spawner.verify(worker.pid, this.script);
+      const verifyMs = performance.now() - spawnedAt - handshakeMs;
+      logSealed(log, slot.index, worker.pid, { handshakeMs, verifyMs }, view.layers);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.lastStartError = message;
       slot.failures++;
+      logStartFailed(log, slot.index, worker.pid, slot.failures, message);
       worker.kill({ kind: 'protocol', message });
       throw e;
     }
@@ -279,7 +314,24 @@ export class WorkerPool {
   }
 
   private onExit(slot: Slot, w: WorkerProcess): void {
-    if (this.started.delete(w)) this.opts.metrics.workerRetired();
+    if (this.started.delete(w)) {
+      // A worker that never started was logged by startSlot already.
+      if (w.end !== undefined) {
+        const f = w.end.failure.kind;
+        this.opts.metrics.workerRetired(
+          f === 'closed' ? (this.closing ? 'stopped' : 'retired') : f,
+        );
+        logExit(
+          this.opts.logger,
+          slot.index,
+          w.pid,
+          w.end,
+          this.jobInfo,
+          this.closing,
+          this.opts.workerMemoryLimitBytes,
+        );
+      }
+    }
     if (slot.worker !== w) return;
     slot.worker = undefined;
     slot.ready = false;
@@ -288,12 +340,9 @@ export class WorkerPool {
       this.slots.every((s) => s.worker === undefined) &&
       this.slots.every((s) => s.failures >= GIVE_UP_AFTER)
     )
-      for (const t of [...this.queue.drain(), ...this.prechecks.drain()])
-        this.finish(t, {
-          kind: 'no-worker',
-          message: `no worker could be started: ${this.lastStartError}`,
-        });
+      this.failQueued();
     const delay = slot.failures === 0 ? 0 : BACKOFF_MS(slot.failures);
+    logRespawn(this.opts.logger, slot.index, delay, slot.failures);
     slot.respawn = setTimeout(() => {
       this.startSlot(slot).catch(() => {
         // Counted in slot.failures; the next exit schedules another attempt.
@@ -305,12 +354,25 @@ export class WorkerPool {
   /** When every slot is down after repeated failed starts, queued jobs end now. */
   private giveUpIfHopeless(): void {
     if (this.slots.some((s) => s.worker !== undefined || s.failures < GIVE_UP_AFTER)) return;
-    for (const t of [...this.queue.drain(), ...this.prechecks.drain()])
+    this.failQueued();
+  }
+
+  /** Every queued job ends with `no-worker`. */
+  private failQueued(): void {
+    const jobs = [...this.queue.drain(), ...this.prechecks.drain()];
+    if (jobs.length > 0) logGaveUp(this.opts.logger, jobs.length, this.lastStartError);
+    for (const t of jobs)
       this.finish(t, {
         kind: 'no-worker',
         message: `no worker could be started: ${this.lastStartError}`,
       });
   }
+
+  /** A step's owner as the operator log names it. */
+  private readonly jobInfo: JobInfo = (owner) => {
+    const t = owner as Tracked;
+    return { job: t.id, kind: t.job.needsModule ? t.job.priority : 'precheck' };
+  };
 
   /**
    * Hands queued jobs to eligible workers with free pipeline slots, least loaded first:
@@ -434,7 +496,8 @@ export class WorkerPool {
     };
     if (!t.dispatched) {
       t.dispatched = true;
-      if (job.needsModule) metrics.executeDequeued((performance.now() - t.queuedAt) / 1000);
+      if (job.needsModule)
+        metrics.executeDequeued((performance.now() - t.queuedAt) / 1000, job.priority);
     }
     if (job.needsModule && slot.modules.get(key) === undefined) {
       slot.modules.set(key, true);
@@ -445,8 +508,11 @@ export class WorkerPool {
         timeoutMs: job.prepareTimeoutMs,
         onReply: (outcome, cpuMs, wallMs) => {
           metrics.prepareConcluded(wallMs / 1000);
-          // Its pipeline slot is free: fill it now rather than after the job behind it.
-          if (outcome.kind === 'prepared') return this.pump();
+          if (outcome.kind === 'prepared') {
+            metrics.prepared(outcome.codeBytes, w.peakRssKib());
+            // Its pipeline slot is free: fill it now rather than after the job behind it.
+            return this.pump();
+          }
           slot.modules.delete(key);
           end();
           this.finish(t, { kind: 'reply', phase: 'prepare', outcome, cpuMs, wallMs });
@@ -486,6 +552,7 @@ export class WorkerPool {
         }
         if (outcome.kind === 'preparation-error' || outcome.kind === 'code-missing')
           slot.modules.delete(key);
+        if (outcome.kind === 'prepared') metrics.prepared(outcome.codeBytes, w.peakRssKib());
         this.finish(t, { kind: 'reply', phase: 'run', outcome, cpuMs, wallMs });
         this.pump();
       },
@@ -510,6 +577,25 @@ export class WorkerPool {
     }
     // A worker that died on its own before finishing anything counts against its slot.
     if (f.kind === 'died') slot.failures++;
+    // A kill is logged with the worker's exit; a late answer leaves the worker alive.
+    const w = slot.worker;
+    if (f.kind === 'timeout' && w?.alive === true)
+      logLateReply(
+        this.opts.logger,
+        slot.index,
+        w.pid,
+        {
+          job: t.id,
+          phase,
+          kind: this.jobInfo(t)?.kind,
+          codeHash: `0x${t.code}`,
+        },
+        {
+          cpuMs: f.cpuMs,
+          wallMs: f.wallMs,
+          budgetMs: phase === 'prepare' ? t.job.prepareTimeoutMs : t.job.timeoutMs,
+        },
+      );
     this.finish(t, { kind: 'failed', phase, failure: f });
     // A step that answered past its budget leaves a live worker with a free pipeline slot.
     this.pump();

@@ -2,7 +2,7 @@
 // validation host counts execution timeouts in the worker's CPU time as the reference does
 // (its jobs measure `cpu_time::ProcessTime`; polkadot/node/core/pvf/execute-worker), but
 // measured by the host so a worker that stops answering cannot hide its own consumption.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
 /** USER_HZ: the unit of utime/stime in /proc/<pid>/stat (100 on every Linux ABI in use). */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -42,6 +42,19 @@ export class ProcStat {
     if (text === undefined) return undefined;
     const pages = Number(text.split(' ')[1]);
     return Number.isFinite(pages) ? pages * PAGE_BYTES : undefined;
+  }
+
+  /**
+   * The process's peak resident memory so far (`VmHWM` of /proc/<pid>/status), in KiB: what
+   * `ru_maxrss` reports from inside. Read on demand (after a preparation), not kept open.
+   */
+  peakRssKib(): number | undefined {
+    try {
+      const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${this.pid}/status`, 'latin1'));
+      return m === null ? undefined : Number(m[1]);
+    } catch {
+      return undefined;
+    }
   }
 
   close(): void {

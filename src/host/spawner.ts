@@ -10,6 +10,7 @@
 // ancillary data, and verifySealed accepts sockets on fds 0–2 only.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { installedDist } from '../sandbox/installed-dist.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -70,9 +71,15 @@ export function sealedSpawner(sandbox: Partial<SandboxOptions>): WorkerSpawner {
   };
 }
 
-/** Where the bundled worker lives: beside the bundled entry point, or under dist/ in a checkout. */
+/**
+ * Where the bundled worker lives: beside the bundled entry point, under dist/ in a checkout,
+ * or — when an application bundled this code into its own file — in the installed package,
+ * found by Node's resolution from the application (see installedDist).
+ */
 export function defaultWorkerScript(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, 'worker.js'), resolve(here, '../../dist/worker.js')];
+  const installed = installedDist(import.meta.url);
+  if (installed !== undefined) candidates.push(join(installed, 'worker.js'));
   return candidates.find((p) => existsSync(p)) ?? candidates[1]!;
 }

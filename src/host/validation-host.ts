@@ -10,7 +10,7 @@ import { decodeValidationResult } from '../../runtime/codec/validation.js';
 import { checkExecutorParams, type ExecutorParams } from '../../runtime/engine/index.js';
 import type { CodeRef, ExecuteInput, HostMessage } from '../../runtime/protocol/messages.js';
 import { LruCache } from '../../runtime/worker/module-cache.js';
-import { codeHashOf, hexOf, parseCodeHash } from './code-hash.js';
+import { codeHashOf, hexOf, loadCodeHasher, parseCodeHash } from './code-hash.js';
 import {
   HostClosedError,
   HostOptionError,
@@ -18,7 +18,10 @@ import {
   QueueFullError,
   UnknownCodeError,
 } from './errors.js';
+import { emit } from './log.js';
+import type { RequestName } from './metrics.js';
 import { type HostOptions, resolveHostOptions } from './options.js';
+import { logPreparationFailed, logRuntime } from './request-log.js';
 import {
   type CallOutcome,
   classifyAttempt,
@@ -110,13 +113,17 @@ export class ValidationHost {
     spawner: WorkerSpawner | undefined,
   ): Promise<ValidationHost> {
     const opts = resolveHostOptions(options);
+    await loadCodeHasher();
     try {
       checkExecutorParams(opts.executorParams);
     } catch (e) {
       throw new HostOptionError(`option 'executorParams': ${(e as Error).message}`);
     }
     if (opts.sandbox.insecureNoSandbox)
-      opts.logger.warn(
+      emit(
+        opts.logger,
+        'warn',
+        { event: 'insecure-no-sandbox' },
         'WARNING: sandbox.insecureNoSandbox is set: where the seccomp network filter is ' +
           'unavailable, untrusted PVF code will run in UNSEALED workers. Never on a validator.',
       );
@@ -126,6 +133,7 @@ export class ValidationHost {
       opts.workerScript ?? defaultWorkerScript(),
     );
     await pool.start();
+    opts.metrics.attach(pool.view);
     return new ValidationHost(opts, pool);
   }
 
@@ -139,7 +147,7 @@ export class ValidationHost {
    * without running. On success the host remembers the code under its hash.
    */
   prepare(code: Uint8Array, options: PrepareRequestOptions = {}): Promise<PrepareOutcome> {
-    return this.track(() => this.prepareOnce(code, options));
+    return this.track('prepare', () => this.prepareOnce(code, options));
   }
 
   private async prepareOnce(
@@ -163,7 +171,7 @@ export class ValidationHost {
       (id) => ({ tag: 'prepare', id, code: ref, prepKind: kind }),
       true,
     );
-    this.notePreparation(ref.codeHash, c);
+    this.notePreparation(ref.codeHash, c, kind, started);
     const timing = { durationMs: performance.now() - started, attempts: 1 };
     if (c.kind !== 'success') return { ...c, ...timing };
     if (c.outcome.kind !== 'prepared') return unexpected(c.outcome.kind, timing);
@@ -178,7 +186,7 @@ export class ValidationHost {
 
   /** Runs `validate_block`. Resolves with exactly one outcome; see outcome.ts. */
   validate(req: ValidateRequest): Promise<ValidationOutcome> {
-    return this.track(() => this.validateOnce(req));
+    return this.track('validate', () => this.validateOnce(req));
   }
 
   private async validateOnce(req: ValidateRequest): Promise<ValidationOutcome> {
@@ -186,6 +194,8 @@ export class ValidationHost {
     if (!PRIORITIES.includes(kind)) throw new HostRequestError(`unknown kind '${String(kind)}'`);
     const ref = this.codeRef(req);
     const input = executeInput(req.params);
+    if (input.kind === 'pov')
+      this.opts.metrics.povSize(input.blockData.length, isCompressed(input.blockData));
     const timeoutMs = this.timeoutFor(kind, req.timeoutMs);
     const stored = this.failedPreps.blocked(hexOf(ref.codeHash), 'execute');
     if (stored !== undefined) return fromStore(stored, performance.now());
@@ -197,7 +207,7 @@ export class ValidationHost {
         input,
       })),
     );
-    this.notePreparation(ref.codeHash, c);
+    this.notePreparation(ref.codeHash, c, kind, performance.now() - timing.durationMs);
     if (c.kind !== 'success') return { ...c, ...timing };
     if (c.outcome.kind !== 'valid') return unexpected(c.outcome.kind, timing);
     // A copy owned by the caller: the reply's bytes are a view into the received frame.
@@ -226,7 +236,7 @@ export class ValidationHost {
 
   /** Calls any runtime export `(i32, i32) -> i64` (e.g. `Core_version`) with `input`. */
   call(req: CallRequest): Promise<CallOutcome> {
-    return this.track(() => this.callOnce(req));
+    return this.track('call', () => this.callOnce(req));
   }
 
   private async callOnce(req: CallRequest): Promise<CallOutcome> {
@@ -246,7 +256,7 @@ export class ValidationHost {
       fn: req.fn,
       input,
     }));
-    this.notePreparation(ref.codeHash, c);
+    this.notePreparation(ref.codeHash, c, 'call', started);
     const timing = { durationMs: performance.now() - started, attempts: 1 };
     if (c.kind !== 'success') return { ...c, ...timing };
     if (c.outcome.kind !== 'returned') return unexpected(c.outcome.kind, timing);
@@ -281,12 +291,20 @@ export class ValidationHost {
     await new Promise((resolve) => setImmediate(resolve));
   }
 
-  /** Runs one request, counted until it settles (close() waits for the count to reach 0). */
-  private async track<T>(run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one request, counted until it settles (close() waits for the count to reach 0); its
+   * outcome goes to the metrics.
+   */
+  private async track<T extends { kind: string; reason?: string }>(
+    request: RequestName,
+    run: () => Promise<T>,
+  ): Promise<T> {
     this.assertOpen();
     this.active++;
     try {
-      return await run();
+      const out = await run();
+      this.opts.metrics.outcome(request, out.kind, out.reason ?? '');
+      return out;
     } finally {
       if (--this.active === 0) this.onIdle?.();
     }
@@ -325,11 +343,22 @@ export class ValidationHost {
     return { codeHash, params: this.params, code };
   }
 
-  /** Keeps a preparation error (`FailedToProcess`); a worker's verdict means it prepared. */
-  private notePreparation(codeHash: Uint8Array, c: ClassifiedAttempt): void {
+  /**
+   * Keeps a preparation error (`FailedToProcess`) and logs it; a worker's verdict means it
+   * prepared. Also hands the PVF's log records, if any, to the operator log.
+   */
+  private notePreparation(
+    codeHash: Uint8Array,
+    c: ClassifiedAttempt,
+    kind: string,
+    started: number,
+  ): void {
     const key = hexOf(codeHash);
-    if (c.kind === 'preparation-error') this.failedPreps.failed(key, c);
-    else if (c.kind === 'success' || (c.kind === 'invalid' && c.reason === 'worker-reported'))
+    logRuntime(this.opts.logger, key, c);
+    if (c.kind === 'preparation-error') {
+      this.failedPreps.failed(key, c);
+      logPreparationFailed(this.opts.logger, key, kind, c, performance.now() - started);
+    } else if (c.kind === 'success' || (c.kind === 'invalid' && c.reason === 'worker-reported'))
       this.failedPreps.prepared(key);
   }
 
@@ -422,6 +451,17 @@ export class ValidationHost {
       this.waits.add(w);
     });
   }
+}
+
+/**
+ * sp-maybe-compressed-blob's `ZSTD_PREFIX` without its type byte (the same bytes as
+ * runtime/blob/code-blob.ts, which the host does not load: the worker decompresses).
+ */
+const POV_PREFIX = [0x52, 0xbc, 0x53, 0x76, 0x46, 0xdb, 0x8e];
+
+/** Whether bytes start with the compression prefix: a label for the PoV size metric only. */
+function isCompressed(b: Uint8Array): boolean {
+  return b.length >= POV_PREFIX.length && POV_PREFIX.every((x, i) => b[i] === x);
 }
 
 function executeInput(p: Uint8Array | PovParams): ExecuteInput {

@@ -28,7 +28,7 @@ import {
 } from '../../runtime/protocol/messages.js';
 import { killSealed, sealedExit, sealedPid } from '../sandbox/spawn.js';
 import { ProcStat } from './proc-stat.js';
-import type { HostLogger } from './options.js';
+import { emit, type HostLogger } from './log.js';
 
 /**
  * `JOB_TIMEOUT_WALL_CLOCK_FACTOR` (polkadot/node/core/pvf/common/src/lib.rs): the wall-clock
@@ -52,6 +52,9 @@ export type StepFailure =
   /** It was queued behind the running step when the worker went away: it never started. */
   | { readonly kind: 'not-started' };
 
+/** How a worker's steps can end when the worker goes away (every failure but `not-started`). */
+export type KillReason = Exclude<StepFailure, { kind: 'not-started' }>;
+
 /** One request sent to a worker and what to do with its end. */
 export interface Step {
   readonly message: HostMessage;
@@ -73,6 +76,20 @@ interface InFlight {
    * still run it, but its reply is read and dropped, and its end is nobody's outcome.
    */
   abandoned: boolean;
+}
+
+/** How a worker ended, for the operator log (the pool reads it in `onExit`). */
+export interface WorkerEnd {
+  /** Why the host killed it (`closed`: retired or shut down), or `died` on its own. */
+  readonly failure: KillReason;
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** From spawn to exit, wall ms. */
+  readonly lifetimeMs: number;
+  /** The step running when it ended, if any, and for how long it had run. */
+  readonly running: { readonly step: Step; readonly ms: number } | undefined;
+  /** The last line it wrote to stderr, if any. */
+  readonly stderr: string | undefined;
 }
 
 export interface WorkerProcessEvents {
@@ -112,12 +129,15 @@ export class WorkerProcess {
   private stepMs: number | undefined;
   private handshakeDone = false;
   private dead = false;
-  private killReason: StepFailure | undefined;
+  private killReason: KillReason | undefined;
   private stderrTail = '';
   private forwardedLogs = 0;
   private settleReady: { resolve(v: SandboxView): void; reject(e: Error): void } | undefined;
   private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private partialTimer: NodeJS.Timeout | undefined;
+  private readonly spawnedAt = performance.now();
+  /** Set once the process is gone (before `onExit`). */
+  end: WorkerEnd | undefined;
 
   constructor(
     private readonly child: ChildProcess,
@@ -218,6 +238,11 @@ export class WorkerProcess {
     return n;
   }
 
+  /** Its peak resident memory so far in KiB (/proc `VmHWM`); undefined off Linux or once gone. */
+  peakRssKib(): number | undefined {
+    return this.dead ? undefined : this.proc?.peakRssKib();
+  }
+
   /** False from the process's exit on (its steps may still be draining for DRAIN_MS). */
   get alive(): boolean {
     return !this.dead && this.exit === undefined;
@@ -282,7 +307,7 @@ export class WorkerProcess {
    * Kills the process and its process group (SIGKILL); its steps end with `reason` (the head)
    * or `not-started`.
    */
-  kill(reason: StepFailure): void {
+  kill(reason: KillReason): void {
     if (this.dead) return;
     this.killReason ??= reason;
     this.killTree();
@@ -392,7 +417,12 @@ export class WorkerProcess {
         return;
       case 'log':
         if (this.forwardedLogs++ < MAX_FORWARDED_LOGS)
-          this.opts.logger.debug?.(`worker ${this.pid}: ${m.message.slice(0, 1024)}`);
+          emit(
+            this.opts.logger,
+            'debug',
+            { event: 'worker-message', pid: this.pid },
+            m.message.slice(0, 1024),
+          );
         return;
       case 'result': {
         if (!this.handshakeDone) throw new ProtocolError('a result before the handshake');
@@ -440,7 +470,20 @@ export class WorkerProcess {
           : `worker exited before its handshake (${signal ?? `code ${code}`}): ${why}`,
       ),
     );
-    const failure: StepFailure = this.killReason ?? { kind: 'died', code, signal };
+    const failure: KillReason = this.killReason ?? { kind: 'died', code, signal };
+    const head = this.inFlight[0];
+    const now = performance.now();
+    this.end = {
+      failure,
+      code,
+      signal,
+      lifetimeMs: now - this.spawnedAt,
+      running:
+        head === undefined || head.abandoned
+          ? undefined
+          : { step: head.step, ms: now - head.startedAt },
+      stderr: this.stderrTail.trim().split('\n').slice(-1)[0] || undefined,
+    };
     const steps = this.inFlight.splice(0);
     steps.forEach((e, i) => {
       if (!e.abandoned) e.step.onFail(i === 0 ? failure : { kind: 'not-started' });

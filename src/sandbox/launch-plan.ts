@@ -21,6 +21,7 @@ import {
 } from './host-support.js';
 import { SandboxOptionsError, SandboxUnavailableError, type SandboxOptions } from './options.js';
 import { unreadableReason } from './access.js';
+import { installedDist } from './installed-dist.js';
 import { programFiles, programNames } from './program-files.js';
 import type { SealExpectations } from './verify.js';
 
@@ -52,10 +53,13 @@ export interface LaunchPlan {
 
 const OPENSSL_CNF = '/etc/ssl/openssl.cnf';
 
-/** The launcher beside this bundle (dist/), or dist/ of the source tree. */
+/** The launcher beside this bundle (dist/), dist/ of the source tree, or the installed package's. */
 export function defaultLauncherPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, 'launcher.js'), join(here, '..', '..', 'dist', 'launcher.js')];
+  // An application that bundled this code: the installed package's (see installedDist).
+  const installed = installedDist(import.meta.url);
+  if (installed !== undefined) candidates.push(join(installed, 'launcher.js'));
   const found = candidates.find((p) => existsSync(p));
   if (!found)
     throw new SandboxUnavailableError(

@@ -7,7 +7,7 @@ import { integerArg } from '../input.js';
 import { printJson } from '../output.js';
 import type { ExampleFlags } from './example.js';
 import { hostOptions, withHost } from './host-session.js';
-import { IN_FLIGHT_PER_WORKER, progressLine } from './progress.js';
+import { buildProgress, IN_FLIGHT_PER_WORKER, progressLine } from './progress.js';
 import { PeerUnavailableError } from '../../collator/peer.js';
 import type { ParachainName } from '../../collator/parachains.js';
 import { NEGATIVE_KINDS } from '../../collator/negatives.js';
@@ -62,7 +62,7 @@ export async function runCumulusExample(name: ParachainName, flags: ExampleFlags
   return report.mismatches.length === 0 ? ExitCode.Ok : ExitCode.Invalid;
 }
 
-/** Loads the runtime and builds the chain, with a line per block on stderr. */
+/** Loads the runtime and builds the chain, with its progress on stderr (buildProgress). */
 async function build(
   name: ParachainName,
   source: string | undefined,
@@ -76,12 +76,7 @@ async function build(
       blocks,
       transfers,
       negatives: true,
-      onBuilt: (b) => {
-        if (!quiet)
-          process.stderr.write(
-            `built #${b.number}: ${b.transfers} transfers, PoV ${b.blockData.length} bytes, weight ${(Number(b.weight.refTime) / 1e9).toFixed(1)} ms\n`,
-          );
-      },
+      onBuilt: buildProgress(blocks, quiet),
     });
   } catch (e) {
     if (e instanceof ParachainSourceError) throw new CliError(e.message, ExitCode.BadInput);

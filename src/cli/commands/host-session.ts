@@ -4,10 +4,20 @@
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { integerArg } from '../input.js';
-import { insecureNoSandboxOption, jsonOption, requireAllLayersOption } from '../options.js';
+import type { LOG_LEVEL_CHOICES } from '../options.js';
+import {
+  insecureNoSandboxOption,
+  jsonOption,
+  logFormatOption,
+  logLevelOption,
+  requireAllLayersOption,
+  RUNTIME_LOG_LEVEL_CHOICES,
+  runtimeLogLevelOption,
+} from '../options.js';
 import { printJson } from '../output.js';
 import { HostOptionError, HostRequestError, UnknownCodeError } from '../../host/errors.js';
 import type { HostOptions } from '../../host/options.js';
+import { stderrLogger } from '../../host/stderr-logger.js';
 import type { FailureOutcome } from '../../host/outcome.js';
 import { ValidationHost } from '../../host/validation-host.js';
 import { SandboxUnavailableError } from '../../sandbox/options.js';
@@ -18,6 +28,9 @@ export interface HostFlags {
   /** Only on commands registered with a `workers` default. */
   workers?: string;
   json?: boolean;
+  logLevel?: (typeof LOG_LEVEL_CHOICES)[number];
+  logFormat?: 'text' | 'json';
+  runtimeLogLevel?: (typeof RUNTIME_LOG_LEVEL_CHOICES)[number];
 }
 
 /**
@@ -30,13 +43,30 @@ export function withHostFlags(cmd: Command, defaults: { workers?: number } = {})
   return cmd
     .addOption(jsonOption())
     .addOption(requireAllLayersOption())
-    .addOption(insecureNoSandboxOption());
+    .addOption(insecureNoSandboxOption())
+    .addOption(logLevelOption())
+    .addOption(logFormatOption())
+    .addOption(runtimeLogLevelOption());
 }
 
 /** Maps the flags onto the host's own options type (the host validates them, once). */
 export function hostOptions(f: HostFlags): Partial<HostOptions> {
+  const runtime = f.runtimeLogLevel ?? 'off';
   return {
     workers: f.workers === undefined ? 1 : integerArg(f.workers, '--workers'),
+    logger: stderrLogger({
+      level: f.logLevel ?? 'warn',
+      format: f.logFormat ?? 'text',
+      runtimeLevel: runtime === 'off' ? 'silent' : runtime,
+    }),
+    // Only when asked: the PVF sees the filter (`ext_logging_max_level`), as on a node.
+    ...(runtime === 'off'
+      ? {}
+      : {
+          executorParams: {
+            maxLogLevel: RUNTIME_LOG_LEVEL_CHOICES.indexOf(runtime) as 1 | 2 | 3 | 4 | 5,
+          },
+        }),
     sandbox: {
       insecureNoSandbox: f.insecureNoSandbox === true,
       requireAllLayers: f.requireAllLayers === true,

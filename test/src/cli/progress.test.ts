@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildProgress } from '../../../src/cli/commands/progress.js';
 import { barLine, progressReporter, REDRAW_MS } from '../../../src/cli/progress.js';
 
 /** A sink that records writes, with a clock the test moves. */
@@ -65,6 +66,34 @@ describe('progressReporter', () => {
     const q = recorder(false);
     const quiet = progressReporter(20, { verb: 'validated', quiet: true, sink: q.sink });
     for (let done = 1; done <= 20; done++) quiet(done);
+    expect(q.writes).toEqual([]);
+  });
+});
+
+describe('buildProgress (pvf example asset-hub|template)', () => {
+  const block = (number: number) => ({
+    number,
+    transfers: 10,
+    blockData: new Uint8Array(1234),
+    weight: { refTime: 2_500_000_000n },
+  });
+
+  it('on a terminal: the bar at 0 before the first block, then to the end', () => {
+    const r = recorder(true);
+    const built = buildProgress(2, false, r.sink);
+    expect(r.writes).toHaveLength(1);
+    expect(r.writes[0]).toMatch(/^\r\[\.+\] 0\/2/);
+    built(block(1));
+    built(block(2));
+    expect(r.writes.at(-1)).toMatch(/\] 2\/2 .*\n$/);
+  });
+
+  it('off a terminal: a line per block with its details; nothing with quiet', () => {
+    const r = recorder(false);
+    buildProgress(2, false, r.sink)(block(1));
+    expect(r.writes).toEqual(['built #1: 10 transfers, PoV 1234 bytes, weight 2.5 ms\n']);
+    const q = recorder(false);
+    buildProgress(2, true, q.sink)(block(1));
     expect(q.writes).toEqual([]);
   });
 });

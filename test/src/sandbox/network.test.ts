@@ -8,6 +8,7 @@ import type { AttemptResult } from '../../../native/self-test/protocol.js';
 import { startLab, type Lab } from '../../../src/sandbox/self-test/lab.js';
 import { koffiReadPaths } from '../../../src/sandbox/self-test/run.js';
 import { verifySealed } from '../../../src/sandbox/verify.js';
+import { NODE_MAJOR } from '../../support/node-major.js';
 import { sandboxBundle, type SandboxBundle } from '../../support/sandbox-bundle.js';
 import {
   eventually,
@@ -213,8 +214,10 @@ describe.runIf(process.platform === 'linux')('sealed processes and the network',
             env: readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0'),
           }),
         });
-        expect(run.inspected).toMatchObject({ rings: 0 });
         expect((run.inspected as { env: string[] }).env).toContain('UV_USE_IO_URING=0');
+        // Node 20's libuv honours it; libuv 1.51 (Node 22 and 24) opens its rings at start-up
+        // whatever it says, so there only the filter (tested above) keeps a worker ring-free.
+        if (NODE_MAJOR < 22) expect(run.inspected).toMatchObject({ rings: 0 });
       } finally {
         delete process.env.UV_USE_IO_URING;
       }

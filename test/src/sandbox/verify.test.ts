@@ -8,6 +8,7 @@ import { startLab, type Lab } from '../../../src/sandbox/self-test/lab.js';
 import { SandboxOptionsError } from '../../../src/sandbox/options.js';
 import { planWorker } from '../../../src/sandbox/spawn.js';
 import { verifySealed } from '../../../src/sandbox/verify.js';
+import { NODE_MAJOR } from '../../support/node-major.js';
 import { sandboxBundle } from '../../support/sandbox-bundle.js';
 import { eventually, reportOf, runSealed, SCRIPTS, without } from '../../support/sealed.js';
 
@@ -89,7 +90,15 @@ describe.runIf(process.platform === 'linux')('verifySealed', () => {
     );
     expect(reportOf(synced)).toEqual({ main: 'EACCES', thread: 'EACCES' });
     expect(counter.connections).toBe(before + 1);
-    expect(synced.inspected).toMatchObject({ kind: 'sealed' });
+    // libuv 1.51 (Node 22 and 24) opens io_uring rings at start-up whatever UV_USE_IO_URING
+    // says, before an in-process filter exists: the check rightly reports those (a launched
+    // worker has none: the filter precedes its execve). Nothing else may be left.
+    const left = synced.inspected as { kind: string; problems?: string[] };
+    const rest = (left.problems ?? []).filter(
+      (p) => !(NODE_MAJOR >= 22 && /io_uring ring/.test(p)),
+    );
+    expect(rest).toEqual([]);
+    if (NODE_MAJOR < 22) expect(left).toMatchObject({ kind: 'sealed' });
   });
 
   it.runIf(ROOT)('sees the uid drop, and catches a worker that kept root', async () => {
