@@ -21,7 +21,6 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const VITEST = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 
 /** The first folder from `dir` up to `/` that other users cannot pass through, if any. */
 function privateAncestor(dir) {
@@ -39,8 +38,16 @@ function run(command, args, options = {}) {
   return 128 + ({ SIGINT: 2, SIGTERM: 15, SIGKILL: 9 }[result.signal] ?? 1);
 }
 
-function vitest(cwd, args) {
-  return run(process.execPath, [VITEST, 'run', ...args], { cwd });
+/** Runs vitest from `root` (the checkout, or where it is mounted) with this process's node. */
+function vitest(root, args) {
+  // A node kept inside the checkout (the Node matrix's) is run from the mounted copy, which
+  // sealed test processes can reach too.
+  const node = process.execPath.startsWith(ROOT + '/')
+    ? join(root, process.execPath.slice(ROOT.length + 1))
+    : process.execPath;
+  return run(node, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...args], {
+    cwd: root,
+  });
 }
 
 /** Inside the private mount namespace: mounts the checkout (and shared) and runs the suite. */
