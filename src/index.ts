@@ -3,5 +3,5 @@
 export * from './host/index.js';
 export { SandboxOptionsError, SandboxUnavailableError } from './sandbox/options.js';
 export type { SandboxOptions } from './sandbox/options.js';
-export type { ExecutorParams, LogRecord } from '../runtime/engine/types.js';
+export type { ExecutorParams, LogRecord, TrapKind } from '../runtime/engine/types.js';
 export type { ValidationResult } from '../runtime/codec/validation.js';

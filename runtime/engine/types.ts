@@ -84,6 +84,22 @@ export type TrapKind =
   /** Any other wasm trap: division by zero, integer overflow, bad indirect call, … */
   | 'trap';
 
+/** Every `TrapKind` once (the compiler refuses a missing or extra one). */
+const TRAP_KIND_SET = {
+  unreachable: true,
+  'out-of-bounds': true,
+  'out-of-memory': true,
+  'unresolved-import': true,
+  'bad-result': true,
+  panic: true,
+  'bad-entry-point': true,
+  'host-error': true,
+  trap: true,
+} as const satisfies Record<TrapKind, true>;
+
+/** Whether `s` is a `TrapKind`: decoders of untrusted input (the worker protocol) refuse others. */
+export const isTrapKind = (s: string): s is TrapKind => Object.hasOwn(TRAP_KIND_SET, s);
+
 export interface EngineInvalidOutcome {
   readonly kind: 'invalid';
   readonly reason: TrapKind;

@@ -16,7 +16,7 @@
 //
 // Longer than most files on purpose: the message unions and their codec pairs stay side by
 // side so that a field added to one direction cannot drift from its codec.
-import type { ExecutorParams, LogRecord } from '../engine/types.js';
+import { isTrapKind, type ExecutorParams, type LogRecord, type TrapKind } from '../engine/types.js';
 import { BodyReader, FrameWriter, ProtocolError } from './wire.js';
 
 export { FRAME_HEADER_BYTES, ProtocolError } from './wire.js';
@@ -128,7 +128,7 @@ export type JobOutcome =
   | {
       readonly kind: 'invalid';
       /** The engine's reason: `unreachable`, `out-of-bounds`, `bad-result`, `panic`, … */
-      readonly reason: string;
+      readonly reason: TrapKind;
       readonly message: string;
       readonly logs: readonly WireLog[];
     }
@@ -361,12 +361,11 @@ const INVALID: Codec<Outcome<'invalid'>, ReplyLimits> = {
     message.enc(w, o.message);
     logs.enc(w, o.logs);
   },
-  dec: (r, lim) => ({
-    kind: 'invalid',
-    reason: r.str(MAX_WIRE_REASON_BYTES, 'reason'),
-    message: message.dec(r),
-    logs: logs.dec(r, lim),
-  }),
+  dec: (r, lim) => {
+    const reason = r.str(MAX_WIRE_REASON_BYTES, 'reason');
+    if (!isTrapKind(reason)) throw new ProtocolError(`unknown trap kind ${JSON.stringify(reason)}`);
+    return { kind: 'invalid', reason, message: message.dec(r), logs: logs.dec(r, lim) };
+  },
 };
 
 const PREPARATION_ERROR: Codec<Outcome<'preparation-error'>, ReplyLimits> = {

@@ -73,7 +73,7 @@ export function boundOutcome(o: JobOutcome, maxLogBytes: number): JobOutcome {
     case 'invalid':
       return {
         kind: 'invalid',
-        reason: clip(o.reason, MAX_WIRE_REASON_BYTES),
+        reason: o.reason, // a TrapKind: always within MAX_WIRE_REASON_BYTES
         message: msg(o.message),
         logs: trimLogs(o.logs, budget),
       };

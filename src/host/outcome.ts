@@ -15,7 +15,7 @@
 //                         job-died)
 //   internal-error     ← `InternalValidationError` (abstain: not the candidate's fault)
 import type { ValidationResult } from '../../runtime/codec/validation.js';
-import type { LogRecord } from '../../runtime/engine/types.js';
+import type { LogRecord, TrapKind } from '../../runtime/engine/types.js';
 import type { JobOutcome, WirePrepareError } from '../../runtime/protocol/messages.js';
 import type { AttemptResult } from './pool.js';
 
@@ -36,7 +36,7 @@ export type InvalidOutcome = Timing & {
   readonly kind: 'invalid';
   readonly reason: InvalidReason;
   /** For `worker-reported`: the engine's trap kind (`unreachable`, `bad-result`, `panic`, …). */
-  readonly trap: string | undefined;
+  readonly trap: TrapKind | undefined;
   /** The runtime's panic message, or what went wrong. */
   readonly message: string;
   readonly logs: readonly LogRecord[];
@@ -197,7 +197,7 @@ export function classifyAttempt(r: AttemptResult): ClassifiedAttempt {
 
 function invalid(
   reason: InvalidReason,
-  trap: string | undefined,
+  trap: TrapKind | undefined,
   message: string,
   logs: readonly LogRecord[],
 ): ClassifiedAttempt {

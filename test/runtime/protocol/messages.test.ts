@@ -145,6 +145,30 @@ describe('worker protocol', () => {
     expect(chunks).toContain(big);
   });
 
+  it('refuses an invalid outcome whose trap kind is not one the engine has', () => {
+    const frame = (reason: string) =>
+      readAll(
+        concat(
+          encodeWorkerMessage({
+            tag: 'result',
+            id: 6,
+            cpuMicros: 0,
+            outcome: { kind: 'invalid', reason: reason as 'panic', message: 'm', logs: [] },
+          }),
+        ),
+        1 << 30,
+      )[0]!;
+    const forged = frame('made-up');
+    expect(() => decodeWorkerMessage(forged.tag, forged.id, forged.body, LIMITS)).toThrow(
+      /unknown trap kind "made-up"/,
+    );
+    // Control: the same frame with a real kind decodes.
+    const real = frame('panic');
+    expect(decodeWorkerMessage(real.tag, real.id, real.body, LIMITS)).toMatchObject({
+      outcome: { kind: 'invalid', reason: 'panic' },
+    });
+  });
+
   it('refuses malformed frames with ProtocolError', () => {
     const body = (m: WorkerMessage) => {
       const f = readAll(concat(encodeWorkerMessage(m)), 1 << 30)[0]!;
