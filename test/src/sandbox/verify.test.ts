@@ -72,34 +72,44 @@ describe.runIf(process.platform === 'linux')('verifySealed', () => {
     );
   });
 
-  it('an in-process filter without TSYNC misses a thread: it connects, and the check sees it', async () => {
-    const { unsyncedFilter } = await sandboxBundle();
-    const port = String(lab.targets.tcp['worker thread']);
-    const counter = lab.counters.get('worker thread')!;
-    const before = counter.connections;
-    const unsynced = await runBattery(plain([unsyncedFilter, port, 'no-tsync']), (pid) =>
-      verifySealed(pid, { allowedSocketFds: [0, 1, 2] }),
-    );
-    expect(reportOf(unsynced)).toEqual({ main: 'EACCES', thread: 'ok' });
-    expect(await eventually(() => counter.connections === before + 1)).toBe(true);
-    const problems = (unsynced.inspected as { problems: string[] }).problems;
-    expect(problems.some((p) => /Seccomp 0, not 2/.test(p))).toBe(true);
+  // One retry: on Node 22 the unsynced process was once gone before the outside check ran (seen
+  // once in a whole-suite run, never in isolation); the failure message carries its exit.
+  it(
+    'an in-process filter without TSYNC misses a thread: it connects, and the check sees it',
+    { retry: 1 },
+    async () => {
+      const { unsyncedFilter } = await sandboxBundle();
+      const port = String(lab.targets.tcp['worker thread']);
+      const counter = lab.counters.get('worker thread')!;
+      const before = counter.connections;
+      const unsynced = await runBattery(plain([unsyncedFilter, port, 'no-tsync']), (pid) =>
+        verifySealed(pid, { allowedSocketFds: [0, 1, 2] }),
+      );
+      expect(reportOf(unsynced)).toEqual({ main: 'EACCES', thread: 'ok' });
+      expect(await eventually(() => counter.connections === before + 1)).toBe(true);
+      expect(
+        unsynced.inspected,
+        `exit ${unsynced.code ?? unsynced.signal}, stderr: ${unsynced.stderr.slice(0, 500)}`,
+      ).toMatchObject({ kind: 'unsealed' });
+      const problems = (unsynced.inspected as { problems: string[] }).problems;
+      expect(problems.some((p) => /Seccomp 0, not 2/.test(p))).toBe(true);
 
-    const synced = await runBattery(plain([unsyncedFilter, port, 'tsync']), (pid) =>
-      verifySealed(pid, { allowedSocketFds: [0, 1, 2] }),
-    );
-    expect(reportOf(synced)).toEqual({ main: 'EACCES', thread: 'EACCES' });
-    expect(counter.connections).toBe(before + 1);
-    // libuv 1.51 (Node 22 and 24) opens io_uring rings at start-up whatever UV_USE_IO_URING
-    // says, before an in-process filter exists: the check rightly reports those (a launched
-    // worker has none: the filter precedes its execve). Nothing else may be left.
-    const left = synced.inspected as { kind: string; problems?: string[] };
-    const rest = (left.problems ?? []).filter(
-      (p) => !(NODE_MAJOR >= 22 && /io_uring ring/.test(p)),
-    );
-    expect(rest).toEqual([]);
-    if (NODE_MAJOR < 22) expect(left).toMatchObject({ kind: 'sealed' });
-  });
+      const synced = await runBattery(plain([unsyncedFilter, port, 'tsync']), (pid) =>
+        verifySealed(pid, { allowedSocketFds: [0, 1, 2] }),
+      );
+      expect(reportOf(synced)).toEqual({ main: 'EACCES', thread: 'EACCES' });
+      expect(counter.connections).toBe(before + 1);
+      // libuv 1.51 (Node 22 and 24) opens io_uring rings at start-up whatever UV_USE_IO_URING
+      // says, before an in-process filter exists: the check rightly reports those (a launched
+      // worker has none: the filter precedes its execve). Nothing else may be left.
+      const left = synced.inspected as { kind: string; problems?: string[] };
+      const rest = (left.problems ?? []).filter(
+        (p) => !(NODE_MAJOR >= 22 && /io_uring ring/.test(p)),
+      );
+      expect(rest).toEqual([]);
+      if (NODE_MAJOR < 22) expect(left).toMatchObject({ kind: 'sealed' });
+    },
+  );
 
   it.runIf(ROOT)('sees the uid drop, and catches a worker that kept root', async () => {
     const expectations = (pid: number, e: object) =>
