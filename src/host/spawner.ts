@@ -42,7 +42,13 @@ export interface WorkerSpawner {
  * compiling each function on its first call during the first validation; that lazy compilation
  * was most of a first validation's extra cost on real blocks (README, Performance: cold vs warm).
  */
-const WORKER_NODE_FLAGS = ['--single-threaded-gc', '--no-wasm-lazy-compilation'];
+const WORKER_NODE_FLAGS = [
+  '--single-threaded-gc',
+  // Not on Node 24 (V8 13.6): there, with this flag, an asynchronous wasm compile in a worker
+  // thread never settles, and the worker's hashing module is compiled that way (hash-wasm), so
+  // the worker would hang at start-up. Node 24 workers compile lazily, as before the flag.
+  ...(Number(process.versions.node.split('.')[0]) < 24 ? ['--no-wasm-lazy-compilation'] : []),
+];
 
 /**
  * Workers sealed by the sandbox launcher with every layer the machine offers.
