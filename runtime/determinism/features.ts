@@ -6,7 +6,7 @@
 // stable2512, the newest fixture's toolchain):
 //
 // 1. Prevalidation — `prevalidate` = `RuntimeBlob::new(code)`
-//    (polkadot/node/core/pvf/common/src/executor_interface.rs @0646724e;
+//    (polkadot/node/core/pvf/common/src/executor_interface.rs:222–227 @0646724e;
 //    substrate/client/executor/common/src/runtime_blob/runtime_blob.rs:57–71 @0646724e), i.e.
 //    `parity_wasm::elements::deserialize_buffer` from the parity-wasm 0.45 that
 //    wasm-instrument 0.4.0 re-exports (`parity-wasm = { version = "0.45",
