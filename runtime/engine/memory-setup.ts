@@ -48,7 +48,7 @@ export type MemorySetup =
   | {
       readonly kind: 'error';
       readonly reason: 'no-memory' | 'invalid-wasm';
-      /** Where the reference refuses it: `prepare_blob_for_compilation`. */
+      /** Where the reference refuses it: `prepare_blob_for_compilation` (runtime.rs:651–667). */
       readonly stage: 'preparation';
       readonly message: string;
     };
