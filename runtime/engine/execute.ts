@@ -83,7 +83,8 @@ function run(
     prepared.memoryState.next = undefined;
   }
   const exports = instance.exports;
-  // `InstanceWrapper::new`: `get_linear_memory` right after instantiating.
+  // `InstanceWrapper::new`: `get_linear_memory` right after instantiating (instance_wrapper.rs:153,
+  // :236–246 @06d749e2).
   if (prepared.memoryExportProblem !== undefined)
     return invalid('bad-entry-point', prepared.memoryExportProblem, [], 0);
   if (prepared.heapBase !== 'ok')
