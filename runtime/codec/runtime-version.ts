@@ -1,9 +1,10 @@
 // sp-version's `RuntimeVersion` and the two custom sections a Substrate runtime embeds it in.
 // Must match substrate/primitives/version/src/lib.rs (`RuntimeVersion`,
 // `decode_with_version_hint`, `core_version_from_apis`) and sc-executor's
-// `read_embedded_version` / `decode_runtime_apis` (substrate/client/executor/src/wasm_runtime.rs):
-// the fields after `apis` depend on the version of the `Core` runtime API, and the
-// `runtime_version` section's own `apis` list is empty, so the hint comes from `runtime_apis`.
+// `read_embedded_version` / `decode_runtime_apis`
+// (substrate/client/executor/src/wasm_runtime.rs:355–382 / :336–348 @0417de52): the fields after
+// `apis` depend on the version of the `Core` runtime API, and the `runtime_version` section's
+// own `apis` list is empty, so the hint comes from `runtime_apis`.
 import {
   Bytes,
   type Codec,
@@ -103,8 +104,9 @@ export function encodeRuntimeVersion(v: RuntimeVersion): Uint8Array {
 export const RUNTIME_API_INFO_SIZE = 12;
 
 /**
- * `decode_runtime_apis`: the `runtime_apis` custom section is a bare concatenation of 12-byte
- * records (not a SCALE vector). A clipped last record is an error, as in the reference.
+ * `decode_runtime_apis` (wasm_runtime.rs:336–348 @0417de52): the `runtime_apis` custom section is
+ * a bare concatenation of 12-byte records (not a SCALE vector). A clipped last record is an
+ * error, as in the reference (:345).
  */
 export function decodeRuntimeApis(section: Uint8Array): ApiEntry[] {
   if (section.length % RUNTIME_API_INFO_SIZE !== 0)
@@ -117,8 +119,9 @@ export function decodeRuntimeApis(section: Uint8Array): ApiEntry[] {
 }
 
 /**
- * `read_embedded_version`: the version from the `runtime_version` section, its Core hint and
- * `apis` from the `runtime_apis` section when present; undefined without a version section.
+ * `read_embedded_version` (wasm_runtime.rs:355–382 @0417de52): the version from the
+ * `runtime_version` section, its Core hint and `apis` from the `runtime_apis` section when
+ * present; undefined without a version section.
  * Throws {@link CodecError} when either section is malformed.
  */
 export function readEmbeddedVersion(

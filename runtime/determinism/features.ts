@@ -6,7 +6,7 @@
 // stable2512, the newest fixture's toolchain):
 //
 // 1. Prevalidation — `prevalidate` = `RuntimeBlob::new(code)`
-//    (polkadot/node/core/pvf/common/src/executor_interface.rs @0646724e;
+//    (polkadot/node/core/pvf/common/src/executor_interface.rs:222–227 @0646724e;
 //    substrate/client/executor/common/src/runtime_blob/runtime_blob.rs:57–71 @0646724e), i.e.
 //    `parity_wasm::elements::deserialize_buffer` from the parity-wasm 0.45 that
 //    wasm-instrument 0.4.0 re-exports (`parity-wasm = { version = "0.45",
@@ -33,7 +33,8 @@
 //
 // 2. Preparation — `prepare_runtime_artifact` compiles the (instrumented) module with
 //    wasmtime 36 configured by `common_config` (substrate/client/executor/wasmtime/src/
-//    runtime.rs @032b47f2): `wasm_reference_types(false)`, `wasm_simd(false)`,
+//    runtime.rs:241–339 @032b47f2, the proposals at :282–288): `wasm_reference_types(false)`,
+//    `wasm_simd(false)`,
 //    `wasm_bulk_memory(param)`, `wasm_multi_value(false)`, `wasm_multi_memory(false)`,
 //    `wasm_threads(false)`, `wasm_memory64(false)`; everything else is wasmtime's default,
 //    which for what survives step 1 means: mutable-global imports/exports accepted, and the

@@ -1,10 +1,10 @@
 // NaN canonicalization: which instructions get it and the code inserted after them.
 //
 // Reference: Polkadot's PVF executor sets `canonicalize_nans: true`
-// (paritytech/polkadot-sdk, polkadot/node/core/pvf/common/src/executor_interface.rs,
-// `DEFAULT_CONFIG`), which sc-executor-wasmtime passes to
+// (paritytech/polkadot-sdk, polkadot/node/core/pvf/common/src/executor_interface.rs:80
+// @0646724e, `DEFAULT_CONFIG`), which sc-executor-wasmtime passes to
 // `wasmtime::Config::cranelift_nan_canonicalization` (substrate/client/executor/wasmtime/src/
-// runtime.rs @032b47f2, `common_config`). With wasmtime 36 (polkadot-sdk workspace
+// runtime.rs:244 @032b47f2, `common_config`). With wasmtime 36 (polkadot-sdk workspace
 // Cargo.toml @0032e11e) Cranelift's pass (bytecodealliance/wasmtime,
 // cranelift/codegen/src/nan_canonicalization.rs, `is_fp_arith`) rewrites the result of:
 //   unary  ceil floor nearest sqrt trunc fdemote fpromote (+ SIMD fvpromote_low fvdemote)

@@ -4,10 +4,10 @@
 // Reference: the execute job runs on a thread with `2 MiB + native_stack_max` of stack and
 // wasmtime's `max_wasm_stack(native_stack_max)`, `DeterministicStackLimit { logical_max:
 // 65536, native_stack_max: 256 MiB }` (paritytech/polkadot-sdk polkadot/node/core/pvf/common/
-// src/executor_interface.rs, `DEFAULT_CONFIG`; execute-worker/src/lib.rs), and executor
-// parameters must keep `StackNativeMax >= 128 * StackLogicalMax` (polkadot/primitives
-// executor_params.rs, `check_consistency`): the reference budgets 128 native bytes per
-// logical unit.
+// src/executor_interface.rs:76–79 @0646724e, `DEFAULT_CONFIG`; execute-worker/src/lib.rs), and
+// executor parameters must keep `StackNativeMax >= 128 * StackLogicalMax` (polkadot/primitives
+// executor_params.rs, `check_consistency`): the reference budgets 128 native bytes per logical
+// unit.
 //
 // Measured on Node 20.20.2 / x86-64 (test/support/stack-probe.mjs, instrumented modules,
 // each n = the deepest recursion the logical limit allows):

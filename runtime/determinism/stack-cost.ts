@@ -2,7 +2,7 @@
 //
 // Reference: sc-executor-wasmtime's `prepare_blob_for_compilation` calls
 // `RuntimeBlob::inject_stack_depth_metering(logical_max)` (paritytech/polkadot-sdk,
-// substrate/client/executor/wasmtime/src/runtime.rs @032b47f2), which is
+// substrate/client/executor/wasmtime/src/runtime.rs:656 @032b47f2, in :651–667), which is
 // `wasm_instrument::inject_stack_limiter` of wasm-instrument 0.4.0 (the version pinned by
 // polkadot-sdk's workspace Cargo.toml @0032e11e: `wasm-instrument = { version = "0.4" }`).
 // Its cost function (paritytech/wasm-instrument, src/stack_limiter/mod.rs @26835711 shape and

@@ -1,7 +1,8 @@
 // Execution: one fresh instance per call, exactly the sequence of sc-executor-wasmtime's
 // `WasmtimeInstance::call_impl` + `perform_call` (substrate/client/executor/wasmtime/src/
-// runtime.rs): instantiate, read `__heap_base`, resolve the entry point, allocate the input with
-// the host allocator, call, then bounds-check and copy the returned (ptr, len).
+// runtime.rs:165–181 + :688–716 @032b47f2): instantiate, read `__heap_base`, resolve the entry
+// point, allocate the input with the host allocator, call, then bounds-check and copy the returned
+// (ptr, len).
 import type { HostContext } from '../host/context.js';
 import { LogSink } from '../host/log-sink.js';
 import { FreeingBumpAllocator } from './freeing-bump.js';
@@ -82,7 +83,8 @@ function run(
     prepared.memoryState.next = undefined;
   }
   const exports = instance.exports;
-  // `InstanceWrapper::new`: `get_linear_memory` right after instantiating.
+  // `InstanceWrapper::new`: `get_linear_memory` right after instantiating (instance_wrapper.rs:153,
+  // :236–246 @06d749e2).
   if (prepared.memoryExportProblem !== undefined)
     return invalid('bad-entry-point', prepared.memoryExportProblem, [], 0);
   if (prepared.heapBase !== 'ok')

@@ -1,9 +1,10 @@
 // Builds the import object of a prepared module: the mirror of sc-executor-wasmtime's
-// `prepare_imports` (substrate/client/executor/wasmtime/src/imports.rs) with
-// `allow_missing_func_imports: true`. Every import must come from `env` and be a function
-// (the memory import was already converted by memory-setup.ts); a name the host serves must
-// have the host function's exact signature; any other name links to a stub that traps only if
-// called, with the reference's message. Which name links how is the registry's `linkImport`.
+// `prepare_imports` (substrate/client/executor/wasmtime/src/imports.rs:28–113 @0c62ffc5) with
+// `allow_missing_func_imports: true`. Every import must come from `env` (:41–47) and be a
+// function (:55–61; the memory import was already converted by memory-setup.ts); a name the
+// host serves must have the host function's exact signature (`func_wrap`, :137–143); any other
+// name links to a stub that traps only if called, with the reference's message (:68–78). Which
+// name links how is the registry's `linkImport`.
 import type { HostContext, HostFunction, Signature } from '../host/context.js';
 import { linkImport, sameSignature } from '../host/registry.js';
 import type { FuncType, WasmModule } from '../wasm/types.js';

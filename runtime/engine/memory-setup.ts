@@ -5,11 +5,11 @@
 // `HeapAllocStrategy::Dynamic { maximum_pages }`, give every instance one memory with limits
 // (min(initial, maximum_pages), maximum_pages): the module's own maximum is replaced, so
 // exported memories are capped the same way, and the first memory import (whatever its
-// module) is accepted. The instance's memory must be
-// exported as `memory` (sc-executor-wasmtime `get_linear_memory`), which the reference checks
-// only when it creates an instance — after compiling, after prechecking (which never
-// instantiates), at every execution — so a module that fails it still prepares here: the
-// problem travels as `exportProblem` and each execution is invalid.
+// module) is accepted. The instance's memory must be exported as `memory` (sc-executor-wasmtime
+// `get_linear_memory`, instance_wrapper.rs:236–246 @06d749e2), which the reference checks only when
+// it creates an instance — after compiling, after prechecking (which never instantiates), at every
+// execution — so a module that fails it still prepares here: the problem travels as `exportProblem`
+// and each execution is invalid.
 //
 // We reach the same limits the other way round: the memory always becomes an *import* with
 // exactly those limits, and the engine supplies a `WebAssembly.Memory` created with them. A
@@ -48,7 +48,7 @@ export type MemorySetup =
   | {
       readonly kind: 'error';
       readonly reason: 'no-memory' | 'invalid-wasm';
-      /** Where the reference refuses it: `prepare_blob_for_compilation`. */
+      /** Where the reference refuses it: `prepare_blob_for_compilation` (runtime.rs:651–667). */
       readonly stage: 'preparation';
       readonly message: string;
     };

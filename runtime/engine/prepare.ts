@@ -1,8 +1,9 @@
-// Preparation: from decompressed wasm to a compiled module plus its import object, once per
-// PVF. Mirrors polkadot's prepare job (`prevalidate`, then sc-executor-wasmtime's
+// Preparation: from decompressed wasm to a compiled module plus its import object, once per PVF.
+// Mirrors polkadot's prepare job (`prevalidate`, then sc-executor-wasmtime's
 // `prepare_runtime_artifact`) and what creating a runtime from the artifact checks
-// (`do_create_runtime`), in the reference's order; each refusal carries the reference's stage
-// (see `PrepareStage`), which says whether it is a property of the code.
+// (`do_create_runtime`, runtime.rs:576–649 @032b47f2), in the reference's order; each refusal
+// carries the reference's stage (see `PrepareStage`), which says whether it is a property of the
+// code.
 import { MemoryPool } from './memory-pool.js';
 import { makeDeterministic } from '../determinism/prepare.js';
 import type { WasmModule } from '../wasm/types.js';
@@ -38,8 +39,8 @@ export function prepare(
   if (memory.kind === 'error') return refused(memory.stage, memory.reason, memory.message);
 
   // Then the reference's order: compile (preparation), then what creating a runtime checks
-  // (`do_create_runtime`: `prepare_imports` and `instantiate_pre`, which resolve imports
-  // without instantiating). Nothing here instantiates: a start function that traps, a data
+  // (`do_create_runtime`: `prepare_imports` :637 and `instantiate_pre` :639–641, which resolve
+  // imports without instantiating). Nothing here instantiates: a start function that traps, a data
   // segment out of bounds or a memory not exported as `memory` is met by each execution
   // (sc-executor-wasmtime `InstanceWrapper::new`), an invalid candidate there and here.
   const compiled = compile(memory.bytes);

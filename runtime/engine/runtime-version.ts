@@ -1,9 +1,10 @@
-// `ReadRuntimeVersion` as Polkadot's PVF host implements it (executor_interface.rs): uncompress
-// the code if it carries a compressed-blob prefix (bomb limit `CODE_BLOB_BOMB_LIMIT`, 50 MiB),
-// parse it, and read the embedded `runtime_version` custom section with the `runtime_apis`
-// section's APIs (sc-executor `read_embedded_version`, runtime/codec/runtime-version.ts),
-// re-encoded as a full `RuntimeVersion`. Any failure is `None` to the guest; the reference
-// never falls back to calling `Core_version`.
+// `ReadRuntimeVersion` as Polkadot's PVF host implements it (executor_interface.rs:427–446
+// @0646724e): uncompress the code if it carries a compressed-blob prefix (bomb limit
+// `CODE_BLOB_BOMB_LIMIT`, 50 MiB), parse it, and read the embedded `runtime_version` custom
+// section with the `runtime_apis` section's APIs (sc-executor `read_embedded_version`,
+// wasm_runtime.rs:355–382 @0417de52; runtime/codec/runtime-version.ts), re-encoded as a full
+// `RuntimeVersion`. Any failure is `None` to the guest; the reference never falls back to calling
+// `Core_version`.
 //
 // The reference reads the blob with `RuntimeBlob::uncompress_if_needed`
 // (substrate/client/executor/common/src/runtime_blob/runtime_blob.rs:41–49 @0646724e): `blob_type`

@@ -5,7 +5,8 @@ import type { MemoryPool } from './memory-pool.js';
 
 /**
  * Executor options, validated once by {@link checkExecutorParams}. Defaults match Polkadot's
- * PVF executor (`polkadot/node/core/pvf/common/src/executor_interface.rs`, `DEFAULT_CONFIG`).
+ * PVF executor (`polkadot/node/core/pvf/common/src/executor_interface.rs:53–97` @0646724e,
+ * `DEFAULT_CONFIG`).
  */
 export interface ExecutorParams {
   /**

@@ -1,5 +1,7 @@
-// sp-io `allocator` interface: the guest's heap lives in its own memory and is managed by the
-// host's freeing-bump allocator (see ../engine/freeing-bump.ts for the exact semantics).
+// sp-io `allocator` interface (substrate/primitives/io/src/lib.rs:3942–3952 @01e5c617, `trait
+// Allocator`: `malloc` :3944, `free` :3949): the guest's heap lives in its own memory and is
+// managed by the host's freeing-bump allocator (see ../engine/freeing-bump.ts for the exact
+// semantics).
 import { host, type HostFamily } from './context.js';
 
 export const allocator: HostFamily = {

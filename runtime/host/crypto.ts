@@ -1,6 +1,8 @@
-// sp-io `crypto` interface (substrate/primitives/io/src/lib.rs, `trait Crypto`): signature
-// verification and secp256k1 recovery, plus the keystore functions, which PVF validation has no
-// keystore for (the reference panics: "No `keystore` associated for the current context!").
+// sp-io `crypto` interface (substrate/primitives/io/src/lib.rs:1967–3186 @01e5c617, `trait
+// Crypto`; `ed25519_verify` :2120, `sr25519_verify` :2401 / :2178, `ecdsa_verify` :2613 /
+// :2626, `secp256k1_ecdsa_recover` :2682 / :2708): signature verification and secp256k1
+// recovery, plus the keystore functions, which PVF validation has no keystore for (the
+// reference panics: "No `keystore` associated for the current context!").
 // Only the host-allocating ABI (abi_epoch 1) is served, as in released polkadot-sdk.
 import { HostTrap } from '../engine/traps.js';
 import { host, type HostContext, type HostFamily } from './context.js';

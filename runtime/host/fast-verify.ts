@@ -87,8 +87,9 @@ type TranscriptClass = new (label: string) => Transcript;
 
 /**
  * sp-core `sr25519::Pair::verify_deprecated` (what sp-io's `sr25519_verify` version 1 calls:
- * substrate/primitives/io/src/lib.rs, `trait Crypto`, `fn sr25519_verify` without a version
- * attribute; substrate/primitives/core/src/sr25519.rs, `impl Pair { fn verify_deprecated }`):
+ * substrate/primitives/io/src/lib.rs:2401 @01e5c617, `trait Crypto`, `fn sr25519_verify`
+ * without a version attribute; substrate/primitives/core/src/sr25519.rs, `impl Pair {
+ * fn verify_deprecated }`):
  * `PublicKey::from_bytes(pub)` then schnorrkel `verify_simple_preaudit_deprecated(b"substrate",
  * msg, sig)` (schnorrkel 0.11 src/sign.rs): a signature that `Signature::from_bytes` accepts
  * (marker bit set, s canonical) is verified as by `verify_simple`; any other is re-read with the

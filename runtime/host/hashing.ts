@@ -1,5 +1,7 @@
-// sp-io `hashing` interface (substrate/primitives/io/src/lib.rs, `trait Hashing`), version 1 of
-// each function: hash the bytes at the fat pointer, return a pointer to a host-allocated digest.
+// sp-io `hashing` interface (substrate/primitives/io/src/lib.rs:3190–3358 @01e5c617, `trait
+// Hashing`; the version-1 functions at :3192, :3213, :3234, :3255, :3276, :3297, :3318, :3339),
+// version 1 of each function: hash the bytes at the fat pointer, return a pointer to a
+// host-allocated digest.
 import { host, type HostContext, type HostFamily } from './context.js';
 import * as h from './hash-functions.js';
 import { memoized } from './hash-memo.js';

@@ -1,5 +1,6 @@
-// sp-io `logging` interface (substrate/primitives/io/src/lib.rs, `trait Logging`), as served to
-// PVFs. Messages are captured into the outcome, never printed.
+// sp-io `logging` interface (substrate/primitives/io/src/lib.rs:3967–3988 @01e5c617, `trait
+// Logging`: `log` :3974, `max_level` :3985), as served to PVFs. Messages are captured into the
+// outcome, never printed.
 import { unpackPtrLen } from '../engine/memory.js';
 import { HostTrap } from '../engine/traps.js';
 import type { LogRecord } from '../engine/types.js';

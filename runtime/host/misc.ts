@@ -1,4 +1,5 @@
-// sp-io `misc` interface (substrate/primitives/io/src/lib.rs, `trait Misc`). The print
+// sp-io `misc` interface (substrate/primitives/io/src/lib.rs:1792–1935 @01e5c617, `trait Misc`:
+// `print_num` :1797, `print_utf8` :1802, `print_hex` :1809, `runtime_version` :1828). The print
 // functions log at debug level with target `runtime` on the reference's node; here they are
 // captured like logs. `runtime_version` reads the version embedded in a given code blob.
 import { host, type HostFamily } from './context.js';

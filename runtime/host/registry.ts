@@ -1,9 +1,10 @@
 // The host functions Polkadot serves to PVFs and how each import name links here. The
 // reference's set is `HostFunctions` in polkadot/node/core/pvf/common/src/executor_interface.rs
-// (sp-io misc, crypto, hashing, allocator, logging, trie), linked with
-// `allow_missing_func_imports: true`: a name outside the set links to a stub that traps only if
-// called, whatever its signature; a name in the set must be imported with its exact signature
-// (else creating the runtime fails). This file is the one source for the engine's linker,
+// (:256–264 @0646724e: sp-io misc, crypto, hashing, allocator, logging, trie; that master copy
+// also lists RFC 145's `input`, see README "Reference"), linked with
+// `allow_missing_func_imports: true` (:54): a name outside the set links to a stub that traps
+// only if called, whatever its signature; a name in the set must be imported with its exact
+// signature (else creating the runtime fails). This file is the one source for the engine's linker,
 // `pvf inspect` and the README's host-function table (scripts/host-functions-table.ts).
 import { allocator } from './allocator.js';
 import type { HostFamily, HostFunction, Signature } from './context.js';

@@ -1,6 +1,7 @@
-// sp-io `trie` interface (substrate/primitives/io/src/lib.rs, `trait Trie`): trie roots of the
-// given items, versions 1 (LayoutV0) and 2 (state version chosen by the caller), returned in a
-// host-allocated 32-byte buffer; and proof verification, `verify_trie_proof::<Layout>(&root,
+// sp-io `trie` interface (substrate/primitives/io/src/lib.rs:1532–1787 @01e5c617, `trait Trie`;
+// `*_verify_proof` at :1705, :1721, :1747, :1763): trie roots of the given items, versions 1
+// (LayoutV0) and 2 (state version chosen by the caller), returned in a host-allocated 32-byte
+// buffer; and proof verification, `verify_trie_proof::<Layout>(&root,
 // proof, &[(key, Some(value))]).is_ok()` (trie-proof.ts), returned as a bool (0 / 1).
 import { HostTrap } from '../engine/traps.js';
 import { host, type HostContext, type HostFamily } from './context.js';

@@ -29,11 +29,12 @@ export function substratePvf(prepared: PreparedModule): PreparedPvf {
     validate: (params) => validateBlock(prepared, params),
     call: (fn, input) => callExport(prepared, fn, input),
     // Prechecking adds nothing to compiling: the reference's `runtime_construction_check`
-    // (polkadot/node/core/pvf/prepare-worker/src/lib.rs) is
-    // `create_runtime_from_artifact_bytes`, i.e. `prepare_imports` plus `instantiate_pre`
-    // (sc-executor-wasmtime runtime.rs `do_create_runtime`), which `prepare` already mirrors
-    // (link.ts); it never instantiates, so a trapping start function or an out-of-bounds data
-    // segment passes precheck there and is an invalid candidate at every execution.
+    // (polkadot/node/core/pvf/prepare-worker/src/lib.rs:316–325 @4de02321) is
+    // `create_runtime_from_artifact_bytes` (:321), i.e. `prepare_imports` plus `instantiate_pre`
+    // (sc-executor-wasmtime runtime.rs:576–649 @032b47f2 `do_create_runtime`), which `prepare`
+    // already mirrors (link.ts); it never instantiates, so a trapping start function or an
+    // out-of-bounds data segment passes precheck there and is an invalid candidate at every
+    // execution.
     constructionError: () => undefined,
   };
 }

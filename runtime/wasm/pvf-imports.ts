@@ -1,8 +1,8 @@
 // How a PVF's imports stand with the host: served host functions, denied networking imports,
 // and `env` imports that are linked to stubs which trap only when called. Which `env` names
 // are served is the engine's registry (runtime/host/registry.ts, the reference's
-// `HostFunctions` from polkadot/node/core/pvf/common/src/executor_interface.rs as far as this
-// host implements it): one source for linking and for `pvf inspect`.
+// `HostFunctions` from polkadot/node/core/pvf/common/src/executor_interface.rs:256–264
+// @0646724e as far as this host implements it): one source for linking and for `pvf inspect`.
 import { PVF_HOST_FUNCTIONS, REFERENCE_ONLY } from '../host/registry.js';
 import { isNetworkInterface } from '../wasi/policy.js';
 import { isNetworkImport, PREVIEW1_MODULE } from '../wasi/preview1/names.js';

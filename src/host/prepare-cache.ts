@@ -2,7 +2,8 @@
 // `ArtifactState::FailedToProcess { last_time_failed, num_failures, error }`
 // (polkadot/node/core/pvf/src/artifacts.rs; the policy in polkadot/node/core/pvf/src/host.rs
 // @03079b27: `PREPARE_FAILURE_COOLDOWN` line 50, `NUM_PREPARE_RETRIES` line 55,
-// `handle_precheck_pvf`, `handle_execute_pvf`, `can_retry_prepare_after_failure`):
+// `handle_precheck_pvf` lines 451–478, `handle_execute_pvf` line 491,
+// `can_retry_prepare_after_failure` lines 857–871):
 // - a deterministic failure (prevalidation, preparation, out of memory, decompression) is never
 //   retried: every later request gets the stored error without a worker compiling the code again;
 // - a non-deterministic one (timed out, job died, runtime construction) is retried by a request

@@ -57,8 +57,8 @@ describe('result decoding: `ValidationResult::decode` ignores trailing bytes', (
 
 describe('allocator: sc-allocator accounting, sp-io free traps on its error', () => {
   // substrate/client/allocator/src/freeing_bump.rs `deallocate` ("underflow of the currently
-  // allocated bytes count"); substrate/primitives/io/src/lib.rs `Allocator::free`
-  // (`.expect("Failed to deallocate memory")`).
+  // allocated bytes count"); substrate/primitives/io/src/lib.rs:3949 `Allocator::free`
+  // (`.expect("Failed to deallocate memory")`, :3950 @01e5c617).
   const forge = (order: number) =>
     module(
       `(local.set $q (call $malloc (i32.const 8)))
