@@ -38,15 +38,28 @@ export async function runSealed(
   const { launcher } = await sandboxBundle();
   const stdio = opts.stdio ?? ['pipe', 'pipe', 'pipe'];
   const nodeFlags = opts.nodeFlags ?? [];
-  const plan = planWorker({
-    script,
-    args,
-    stdio,
-    nodeFlags,
-    // A negative control takes one launcher layer away; the PID/IPC/mount namespaces around
-    // the launcher would hide what that layer lets through, so they are off unless asked for.
-    sandbox: { launcher, ...(opts.mutate ? { namespaces: false } : {}), ...opts.sandbox },
-  });
+  const planWith = (extra: object) =>
+    planWorker({
+      script,
+      args,
+      stdio,
+      nodeFlags,
+      // A negative control takes one launcher layer away; the PID/IPC/mount namespaces around
+      // the launcher would hide what that layer lets through, so they are off unless asked for.
+      sandbox: {
+        launcher,
+        ...(opts.mutate ? { namespaces: false } : {}),
+        ...extra,
+        ...opts.sandbox,
+      },
+    });
+  let plan = planWith({});
+  // A control that removes the network namespace removes it whichever route applies it: the
+  // launcher's (root) or the `unshare --user --net` wrapper around it (an unprivileged host).
+  if (opts.mutate) {
+    const probe = { ...decodeLaunchConfig(plan.args.at(-1)), netns: 'optional' as const };
+    if (opts.mutate(probe).netns === 'off') plan = planWith({ networkNamespace: false });
+  }
   const args2 = [...plan.args];
   if (opts.mutate) {
     const config = opts.mutate(decodeLaunchConfig(args2.at(-1)));
