@@ -12,6 +12,9 @@
 // for it; a frame that does not decode exactly throws ProtocolError and the host kills the
 // worker. The honest worker keeps within the same bounds (runtime/worker/bounds.ts).
 //
+// Over 400 lines because it is the whole boundary in one place: each message's encoder and
+// decoder sit side by side, so a change to one is read against the other.
+//
 // Versioned: the host sends `hello` with PROTOCOL_VERSION; a worker of another version exits.
 //
 // Longer than most files on purpose: the message unions and their codec pairs stay side by

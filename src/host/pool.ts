@@ -6,7 +6,7 @@
 // the periodic CPU-time / memory check, which also takes back work waiting behind a long job.
 // Every job handed in gets exactly one `done` call; until then it holds the event loop open.
 //
-// Longer than most files: the slot lifecycle (start, exit, respawn, retire, close) and the
+// Over 400 lines (longer than most files): the slot lifecycle (start, exit, respawn, retire, close) and the
 // dispatch of a job's two steps share the slot state and stay together.
 import { performance } from 'node:perf_hooks';
 import type { CodeRef, HostMessage, JobOutcome } from '../../runtime/protocol/messages.js';
