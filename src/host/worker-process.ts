@@ -9,8 +9,8 @@
 // the worker's stdio keeps the pipes open after the worker is gone, so after 'exit' the host
 // drains stdout for at most DRAIN_MS, then ends every step it held and closes its own ends.
 // Kills go to the whole process group (the launcher's `setsid` makes the worker its leader).
-// Over 400 lines (longer than most files): the in-flight steps, the frame stream and the process's end are one
-// state machine (a step ends on a reply, a breach, or the exit) and stay in one place.
+// Over 400 lines: the in-flight steps, the frame stream and the process's end are one state
+// machine (a step ends on a reply, a breach, or the exit) and stay in one place.
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { type Frame, FrameReader } from '../../runtime/protocol/frame-reader.js';
