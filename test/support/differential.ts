@@ -120,9 +120,16 @@ const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString('hex')}`;
 
 /** Both executors, loaded once with the differential runtime. */
 export async function differential(): Promise<Differential> {
-  const code = await differentialPvf();
+  return executorPair(await differentialPvf(), 'differential runtime');
+}
+
+/**
+ * Both executors, each with `code` prepared once, calling its export `run(input)`: this engine
+ * and chopsticks-executor (no storage, signatures really checked, unresolved imports allowed).
+ */
+export async function executorPair(code: Uint8Array, what: string): Promise<Differential> {
   const p = prepare(code);
-  if (p.kind !== 'prepared') throw new Error(`differential runtime: ${p.message}`);
+  if (p.kind !== 'prepared') throw new Error(`${what}: ${p.message}`);
   const prepared: PreparedModule = p.prepared;
   const ex = await import('@acala-network/chopsticks-executor');
   const js = {

@@ -5,10 +5,9 @@
 // only those are compared. One intended difference: the peer refuses a proof node with bytes
 // after its encoding, which sp-trie's decoder (node_codec.rs `decode_plan`, through trie-db's
 // `NodeCodec::decode`) ignores, so the reference — and this engine — accept it.
-import { callExport, prepare, type PreparedModule } from '../../runtime/engine/index.js';
 import { bytes, Vec } from '../../runtime/codec/strict.js';
 import { blake2_256 } from '../../runtime/host/hash-functions.js';
-import { rng } from './differential.js';
+import { executorPair, rng, type Verdict } from './differential.js';
 import { generatedTrie } from './trie-proof-gen.js';
 import { FUNCTIONS, trieProofInput, trieProofPvf } from './trie-proof-pvf.js';
 
@@ -88,8 +87,8 @@ export interface ProofDifferential {
 }
 
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString('hex')}`;
-const bool = (le: Uint8Array | string): 0 | 1 => {
-  const b = typeof le === 'string' ? Buffer.from(le.slice(2), 'hex') : le;
+const bool = (le: string): 0 | 1 => {
+  const b = Buffer.from(le.slice(2), 'hex');
   if (b.length !== 4 || b[1] !== 0 || b[2] !== 0 || b[3] !== 0 || b[0]! > 1)
     throw new Error(`not a bool result: ${hex(Uint8Array.from(b))}`);
   return b[0] as 0 | 1;
@@ -97,44 +96,12 @@ const bool = (le: Uint8Array | string): 0 | 1 => {
 
 /** Both executors, loaded once with trie-proof-pvf.ts. */
 export async function proofDifferential(): Promise<ProofDifferential> {
-  const code = await trieProofPvf();
-  const p = prepare(code);
-  if (p.kind !== 'prepared') throw new Error(`trie-proof runtime: ${p.message}`);
-  const prepared: PreparedModule = p.prepared;
-  const ex = await import('@acala-network/chopsticks-executor');
-  const js = {
-    getStorage: async () => undefined,
-    getNextKey: async () => undefined,
-    offchainGetStorage: async () => undefined,
-    offchainTimestamp: async () => 0,
-    offchainRandomSeed: async () => '0x' as const,
-    offchainSubmitTransaction: async () => false,
-  };
-  const wasm = hex(code);
-  let id = 0;
+  const pair = await executorPair(await trieProofPvf(), 'trie-proof runtime');
+  const verdict = (v: Verdict): ProofVerdict =>
+    v.kind === 'ok' ? { kind: 'bool', value: bool(v.output) } : v;
   return {
-    ours(input) {
-      const out = callExport(prepared, 'run', input);
-      if (out.kind === 'returned') return { kind: 'bool', value: bool(out.output) };
-      if (out.kind === 'internal-error') throw new Error(`internal error: ${out.message}`);
-      return { kind: 'trap', message: out.message };
-    },
-    async peer(input) {
-      const r = (await ex.run_task(
-        {
-          id: ++id,
-          wasm,
-          calls: [['run', [hex(input)]]],
-          mockSignatureHost: 0,
-          allowUnresolvedImports: true,
-          runtimeLogLevel: 0,
-          storageProofSize: 0,
-        },
-        js,
-      )) as { Call?: { result: string }; Error?: string };
-      if (r.Call) return { kind: 'bool', value: bool(r.Call.result) };
-      return { kind: 'trap', message: String(r.Error) };
-    },
+    ours: (input) => verdict(pair.ours(input)),
+    peer: async (input) => verdict(await pair.peer(input)),
   };
 }
 
