@@ -1,5 +1,5 @@
 // The PVF execution engine: prepare once, execute many times, each in a fresh instance.
-export { prepare } from './prepare.js';
+export { prepare, type PrepareOptions } from './prepare.js';
 export { callExport, validateBlock } from './execute.js';
 export {
   checkExecutorParams,

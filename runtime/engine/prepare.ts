@@ -4,6 +4,7 @@
 // (`do_create_runtime`, runtime.rs:576–649 @032b47f2), in the reference's order; each refusal
 // carries the reference's stage (see `PrepareStage`), which says whether it is a property of the
 // code.
+import { compileModule } from './compile.js';
 import { MemoryPool } from './memory-pool.js';
 import { makeDeterministic } from '../determinism/prepare.js';
 import type { WasmModule } from '../wasm/types.js';
@@ -18,6 +19,15 @@ import {
   type PreparedModule,
 } from './types.js';
 
+/** How `prepare` compiles; not part of the executor params (no verdict depends on it). */
+export interface PrepareOptions {
+  /**
+   * Compile every function now (./compile.ts) rather than each on its first call. Workers do
+   * (runtime/worker/jobs.ts); in-process callers (tests, benches) keep V8's lazy default.
+   */
+  readonly eager?: boolean;
+}
+
 /**
  * Prepares decompressed wasm for execution. The code is parsed once: the determinism step
  * hands back the parsed original and where the sections of its output are.
@@ -26,6 +36,7 @@ import {
 export function prepare(
   code: Uint8Array,
   params: Partial<ExecutorParams> = {},
+  options: PrepareOptions = {},
 ): EnginePrepareOutcome {
   const p = checkExecutorParams(params);
   // The reference's prevalidation, feature set, stack limiter and NaN canonicalization
@@ -43,7 +54,7 @@ export function prepare(
   // imports without instantiating). Nothing here instantiates: a start function that traps, a data
   // segment out of bounds or a memory not exported as `memory` is met by each execution
   // (sc-executor-wasmtime `InstanceWrapper::new`), an invalid candidate there and here.
-  const compiled = compile(memory.bytes);
+  const compiled = compileModule(memory.bytes, options.eager === true);
   if (compiled instanceof Error)
     // Past a limit only V8 has (runtime/determinism/impl-limits.ts), the reference compiles
     // what V8 refused: not the code's fault, so the non-deterministic stage.
@@ -99,19 +110,6 @@ const refused = (
   reason: PrepareError['reason'],
   message: string,
 ): PrepareError => ({ kind: 'prepare-error', stage, reason, message });
-
-/**
- * The one place a (transformed) binary becomes a `WebAssembly.Module`: V8's compile stands
- * where the reference's wasmtime compile does, so a refusal is a preparation error.
- */
-function compile(bytes: Uint8Array): WebAssembly.Module | Error {
-  try {
-    return new WebAssembly.Module(bytes);
-  } catch (err) {
-    if (err instanceof WebAssembly.CompileError) return err;
-    throw err;
-  }
-}
 
 /** sc-executor's `resolve_entrypoint` check, `(i32, i32) -> i64`, computed for every export. */
 function entryPoints(m: WasmModule): Map<string, EntryPointCheck> {

@@ -4,6 +4,7 @@ import {
   callExport,
   checkExecutorParams,
   prepare as prepareModule,
+  type PrepareOptions,
   validateBlock,
 } from '../engine/index.js';
 import type { ExecutorParams, PreparedModule } from '../engine/types.js';
@@ -11,14 +12,19 @@ import { prepareWasi } from '../wasi/abi.js';
 import type { PreparedPvf, PvfPrepareOutcome } from './prepared.js';
 
 /**
- * Prepares `code` under the ABI its binary shows, with unchecked executor `params`.
+ * Prepares `code` under the ABI its binary shows, with unchecked executor `params`. `options`
+ * apply to the Substrate ABI (the WASI hosts compile lazily).
  * @throws {ExecutorParamsError} if `params` are not valid executor parameters.
  * @throws {BindgenLoadError} if jco's bindgen cannot be loaded (a host fault).
  */
-export function preparePvf(code: Uint8Array, params: Partial<ExecutorParams>): PvfPrepareOutcome {
+export function preparePvf(
+  code: Uint8Array,
+  params: Partial<ExecutorParams>,
+  options: PrepareOptions = {},
+): PvfPrepareOutcome {
   const wasi = prepareWasi(code, checkExecutorParams(params));
   if (wasi !== undefined) return wasi;
-  const m = prepareModule(code, params);
+  const m = prepareModule(code, params, options);
   return m.kind === 'prepared' ? { kind: 'prepared', prepared: substratePvf(m.prepared) } : m;
 }
 

@@ -89,7 +89,8 @@ export class Jobs {
       return { kind: 'outcome', outcome: prepError('decompression', wasm.message) };
     let outcome;
     try {
-      outcome = preparePvf(wasm.bytes, code.params);
+      // Eager: the whole code compiled here, not during the first validation (engine/compile.ts).
+      outcome = preparePvf(wasm.bytes, code.params, { eager: true });
     } catch (e) {
       return { kind: 'outcome', outcome: { kind: 'job-error', message: errorText(e) } };
     }

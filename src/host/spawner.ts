@@ -37,18 +37,11 @@ export interface WorkerSpawner {
  * its memory (Polkadot's adder does on every call) is mostly V8 collecting the fresh
  * `WebAssembly.Memory`; with GC helper threads, workers compete for cores they do not need.
  * Measured with `npm run bench -- host` (see README, Performance). It cannot be set at run time.
- * `--no-wasm-lazy-compilation`: prepare compiles every function of the code with Liftoff (V8's
- * fast baseline compiler), as Polkadot's prepare compiles the whole artifact, instead of
- * compiling each function on its first call during the first validation; that lazy compilation
- * was most of a first validation's extra cost on real blocks (README, Performance: cold vs warm).
+ * Not `--no-wasm-lazy-compilation`: workers compile each PVF eagerly at prepare by switching that
+ * flag on around the compile only (runtime/engine/compile.ts), which also works on Node 24,
+ * where the flag set for the whole process makes every asynchronous wasm compile hang.
  */
-const WORKER_NODE_FLAGS = [
-  '--single-threaded-gc',
-  // Not on Node 24 (V8 13.6): there, with this flag, an asynchronous wasm compile in a worker
-  // thread never settles, and the worker's hashing module is compiled that way (hash-wasm), so
-  // the worker would hang at start-up. Node 24 workers compile lazily, as before the flag.
-  ...(Number(process.versions.node.split('.')[0]) < 24 ? ['--no-wasm-lazy-compilation'] : []),
-];
+const WORKER_NODE_FLAGS = ['--single-threaded-gc'];
 
 /**
  * Workers sealed by the sandbox launcher with every layer the machine offers.

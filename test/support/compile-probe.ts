@@ -1,0 +1,81 @@
+// Child-process probe for engine/compile.ts, run under any Node binary (the Node matrix's
+// majors) with `--allow-natives-syntax`, optionally with V8 flags on the command line. On the
+// thread the worker loop uses (a worker thread) or on the main thread, it reports:
+//   before/after — whether an asynchronous `WebAssembly.compile` settles within TIMEOUT_MS
+//                  before and after an eager compile (the Node 24 hang shows as "timeout");
+//   eager/lazy   — whether an exported function of a module from compileModule(bytes, eager)
+//                  is still uncompiled before its first call (V8's %IsUncompiledWasmFunction).
+// With `async-only` (thread only), only whether one asynchronous compile settles when nothing
+// else keeps the thread's event loop alive (as in the worker when hash-wasm compiles at load):
+// "settled", or the thread's exit code if it ended first.
+// Usage: node --allow-natives-syntax [v8 flags] --import tsx compile-probe.ts main|thread [async-only]
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { compileModule } from '../../runtime/engine/compile.js';
+
+const TIMEOUT_MS = 3000;
+
+/** `(module (func (export name)))`, one distinct module per name (V8 caches by bytes). */
+function moduleExporting(name: string): Uint8Array {
+  const n = new TextEncoder().encode(name);
+  return new Uint8Array([
+    ...[0, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
+    ...[1, 4, 1, 0x60, 0, 0], // type section: () -> ()
+    ...[3, 2, 1, 0], // function section: one function of type 0
+    ...[7, n.length + 4, 1, n.length, ...n, 0, 0], // export section: name -> func 0
+    ...[10, 4, 1, 2, 0, 0x0b], // code section: an empty body
+  ]);
+}
+
+const isUncompiled = new Function('f', 'return %IsUncompiledWasmFunction(f)') as (
+  f: unknown,
+) => boolean;
+
+async function settles(name: string): Promise<'settled' | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>(
+    (r) => (timer = setTimeout(() => r('timeout'), TIMEOUT_MS)),
+  );
+  const done = WebAssembly.compile(moduleExporting(name)).then(() => 'settled' as const);
+  const out = await Promise.race([done, timeout]);
+  clearTimeout(timer);
+  return out;
+}
+
+function uncompiledAfter(name: string, eager: boolean): boolean {
+  const m = compileModule(moduleExporting(name), eager);
+  if (m instanceof Error) throw m;
+  return isUncompiled(new WebAssembly.Instance(m).exports[name]);
+}
+
+async function probe(asyncOnly: boolean): Promise<Record<string, unknown>> {
+  if (asyncOnly) {
+    await WebAssembly.compile(moduleExporting('bare'));
+    return { async: 'settled' };
+  }
+  const before = await settles('before');
+  const eager = uncompiledAfter('eager', true);
+  const lazy = uncompiledAfter('lazy', false);
+  const after = await settles('after');
+  return { before, eagerUncompiled: eager, lazyUncompiled: lazy, after };
+}
+
+if (isMainThread) {
+  const [where, mode] = process.argv.slice(2);
+  const asyncOnly = mode === 'async-only';
+  if (where === 'thread') {
+    const w = new Worker(new URL(import.meta.url), { workerData: { asyncOnly } });
+    w.on('message', (m) => {
+      process.stdout.write(JSON.stringify(m));
+      process.exit(0);
+    });
+    w.on('exit', (code) => {
+      process.stdout.write(JSON.stringify({ async: `thread exited (${code})` }));
+      process.exit(0);
+    });
+  } else {
+    process.stdout.write(JSON.stringify(await probe(asyncOnly)));
+    process.exit(0);
+  }
+} else {
+  parentPort!.postMessage(await probe((workerData as { asyncOnly: boolean }).asyncOnly));
+}
