@@ -1,19 +1,22 @@
 // One cold start on a real block, in a process of its own started with the V8 flags under test
 // (blocks-cold.ts): the worker's start-up warm-ups, prepare, the first validation of the block,
-// then warm ones. Prints one JSON object of CPU times (process-cpu.ts) and prepare's wall time.
-// argv: <code.wasm> <block.params> [no-host-warmup]
+// the second, then warm ones. Prints one JSON object of CPU times (process-cpu.ts) and prepare's
+// wall time. Without a block, prepare only (its cost on the largest runtime).
+// argv: <code.wasm> <block.params | -> [option,...]; options: no-host-warmup, eager (prepare as
+// workers do: runtime/engine/compile.ts), gc (a full collection at the end of prepare; needs
+// --expose-gc).
 import { readFileSync } from 'node:fs';
 import { prepare, validateBlock } from '../runtime/engine/index.js';
 import { warmUpHostFunctions } from '../runtime/host/host-warmup.js';
 import { processCpuMs } from './process-cpu.js';
 
-const [wasmFile, paramsFile, option] = process.argv.slice(2) as [string, string, string?];
+const [wasmFile, paramsFile, optionList = ''] = process.argv.slice(2) as [string, string, string?];
+const options = new Set(optionList.split(',').filter((o) => o !== ''));
 const wasm = readFileSync(wasmFile);
-const params = readFileSync(paramsFile);
 const cpu = processCpuMs;
 // As a worker does before its first job (runtime/worker-thread.ts); the signature warm-up
 // already ran when the host functions were imported.
-if (option !== 'no-host-warmup') warmUpHostFunctions();
+if (!options.has('no-host-warmup')) warmUpHostFunctions();
 const timed = (fn: () => void) => {
   const [c, w] = [cpu(), performance.now()];
   fn();
@@ -21,14 +24,21 @@ const timed = (fn: () => void) => {
 };
 let prepared: Extract<ReturnType<typeof prepare>, { kind: 'prepared' }>['prepared'] | undefined;
 const prep = timed(() => {
-  const p = prepare(wasm);
+  const p = prepare(wasm, {}, { eager: options.has('eager') });
   if (p.kind !== 'prepared') throw new Error(p.message);
   prepared = p.prepared;
+  if (options.has('gc')) (globalThis as { gc?: () => void }).gc!();
 });
+if (paramsFile === '-') {
+  process.stdout.write(JSON.stringify({ prepareWallMs: prep.wall, prepareCpuMs: prep.cpu }));
+  process.exit(0);
+}
+const params = readFileSync(paramsFile);
 const validate = () => {
   if (validateBlock(prepared!, params).kind !== 'valid') throw new Error('block not valid');
 };
 const first = timed(validate);
+const second = timed(validate);
 // Warm: after two more validations (tier-up), the mean of enough runs to span 300 ms of CPU.
 for (let i = 0; i < 2; i++) validate();
 const warmRuns: number[] = [];
@@ -42,6 +52,7 @@ process.stdout.write(
     prepareWallMs: prep.wall,
     prepareCpuMs: prep.cpu,
     firstCpuMs: first.cpu,
+    secondCpuMs: second.cpu,
     warmCpuMs: warmRuns.reduce((a, b) => a + b, 0) / warmRuns.length,
   }),
 );

@@ -1,82 +1,130 @@
-// The first validation of a real block after prepare against warm ones, per way of starting a
-// worker, each in fresh processes (blocks-cold-child.ts) with the workers' `--single-threaded-gc`,
-// in CPU time (process-cpu.ts) so that the figures survive a shared machine: V8's defaults without the host-function warm-up (workers
-// before), with it, and with `--no-wasm-lazy-compilation` too (workers now, src/host/spawner.ts).
-// Prepare's time is the cost side.
+// The first validation of a real block after prepare against the second and warm ones, per way
+// of starting a worker, each in fresh processes (blocks-cold-child.ts) with the workers'
+// `--single-threaded-gc`, in CPU time (process-cpu.ts) so that the figures survive a shared
+// machine. Candidates: V8's defaults (lazy compilation), eager Liftoff at prepare (workers now:
+// runtime/engine/compile.ts), and what might close the rest of the gap — a full collection at
+// the end of prepare, a lower tier-up budget, eager TurboFan. On this Node and, when
+// `npm run test:node-matrix` has fetched it, on Node 24. Then prepare's cost on the largest
+// runtime (Moonbase) per compilation mode, against the reference's 60 s preparation timeout.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decompressCode } from '../runtime/blob/code-blob.js';
 import type { TransferBlock } from '../src/collator/transfer-chain.js';
+import { fixture } from '../test/support/fixtures.js';
 import type { Row } from './section.js';
 
-const CONFIGS = [
-  { label: 'V8 defaults, no host warm-up', flags: [], option: ['no-host-warmup'] },
-  { label: 'V8 defaults + host warm-up', flags: [], option: [] },
+interface Config {
+  readonly label: string;
+  readonly flags: readonly string[];
+  readonly options: string;
+  /** Also run under Node 24 (the first two: the defaults against what workers do). */
+  readonly node24?: true;
+}
+
+const CONFIGS: readonly Config[] = [
+  { label: 'lazy (V8 defaults)', flags: [], options: '', node24: true },
+  { label: 'eager Liftoff (workers)', flags: [], options: 'eager', node24: true },
+  { label: 'eager Liftoff + GC after prepare', flags: ['--expose-gc'], options: 'eager,gc' },
   {
-    label: '--no-wasm-lazy-compilation + host warm-up (workers)',
-    flags: ['--no-wasm-lazy-compilation'],
-    option: [],
+    label: 'eager Liftoff, tier-up budget 300k',
+    flags: ['--wasm-tiering-budget=300000'],
+    options: 'eager',
   },
-] as const;
+  { label: 'eager TurboFan (--no-liftoff)', flags: ['--no-liftoff'], options: 'eager' },
+];
 const ROUNDS = 3;
+const ROOT = resolve(import.meta.dirname, '..');
+const NODE24 = join(ROOT, 'node_modules/.cache/node-matrix/24/package/bin/node');
 
 const child = fileURLToPath(new URL('./blocks-cold-child.ts', import.meta.url));
 
 interface Sample {
   prepareWallMs: number;
   prepareCpuMs: number;
-  firstCpuMs: number;
-  warmCpuMs: number;
+  firstCpuMs?: number;
+  secondCpuMs?: number;
+  warmCpuMs?: number;
 }
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-export function coldRows(name: string, wasm: Uint8Array, blocks: readonly TransferBlock[]): Row[] {
+/** The Node binaries to compare: this one, and Node 24 when fetched and not this one. */
+function binaries(): { node: string; bin: string }[] {
+  const own = { node: process.version, bin: process.execPath };
+  if (process.versions.node.startsWith('24.') || !existsSync(NODE24)) return [own];
+  return [own, { node: 'v24', bin: NODE24 }];
+}
+
+function once(bin: string, c: Config, code: string, params: string): Sample {
+  const r = spawnSync(
+    bin,
+    ['--single-threaded-gc', ...c.flags, '--import', 'tsx', child, code, params, c.options],
+    { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT },
+  );
+  if (r.status !== 0) throw new Error(`blocks cold child failed (${c.label})`);
+  return JSON.parse(r.stdout.toString('utf8')) as Sample;
+}
+
+/** Medians over ROUNDS runs interleaved across configs, one row per config and binary. */
+function compare(
+  code: string,
+  params: string,
+  base: Row,
+  configs: readonly { node: string; bin: string; c: Config }[],
+): Row[] {
+  const samples = configs.map(() => [] as Sample[]);
+  for (let round = 0; round < ROUNDS; round++)
+    configs.forEach((x, i) => samples[i]!.push(once(x.bin, x.c, code, params)));
+  return configs.map((x, i) => {
+    const med = (k: keyof Sample) =>
+      samples[i]!.map((s) => s[k] ?? NaN).sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
+    const row: Row = {
+      ...base,
+      node: x.node,
+      'start-up': x.c.label,
+      'prepare wall ms': r2(med('prepareWallMs')),
+      'prepare CPU ms': r2(med('prepareCpuMs')),
+    };
+    if (params === '-') return row;
+    return {
+      ...row,
+      'first CPU ms': r2(med('firstCpuMs')),
+      'second CPU ms': r2(med('secondCpuMs')),
+      'warm CPU ms': r2(med('warmCpuMs')),
+      'first/warm': r2(med('firstCpuMs') / med('warmCpuMs')),
+    };
+  });
+}
+
+export async function coldRows(
+  name: string,
+  wasm: Uint8Array,
+  blocks: readonly TransferBlock[],
+): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'pvf-blocks-cold-'));
   try {
     const code = join(dir, 'code.wasm');
     writeFileSync(code, wasm);
+    const all = binaries().flatMap(({ node, bin }) =>
+      CONFIGS.filter((c) => bin === process.execPath || c.node24).map((c) => ({ node, bin, c })),
+    );
     const rows: Row[] = [];
     for (const block of blocks) {
       const params = join(dir, `${block.number}.params`);
       writeFileSync(params, block.params);
-      const samples = CONFIGS.map(() => [] as Sample[]);
-      for (let round = 0; round < ROUNDS; round++)
-        CONFIGS.forEach((c, i) => {
-          const r = spawnSync(
-            process.execPath,
-            [
-              '--single-threaded-gc',
-              ...c.flags,
-              '--import',
-              'tsx',
-              child,
-              code,
-              params,
-              ...c.option,
-            ],
-            { stdio: ['ignore', 'pipe', 'inherit'] },
-          );
-          if (r.status !== 0) throw new Error(`blocks cold child failed (${c.label})`);
-          samples[i]!.push(JSON.parse(r.stdout.toString('utf8')) as Sample);
-        });
-      CONFIGS.forEach((c, i) => {
-        const med = (k: keyof Sample) =>
-          samples[i]!.map((s) => s[k]).sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
-        rows.push({
-          runtime: name,
-          transfers: block.transfers,
-          'start-up': c.label,
-          'prepare wall ms': r2(med('prepareWallMs')),
-          'prepare CPU ms': r2(med('prepareCpuMs')),
-          'first CPU ms': r2(med('firstCpuMs')),
-          'warm CPU ms': r2(med('warmCpuMs')),
-          'first/warm': r2(med('firstCpuMs') / med('warmCpuMs')),
-        });
-      });
+      rows.push(...compare(code, params, { runtime: name, transfers: block.transfers }, all));
     }
+    // Prepare's cost on the largest runtime, per compilation mode (no TurboFan tier-up budget or
+    // collection changes it).
+    const moonbase = await decompressCode(fixture('pvf/moonbase-4300.compact.compressed.wasm'));
+    if (moonbase.kind !== 'ok') throw new Error('moonbase did not decompress');
+    const mb = join(dir, 'moonbase.wasm');
+    writeFileSync(mb, moonbase.bytes);
+    const prepareOnly = all.filter((x) => !/GC|budget/.test(x.c.label));
+    rows.push(...compare(mb, '-', { runtime: 'moonbase', transfers: 'prepare only' }, prepareOnly));
     return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -238,7 +238,7 @@ function profile(
 export const blocks: Section = {
   name: 'blocks',
   description:
-    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, warm = 1 sealed worker that has run the block (median of 5, 3 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions by family (all signature checks together) vs guest code. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first vs warm validation in fresh processes per way of starting a worker, in CPU time (blocks-cold.ts).",
+    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, warm = 1 sealed worker that has run the block (median of 5, 3 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions by family (all signature checks together) vs guest code. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first, second and warm validation in fresh processes per way of starting a worker (lazy; eager Liftoff as workers do; eager Liftoff + a collection after prepare; a 300k tier-up budget; eager TurboFan), on this Node and on Node 24 when the Node matrix has fetched it, in CPU time, and prepare's cost on Moonbase per compilation mode (blocks-cold.ts).",
   async run() {
     if (!HAVE_FIXTURES)
       return [{ note: 'the fixtures are absent: no real runtime to build blocks for' }];
@@ -269,7 +269,7 @@ export const blocks: Section = {
     for (const t of built)
       profiles.push(...profile(t.name, t.wasm, t.padded, (b) => `1, PoV ${povMiB(b)} MiB`));
     const ah = built.find((t) => t.name === 'asset-hub')!;
-    const cold = coldRows(
+    const cold = await coldRows(
       ah.name,
       ah.wasm,
       ah.blocks.filter((b) => b.transfers !== 10),

@@ -13,8 +13,9 @@
 // asynchronous compile can start meanwhile; the worker's own modules are compiled before its
 // first job (runtime/host/hash-functions.ts awaits them when it loads).
 //
-// Measured (README, Performance: cold vs warm): on a 5.3 MB runtime, eager compilation costs
-// ~110 ms more CPU at prepare and takes most of the first validation's extra cost away.
+// Measured (README, Performance: cold vs warm): on the 5.3 MB Asset Hub runtime, eager
+// compilation costs 100–180 ms more CPU at prepare and halves the first validation of a small
+// block (Node 20 and 24); on Node 24 small blocks' warm validations are slower for it.
 import { setFlagsFromString } from 'node:v8';
 
 /**
