@@ -48,9 +48,10 @@ const candidates: readonly [Exclude<Secp256k1BackendName, 'oracle'>, () => strin
 
 let chosen: { backend: Secp256k1Backend; recover: Recover | undefined } | undefined;
 
-function choose(): NonNullable<typeof chosen> {
+function choose(allowed: readonly Secp256k1BackendName[]): NonNullable<typeof chosen> {
   const refused: string[] = [];
   for (const [name, load, recover] of candidates) {
+    if (!allowed.includes(name)) continue;
     try {
       const detail = load();
       const key = recover(KNOWN_RS, 0, KNOWN_HASH, true);
@@ -66,7 +67,17 @@ function choose(): NonNullable<typeof chosen> {
 
 /** The implementation serving recovery in this process (decided on the first call). */
 export function secp256k1Backend(): Secp256k1Backend {
-  chosen ??= choose();
+  chosen ??= choose(SECP256K1_BACKENDS);
+  return chosen.backend;
+}
+
+/**
+ * Serves recovery from `name` alone from now on, or from the first of the fast paths that
+ * loads if `name` is undefined (tests and the bench compare the host functions on each).
+ * Returns what now serves: 'oracle' if `name` could not load.
+ */
+export function useSecp256k1Backend(name?: Secp256k1BackendName): Secp256k1Backend {
+  chosen = choose(name === undefined ? SECP256K1_BACKENDS : [name]);
   return chosen.backend;
 }
 
@@ -80,6 +91,6 @@ export function secp256k1RecoverFast(
   hash32: Uint8Array,
   compressed: boolean,
 ): Uint8Array | null | undefined {
-  chosen ??= choose();
+  chosen ??= choose(SECP256K1_BACKENDS);
   return chosen.recover?.(rs, recid, hash32, compressed);
 }
