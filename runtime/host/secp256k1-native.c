@@ -15,20 +15,36 @@
  *   version: string, the library the build compiled (set by the build, -DPVF_LIBSECP_VERSION).
  *
  * What it accepts is secp256k1_ecdsa_recoverable_signature_parse_compact followed by
- * secp256k1_ecdsa_recover, the same two calls sp-core makes (ecdsa.rs `recover_prehashed`:
- * RecoverableSignature::from_compact, then Secp256k1::recover_ecdsa). Why the vendored release
- * here (secp256k1 npm 5.0.2, an upstream tree of late 2019) accepts exactly what the release
- * secp256k1-sys 0.9.2 vendors (libsecp256k1 v0.4.0) accepts: the recovery module's two
- * functions have the same acceptance rules in both (src/modules/recovery/main_impl.h):
- *   - parse_compact: secp256k1_scalar_set_b32 with the overflow flag on r and on s, refused
- *     if either is >= n (the caller never passes such values; version 1 reduces them first);
- *   - ecdsa_sig_recover: r = 0 or s = 0 fails; with recid & 2, x = r + n is refused unless
- *     r < p - n (secp256k1_fe_cmp_var against p - n); x must lift to a point with the parity
- *     of recid & 1 (secp256k1_ge_set_xo_var: fails off the curve); the message is read as a
- *     scalar modulo n; a result at infinity fails.
- * Later upstream changes (safegcd inversion, precomputed ecmult tables, a new field and scalar
- * code layout) change speed and code, not these conditions; the differential tests check the
- * same classes against an independent implementation (test/runtime/host/ecdsa-fast.test.ts).
+ * secp256k1_ecdsa_recover: what the secp256k1 crate's RecoverableSignature::from_compact and
+ * Secp256k1::recover_ecdsa call, which sp-io's version 2 recovery functions use
+ * (substrate/primitives/io/src/lib.rs:2708 @01e5c617, as cited in runtime/host/crypto.ts) and
+ * sp-core's ECDSA verification recovers with.
+ *
+ * Which libsecp256k1: the tree the `secp256k1` npm package 5.0.2 vendors (src/secp256k1,
+ * configure.ac version 0.1; its binding.gyp names upstream commit 544002c of 2019-11-24, and the
+ * tree predates `secp256k1_ec_seckey_negate`, merged early 2020). The reference: polkadot-sdk's
+ * workspace asks for `secp256k1 = "0.28.0"` (Cargo.toml @0032e11e), resolved to secp256k1 0.28.2
+ * → secp256k1-sys 0.9.2 (Cargo.lock @0003d10a), which vendors libsecp256k1 v0.4.0 (its
+ * CHANGELOG, 0.9.0: "Update vendored lib secp256k1 to v0.4.0"). Why both accept exactly the
+ * same recoveries: src/modules/recovery/main_impl.h has the same conditions at the same lines
+ * in this tree and in secp256k1-sys's copy of the v0.4 series (read at rust-bitcoin/
+ * rust-secp256k1 @313a9043, the `rustsecp256k1_v0_10_0_` copy of v0.4.1, whose recovery module
+ * is v0.4.0's):
+ *   - parse_compact (:38–58): secp256k1_scalar_set_b32 with the overflow flag on r and on s,
+ *     refused if either is >= n; recid must be 0..=3 (an ARG_CHECK: the caller never passes
+ *     more, and version 1's reduction happens in the caller before this call);
+ *   - ecdsa_sig_recover (:87–121): r = 0 or s = 0 fails (:96); with recid & 2, x = r + n is
+ *     refused unless r < p - n (:104–109, secp256k1_fe_cmp_var against p - n); x must lift to
+ *     a point with the parity of recid & 1, else it fails (:110, secp256k1_ge_set_xo_var: x
+ *     off the curve); a result at infinity fails (:120);
+ *   - ecdsa_recover (:170 here, :137 there) reads the hash as a scalar modulo n
+ *     (secp256k1_scalar_set_b32 without the overflow flag) and serializes the point.
+ * What differs between the two trees is how, not what: r's bytes go to a field element with
+ * secp256k1_fe_set_b32 here and _set_b32_limit there (:101; r < n < p, so both accept), the
+ * multiplication tables are built at context creation here and precomputed there, and
+ * inversion and field code were rewritten (safegcd, new layouts) — speed and code, not these
+ * conditions. The differential tests check every class against an independent implementation
+ * (test/runtime/host/ecdsa-fast.test.ts, `npm run bench -- crypto`).
  */
 #include <node_api.h>
 #include <pthread.h>
