@@ -72,7 +72,7 @@ export function buildSecp256k1Addon(outDir) {
     ...(wide
       ? ['HAVE___INT128=1', 'USE_FIELD_5X52=1', 'USE_SCALAR_4X64=1']
       : ['USE_FIELD_10X26=1', 'USE_SCALAR_8X32=1']),
-    `PVF_LIBSECP_VERSION="libsecp256k1 from secp256k1@${version} (upstream tree of 2019-11, 544002c)"`,
+    `PVF_LIBSECP_VERSION="libsecp256k1 from secp256k1@${version} (an upstream tree of late 2019)"`,
   ];
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, 'secp256k1.node');
