@@ -5,14 +5,11 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import {
   ed25519Verify as pjsEd25519,
-  secp256k1Recover as pjsRecover,
   sr25519Verify as pjsSr25519,
   waitReady,
 } from '@polkadot/wasm-crypto';
 import * as sr from '@scure/sr25519';
 import { crypto } from '../runtime/host/crypto.js';
-import { parseRS, recover } from '../runtime/host/ecdsa.js';
-import { compactRS, recoverKey } from '../runtime/host/ecdsa-fast.js';
 import { ed25519VerifyFast, sr25519VerifyFast } from '../runtime/host/fast-verify.js';
 import { blake2_256 } from '../runtime/host/hash-functions.js';
 import { ed25519Verify, sr25519Verify } from '../runtime/host/signatures.js';
@@ -21,40 +18,14 @@ import { hostContext } from '../test/support/host-context.js';
 import {
   ed25519EdgeCases,
   randomCase,
-  randomRecoverCase,
-  recoverEdgeCases,
   Rng,
   sr25519EdgeCases,
   validPool,
   type SigCase,
 } from '../test/support/signature-cases.js';
+import { row } from './per-call.js';
+import { secp256k1DiffRow, secp256k1Rows } from './secp256k1.js';
 import type { Row, Section } from './section.js';
-
-/** Microseconds per call of `fn`, after a warm-up, over about `ms`. */
-function perCall(fn: () => unknown, ms = 600): number {
-  for (let i = 0; i < 30; i++) fn();
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    for (let i = 0; i < 5; i++) fn();
-    n += 5;
-  }
-  return ((performance.now() - t0) * 1000) / n;
-}
-
-const us = (x: number) => Math.round(x * 10) / 10;
-
-/** Candidates measured in interleaved rounds (so load shifts hit all alike); medians of 5. */
-function row(what: string, candidates: [string, () => unknown][]): Row {
-  const samples = candidates.map(() => [] as number[]);
-  for (let round = 0; round < 5; round++)
-    candidates.forEach(([, fn], i) => samples[i]!.push(perCall(fn, 250)));
-  const r: Row = { case: what };
-  candidates.forEach(([name], i) => {
-    r[name] = us(samples[i]!.sort((a, b) => a - b)[2]!);
-  });
-  return r;
-}
 
 /** Through the host function, verify vs the batch path (inside an open batch). */
 function hostPair(
@@ -122,14 +93,7 @@ export async function cryptoRows(): Promise<Row[]> {
       ['fast µs', () => ed25519VerifyFast(smallSig, msg, id)],
       ['reference µs', () => ed25519Verify(smallSig, msg, id)],
     ]),
-    row('secp256k1 recover: libsecp256k1 wasm (used) / noble (reference) / @polkadot/wasm-crypto', [
-      ['fast µs', () => recoverKey(compactRS(rs, false) as Uint8Array, v, hash, false)],
-      [
-        'reference µs',
-        () => recover(parseRS(rs, false) as { r: bigint; s: bigint }, v, hash)!.toBytes(false),
-      ],
-      ['alternative µs', () => pjsRecover(hash, rs, v)],
-    ]),
+    ...(await secp256k1Rows()),
     hostPair(
       'ext_crypto_sr25519_verify_version_2',
       'ext_crypto_sr25519_batch_verify_version_1',
@@ -189,9 +153,10 @@ const FULL = Number(process.env.PVF_BENCH_DIFF_COUNT ?? 50_000);
 
 export const cryptoDiff: Section = {
   name: 'crypto',
-  description: `differential run of the signature fast paths against the reference implementations: every edge class plus ${FULL.toLocaleString('en')} seeded random inputs per scheme (PVF_BENCH_DIFF_COUNT), disagreements must be 0`,
+  description: `secp256k1 recovery and ECDSA verification per call (CPU µs, libsecp256k1 native / wasm / the reference side by side, medians of 5 interleaved rounds), then the differential run of the signature fast paths against the reference implementations: every edge class plus ${FULL.toLocaleString('en')} seeded random inputs per scheme (PVF_BENCH_DIFF_COUNT; secp256k1: that many recoveries under each version's rules, both libsecp256k1 builds), disagreements must be 0`,
   async run() {
-    const rows: Row[] = [];
+    // Per-call costs first (each implementation side by side), then the differential runs.
+    const rows: Row[] = await secp256k1Rows();
     for (const [scheme, fast, ref] of [
       ['ed25519', ed25519VerifyFast, ed25519Verify],
       ['sr25519', sr25519VerifyFast, sr25519Verify],
@@ -206,34 +171,7 @@ export const cryptoDiff: Section = {
         seconds: Math.round((performance.now() - t0) / 100) / 10,
       });
     }
-    const t0 = performance.now();
-    const rng = new Rng(13);
-    const cases = [
-      ...recoverEdgeCases(rng),
-      ...Array.from({ length: FULL / 5 }, () => randomRecoverCase(rng)),
-    ];
-    let bad = 0;
-    let recovered = 0;
-    for (const c of cases)
-      for (const overflowing of [false, true]) {
-        const frs = compactRS(c.sig.subarray(0, 64), overflowing);
-        const fast =
-          frs === 'bad-rs'
-            ? 'bad-rs'
-            : Buffer.from(recoverKey(frs, c.sig[64]!, c.hash, true) ?? []).toString('hex');
-        const rrs = parseRS(c.sig.subarray(0, 64), overflowing);
-        const q = rrs === 'bad-rs' ? 'bad-rs' : recover(rrs, c.sig[64]!, c.hash);
-        const ref = q === 'bad-rs' ? 'bad-rs' : Buffer.from(q?.toBytes(true) ?? []).toString('hex');
-        if (ref.length > 10) recovered++;
-        if (fast !== ref) bad++;
-      }
-    rows.push({
-      case: 'secp256k1 recover, versions 1 and 2',
-      inputs: cases.length * 2,
-      accepted: recovered,
-      disagreements: bad,
-      seconds: Math.round((performance.now() - t0) / 100) / 10,
-    });
+    rows.push(secp256k1DiffRow(FULL));
     return rows;
   },
 };

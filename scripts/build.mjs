@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { buildSecp256k1Addon } from './build-secp256k1-addon.mjs';
 
 const entries = [
   { in: 'src/index.ts', out: 'index', bundleDeps: false },
@@ -131,3 +132,7 @@ for (const v of [
   copyFileSync(join(entry, v.fromEntry), join('dist', v.dir, v.file));
   copyFileSync(join(entry, v.licence), join('dist', v.dir, 'LICENSE'));
 }
+
+// libsecp256k1 as a native addon beside its wasm build (runtime/host/secp256k1-native.ts), the
+// faster of the two; skipped with one line where no C compiler or Node headers are found.
+buildSecp256k1Addon(join('dist', 'secp256k1'));

@@ -1,11 +1,14 @@
-// secp256k1 recovery and verification on libsecp256k1's wasm build (secp256k1-wasm.ts), with
-// the acceptance rules of ecdsa.ts (the reference implementations, kept as the oracle and asked
-// whenever the module traps): version 1 reduces r and s modulo n, version 2 refuses them
-// (BadRS). Reduction first makes both versions the same recovery, which libsecp256k1 then runs
-// exactly as both reference libraries do (see ecdsa.ts).
+// secp256k1 recovery and verification on libsecp256k1, native or its wasm build
+// (secp256k1-backend.ts chooses once per process), with the acceptance rules of ecdsa.ts (the
+// reference implementations, kept as the oracle and asked whenever the fast path cannot answer):
+// version 1 reduces r and s modulo n, version 2 refuses them (BadRS). Reduction first makes both
+// versions the same recovery, which libsecp256k1 then runs exactly as both reference libraries
+// do (see ecdsa.ts). Verification is recovery compared with the key, as sp-core's: libsecp256k1's
+// own `secp256k1_ecdsa_verify` is not used, since it refuses high-S signatures the reference
+// accepts.
 import { blake2_256 } from './hash-functions.js';
 import { parseRS, recover } from './ecdsa.js';
-import { secp256k1Recover } from './secp256k1-wasm.js';
+import { secp256k1RecoverFast } from './secp256k1-backend.js';
 
 // n, the group order, big-endian.
 const N = Buffer.from('fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141', 'hex');
@@ -49,7 +52,7 @@ export function recoverKey(
   compressed: boolean,
 ): Uint8Array | undefined {
   if (recid < 0 || recid > 3) return undefined;
-  const fast = secp256k1Recover(rs, recid, hash32, compressed);
+  const fast = secp256k1RecoverFast(rs, recid, hash32, compressed);
   if (fast === null) return undefined;
   if (fast !== undefined) return compressed ? fast : fast.subarray(1);
   const parsed = parseRS(rs, false);

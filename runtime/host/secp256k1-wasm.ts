@@ -6,7 +6,8 @@
 // signature from its own input buffers, runs `secp256k1_ecdsa_recoverable_signature_parse_compact`
 // and `secp256k1_ecdsa_recover`, and returns 1 with the serialized key in its key buffer, or 0.
 // A parse failure (r or s >= n) calls the imported `throwError`; callers pass only r, s < n, and
-// any trap drops the instance for a fresh one and answers "undecided".
+// any trap drops the instance for a fresh one and answers "undecided". Compiled on first use
+// (secp256k1-backend.ts decides whether this build serves at all).
 import { compileVendorWasm, SECP256K1, throwingImports } from './vendor-wasm.js';
 
 interface Exports {
@@ -18,19 +19,29 @@ interface Exports {
   PUBLIC_KEY_INPUT: WebAssembly.Global;
 }
 
-const module = compileVendorWasm(SECP256K1);
-const imports = throwingImports(module, 'secp256k1');
-// The context's randomization seed (`secp256k1_context_randomize`) blinds secret-key operations
-// against side channels; recovery uses none, so a constant serves and no entropy is drawn.
-(imports['./rand.js'] as Record<string, () => number>).generateInt32 = () => 0x5eed;
-let wasm = fresh();
+let module: WebAssembly.Module | undefined;
+let imports: WebAssembly.Imports;
+let wasm: Exports | undefined;
 /** How many instances were dropped after a trap (for tests and diagnostics). */
 export let secp256k1Rebuilds = 0;
 
 function fresh(): Exports {
+  if (module === undefined) {
+    module = compileVendorWasm(SECP256K1);
+    imports = throwingImports(module, 'secp256k1');
+    // The context's randomization seed (`secp256k1_context_randomize`) blinds secret-key
+    // operations against side channels; recovery uses none, so a constant serves and no
+    // entropy is drawn.
+    (imports['./rand.js'] as Record<string, () => number>).generateInt32 = () => 0x5eed;
+  }
   const e = new WebAssembly.Instance(module, imports).exports as unknown as Exports;
   e.initializeContext();
   return e;
+}
+
+/** Compiles and instantiates the module once; throws if it cannot be. */
+export function loadSecp256k1Wasm(): void {
+  wasm ??= fresh();
 }
 
 /**
@@ -38,7 +49,7 @@ function fresh(): Exports {
  * below n: the caller has refused or reduced larger ones) with recovery id 0..=3 over the
  * 32-byte message hash. Returns the key (33 bytes compressed or 65 uncompressed), null if
  * libsecp256k1 refuses (r or s zero, x not on the curve, r + n >= p with id 2/3, infinity), or
- * undefined if the module trapped.
+ * undefined if the module is not loaded or trapped.
  */
 export function secp256k1Recover(
   rs: Uint8Array,
@@ -46,6 +57,7 @@ export function secp256k1Recover(
   hash32: Uint8Array,
   compressed: boolean,
 ): Uint8Array | null | undefined {
+  if (wasm === undefined) return undefined;
   try {
     const mem = new Uint8Array(wasm.memory.buffer);
     mem.set(hash32, wasm.HASH_INPUT.value as number);

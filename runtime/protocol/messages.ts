@@ -25,7 +25,7 @@ import { BodyReader, FrameWriter, ProtocolError } from './wire.js';
 export { FRAME_HEADER_BYTES, ProtocolError } from './wire.js';
 
 /** Bumped on every incompatible change of a message below. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 /**
  * Largest host → worker frame: a compressed code blob (≤ 3 MiB on chain, a little more for
  * runtimes built for tests) plus PoV-derived params (the host sends the compressed PoV,
@@ -182,6 +182,12 @@ export type WorkerMessage =
       readonly version: number;
       readonly pid: number;
       readonly sandbox: SandboxView;
+      /**
+       * Which implementation serves secp256k1 recovery in this worker and why
+       * (runtime/host/secp256k1-backend.ts: `native …`, `wasm …` or `oracle …`); absent when
+       * the worker reports none. Informational, for operators.
+       */
+      readonly secp256k1?: string;
     }
   | {
       readonly tag: 'result';
@@ -491,10 +497,14 @@ const READY: Codec<Msg<WorkerMessage, 'ready'>, number> = {
   enc: (w, m) => {
     w.u32(m.version).u32(m.pid);
     sandboxView.enc(w, m.sandbox);
+    w.str(m.secp256k1 ?? '');
   },
   dec: (r, id) => {
     if (id !== 0) throw new ProtocolError('ready carries request id 0');
-    return { tag: 'ready', id: 0, version: r.u32(), pid: r.u32(), sandbox: sandboxView.dec(r) };
+    const head = { tag: 'ready', id: 0, version: r.u32(), pid: r.u32() } as const;
+    const sandbox = sandboxView.dec(r);
+    const secp256k1 = r.str(MAX_NAME_BYTES, 'secp256k1');
+    return { ...head, sandbox, ...(secp256k1 === '' ? {} : { secp256k1 }) };
   },
 };
 

@@ -12,6 +12,7 @@ import { boundOutcome } from './bounds.js';
 import { readFrames, writeFrame } from './channel.js';
 import { Jobs } from './jobs.js';
 import { sandboxView } from './sandbox-view.js';
+import { secp256k1Backend } from '../host/secp256k1-backend.js';
 
 /** Exit statuses of a worker that stops on its own. */
 export const WorkerExit = { Eof: 0, Protocol: 65, Version: 66 } as const;
@@ -36,6 +37,7 @@ export async function runWorker(): Promise<never> {
             version: PROTOCOL_VERSION,
             pid: process.pid,
             sandbox: sandboxView(),
+            secp256k1: secp256k1Report(),
           }),
         );
         lastCpu = process.cpuUsage();
@@ -62,6 +64,12 @@ export async function runWorker(): Promise<never> {
     throw e;
   }
   process.exit(WorkerExit.Eof);
+}
+
+/** `native (libsecp256k1 …)`, `wasm (…; native: why not)` or `oracle (why not)`, clipped. */
+function secp256k1Report(): string {
+  const b = secp256k1Backend();
+  return `${b.name} (${b.detail})`.slice(0, 1024);
 }
 
 function serve(jobs: Jobs, m: Exclude<HostMessage, { tag: 'hello' }>): Promise<JobOutcome> {

@@ -115,6 +115,8 @@ export class WorkerProcess {
    *  `sealedPid` (in a PID namespace the worker is a child of the spawned `unshare`). */
   pid: number;
   readonly ready: Promise<SandboxView>;
+  /** What the worker reported serving secp256k1 recovery with, in its handshake (operators). */
+  secp256k1: string | undefined;
   /** Resolves once the process is gone and its steps have been failed. */
   readonly exited: Promise<void>;
   private settleExited: () => void = () => {};
@@ -412,6 +414,7 @@ export class WorkerProcess {
         // from here.
         this.lastCpuMs = this.proc?.cpuMillis();
         if (this.inFlight[0] !== undefined) this.inFlight[0].baselineCpuMs = this.lastCpuMs;
+        this.secp256k1 = m.secp256k1;
         this.settleReady?.resolve(m.sandbox);
         return;
       case 'log':

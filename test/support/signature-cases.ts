@@ -1,6 +1,6 @@
 // Inputs for the differential tests of the signature fast paths against the reference
 // implementations (test/runtime/host/fast-verify.test.ts with a bounded count, bench/crypto.ts
-// with the full one): every edge class once, then seeded random inputs built from a pool of
+// with the full one; secp256k1 recovery's are in recover-cases.ts): every edge class once, then seeded random inputs built from a pool of
 // valid signatures (valid, one bit flipped in signature, message or key, marker cleared, s
 // pushed past the group order, random bytes, truncated or oversized).
 import { ed25519, ED25519_TORSION_SUBGROUP, ristretto255 } from '@noble/curves/ed25519.js';
@@ -216,56 +216,4 @@ export function randomCase(pool: readonly SigCase[], rng: Rng): SigCase {
     default:
       return { what: 'random bytes', sig: rng.bytes(64), msg: base.msg, pub: base.pub };
   }
-}
-
-export interface RecoverCase {
-  readonly what: string;
-  /** r ‖ s ‖ v as the host functions receive it (v already without the 27 offset). */
-  readonly sig: Uint8Array;
-  readonly hash: Uint8Array;
-}
-
-const SECP_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-const SECP_P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
-const be = (n: bigint) => Uint8Array.from(Buffer.from(n.toString(16).padStart(64, '0'), 'hex'));
-const rsv = (r: bigint, s: bigint, v: number) => Uint8Array.from([...be(r), ...be(s), v]);
-
-/** secp256k1 edge classes: high s, overflowing and zero r/s, recovery ids 2/3, x off the curve. */
-export function recoverEdgeCases(rng: Rng): RecoverCase[] {
-  const out: RecoverCase[] = [];
-  const hash = rng.bytes(32);
-  const r0 = BigInt('0x' + Buffer.from(rng.bytes(32)).toString('hex')) % SECP_N;
-  const s0 = BigInt('0x' + Buffer.from(rng.bytes(32)).toString('hex')) % SECP_N;
-  for (let v = 0; v < 6; v++) {
-    out.push({ what: `v ${v}`, sig: rsv(r0, s0, v), hash });
-    out.push({ what: 'high s', sig: rsv(r0, SECP_N - 1n, v), hash });
-    out.push({ what: 'r = 0', sig: rsv(0n, s0, v), hash });
-    out.push({ what: 's = 0', sig: rsv(r0, 0n, v), hash });
-    out.push({ what: 'r = n', sig: rsv(SECP_N, s0, v), hash });
-    out.push({ what: 's = n', sig: rsv(r0, SECP_N, v), hash });
-    out.push({ what: 'r + n (overflowing)', sig: rsv(r0 % (2n ** 256n - SECP_N), s0, v), hash });
-    out.push({ what: 'r, s = 2^256 - 1', sig: rsv(2n ** 256n - 1n, 2n ** 256n - 1n, v), hash });
-    out.push({
-      what: 's + n (overflowing)',
-      sig: rsv(r0, (s0 % (2n ** 256n - SECP_N)) + SECP_N, v),
-      hash,
-    });
-    // x = r + n within the field, i.e. r < p - n: recovery ids 2 and 3 can succeed.
-    for (let k = 1n; k < 12n; k++)
-      out.push({ what: 'small r (x = r + n < p)', sig: rsv(k, s0, v), hash });
-    out.push({ what: 'r = p - n (x = p)', sig: rsv(SECP_P - SECP_N, s0, v), hash });
-    out.push({ what: 'r = p - n - 1', sig: rsv(SECP_P - SECP_N - 1n, s0, v), hash });
-  }
-  out.push({ what: 'zero hash', sig: rsv(r0, s0, 0), hash: new Uint8Array(32) });
-  out.push({ what: 'hash >= n', sig: rsv(r0, s0, 1), hash: new Uint8Array(32).fill(0xff) });
-  return out;
-}
-
-/** Random (r, s, v) over random hashes: mostly recoverable, some ids 2/3 and overflowing values. */
-export function randomRecoverCase(rng: Rng): RecoverCase {
-  const sig = rng.bytes(65);
-  sig[64] = rng.below(5);
-  if (rng.below(4) === 0) sig.fill(0xff, 0, 16); // overflowing r
-  if (rng.below(4) === 0) sig.fill(0, 0, 17); // r small enough for ids 2/3
-  return { what: 'random', sig, hash: rng.bytes(32) };
 }

@@ -10,6 +10,7 @@ import {
   BUNDLED_BINDGEN_DIR,
   bindgenDir,
 } from '../../runtime/wasi/component/bindgen.js';
+import { secp256k1AddonPath } from '../../runtime/host/secp256k1-native.js';
 import { VENDOR_WASMS, vendorWasmPath } from '../../runtime/host/vendor-wasm.js';
 import {
   addFile,
@@ -27,7 +28,7 @@ export interface Bundles {
   readonly dir: string;
 }
 
-let built: Promise<Bundles> | undefined;
+const built = new Map<boolean, Promise<Bundles>>();
 
 async function bundle(entry: string, path: string): Promise<BundleFile> {
   const out = await build({
@@ -39,9 +40,16 @@ async function bundle(entry: string, path: string): Promise<BundleFile> {
   return { path, contents: out.outputFiles[0]!.contents };
 }
 
-/** Paths of the worker and launcher bundles of the current source (built once per process). */
-export function testBundles(): Promise<Bundles> {
-  built ??= (async () => {
+/**
+ * Paths of the worker and launcher bundles of the current source (built once per process).
+ * The native secp256k1 addon goes beside them when `npm run build` made it, unless
+ * `secp256k1Addon` is false (then recovery runs on the wasm build, as on a machine without it).
+ */
+export function testBundles(opts: { secp256k1Addon?: boolean } = {}): Promise<Bundles> {
+  const withAddon = opts.secp256k1Addon ?? true;
+  const cached = built.get(withAddon);
+  if (cached !== undefined) return cached;
+  const made = (async () => {
     const files = await Promise.all([
       bundle('runtime/worker.ts', 'worker.js'),
       // worker.js starts its loop from this file beside it, on the guest-stack thread.
@@ -57,10 +65,14 @@ export function testBundles(): Promise<Bundles> {
     // The crypto host functions' wasm modules beside the worker, as scripts/build.mjs puts them.
     for (const v of VENDOR_WASMS)
       files.push({ path: `${v.dir}/${v.file}`, contents: readFileSync(vendorWasmPath(v)) });
+    const addon = secp256k1AddonPath();
+    if (withAddon && addon !== undefined)
+      files.push({ path: 'secp256k1/secp256k1.node', contents: readFileSync(addon) });
     const dir = contentDir('pvf-test-', files);
     return { worker: join(dir, 'worker.js'), launcher: join(dir, 'launcher.js'), dir };
   })();
-  return built;
+  built.set(withAddon, made);
+  return made;
 }
 
 /**

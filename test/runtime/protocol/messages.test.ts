@@ -82,6 +82,7 @@ const WORKER: WorkerMessage[] = [
       fsRestricted: true,
       layers: '{}',
     },
+    secp256k1: 'native (libsecp256k1)',
   },
   {
     tag: 'result',
