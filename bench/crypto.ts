@@ -13,9 +13,14 @@ import * as sr from '@scure/sr25519';
 import { crypto } from '../runtime/host/crypto.js';
 import { parseRS, recover } from '../runtime/host/ecdsa.js';
 import { compactRS, recoverKey } from '../runtime/host/ecdsa-fast.js';
-import { ed25519VerifyFast, sr25519VerifyFast } from '../runtime/host/fast-verify.js';
+import {
+  ed25519VerifyFast,
+  sr25519VerifyFast,
+  sr25519VerifyWasm,
+} from '../runtime/host/fast-verify.js';
 import { blake2_256 } from '../runtime/host/hash-functions.js';
 import { ed25519Verify, sr25519Verify } from '../runtime/host/signatures.js';
+import { sr25519Backend } from '../runtime/host/sr25519-native.js';
 import { orderedTrieRoot, trieRoot } from '../runtime/host/trie-root.js';
 import { hostContext } from '../test/support/host-context.js';
 import {
@@ -105,11 +110,17 @@ export async function cryptoRows(): Promise<Row[]> {
     (val, i) => [blake2_256(Uint8Array.of(i & 0xff, i >> 8)), val] as [Uint8Array, Uint8Array],
   );
   return [
-    row('sr25519 verify: schnorrkel wasm (used) / @scure (reference) / @polkadot/wasm-crypto', [
-      ['fast µs', () => sr25519VerifyFast(srSig, msg, srPub)],
-      ['reference µs', () => sr25519Verify(srSig, msg, srPub)],
-      ['alternative µs', () => pjsSr25519(srSig, msg, srPub)],
-    ]),
+    row(
+      `sr25519 verify: ${sr25519Backend.kind === 'native' ? 'native libsodium (used) / schnorrkel wasm' : 'schnorrkel wasm (used; native addon not built)'} / @scure (reference) / @polkadot/wasm-crypto`,
+      [
+        ['fast µs', () => sr25519VerifyFast(srSig, msg, srPub)],
+        ...(sr25519Backend.kind === 'native'
+          ? [['wasm µs', () => sr25519VerifyWasm(srSig, msg, srPub)] as [string, () => unknown]]
+          : []),
+        ['reference µs', () => sr25519Verify(srSig, msg, srPub)],
+        ['alternative µs', () => pjsSr25519(srSig, msg, srPub)],
+      ],
+    ),
     row(
       'ed25519 verify: OpenSSL + ZIP-215 fallback (used) / noble ZIP-215 (reference) / @polkadot/wasm-crypto',
       [
@@ -189,7 +200,7 @@ const FULL = Number(process.env.PVF_BENCH_DIFF_COUNT ?? 50_000);
 
 export const cryptoDiff: Section = {
   name: 'crypto',
-  description: `differential run of the signature fast paths against the reference implementations: every edge class plus ${FULL.toLocaleString('en')} seeded random inputs per scheme (PVF_BENCH_DIFF_COUNT), disagreements must be 0`,
+  description: `differential run of the signature fast paths against the reference implementations: every edge class plus ${FULL.toLocaleString('en')} seeded random inputs per scheme (PVF_BENCH_DIFF_COUNT), and the native sr25519 addon against schnorrkel's wasm on twice that; disagreements must be 0`,
   async run() {
     const rows: Row[] = [];
     for (const [scheme, fast, ref] of [
@@ -204,6 +215,18 @@ export const cryptoDiff: Section = {
         accepted: d.accepted,
         disagreements: d.bad,
         seconds: Math.round((performance.now() - t0) / 100) / 10,
+      });
+    }
+    if (sr25519Backend.kind === 'native') {
+      // The native addon against schnorrkel's own wasm build, at twice the count (both are fast).
+      const t1 = performance.now();
+      const d = diff(sigCases('sr25519', 2 * FULL, 14), sr25519VerifyFast, sr25519VerifyWasm);
+      rows.push({
+        case: 'sr25519 verify, native vs schnorrkel wasm',
+        inputs: d.n,
+        accepted: d.accepted,
+        disagreements: d.bad,
+        seconds: Math.round((performance.now() - t1) / 100) / 10,
       });
     }
     const t0 = performance.now();

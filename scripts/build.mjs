@@ -131,3 +131,8 @@ for (const v of [
   copyFileSync(join(entry, v.fromEntry), join('dist', v.dir, v.file));
   copyFileSync(join(entry, v.licence), join('dist', v.dir, 'LICENSE'));
 }
+
+// The native sr25519 verification (scripts/build-sr25519-addon.mjs): one line either way, never
+// fatal; without it the schnorrkel wasm build above serves.
+const { buildSr25519Addon } = await import('./build-sr25519-addon.mjs');
+console.log(`sr25519 native addon: ${await buildSr25519Addon()}`);

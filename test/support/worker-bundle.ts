@@ -2,7 +2,7 @@
 // the guest-stack thread) and the sandbox launcher (native/launcher.ts) with the settings of scripts/build.mjs into a folder of their own (bundle-dir.ts: one per
 // content, shared by every test process on the same source), so host tests run the current
 // source and neither depend on nor race with a shared dist/ folder.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import {
@@ -20,6 +20,7 @@ import {
 } from './bundle-dir.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const NATIVE_SR25519 = join(ROOT, 'dist', 'sr25519', 'sr25519.node');
 
 export interface Bundles {
   readonly worker: string;
@@ -57,6 +58,9 @@ export function testBundles(): Promise<Bundles> {
     // The crypto host functions' wasm modules beside the worker, as scripts/build.mjs puts them.
     for (const v of VENDOR_WASMS)
       files.push({ path: `${v.dir}/${v.file}`, contents: readFileSync(vendorWasmPath(v)) });
+    // The native sr25519 addon too, where `npm run build` made it (runtime/host/sr25519-native.ts).
+    if (existsSync(NATIVE_SR25519))
+      files.push({ path: 'sr25519/sr25519.node', contents: readFileSync(NATIVE_SR25519) });
     const dir = contentDir('pvf-test-', files);
     return { worker: join(dir, 'worker.js'), launcher: join(dir, 'launcher.js'), dir };
   })();
