@@ -15,12 +15,13 @@ import { parseRS, recover } from '../runtime/host/ecdsa.js';
 import { compactRS, recoverKey } from '../runtime/host/ecdsa-fast.js';
 import {
   ed25519VerifyFast,
+  ed25519VerifyOpenssl,
   sr25519VerifyFast,
   sr25519VerifyWasm,
 } from '../runtime/host/fast-verify.js';
 import { blake2_256 } from '../runtime/host/hash-functions.js';
 import { ed25519Verify, sr25519Verify } from '../runtime/host/signatures.js';
-import { sr25519Backend } from '../runtime/host/sr25519-native.js';
+import { curve25519Backend } from '../runtime/host/curve25519-native.js';
 import { orderedTrieRoot, trieRoot } from '../runtime/host/trie-root.js';
 import { hostContext } from '../test/support/host-context.js';
 import {
@@ -111,10 +112,10 @@ export async function cryptoRows(): Promise<Row[]> {
   );
   return [
     row(
-      `sr25519 verify: ${sr25519Backend.kind === 'native' ? 'native libsodium (used) / schnorrkel wasm' : 'schnorrkel wasm (used; native addon not built)'} / @scure (reference) / @polkadot/wasm-crypto`,
+      `sr25519 verify: ${curve25519Backend.kind === 'native' ? 'native (used) / schnorrkel wasm' : 'schnorrkel wasm (used; native addon not built)'} / @scure (reference) / @polkadot/wasm-crypto`,
       [
         ['fast µs', () => sr25519VerifyFast(srSig, msg, srPub)],
-        ...(sr25519Backend.kind === 'native'
+        ...(curve25519Backend.kind === 'native'
           ? [['wasm µs', () => sr25519VerifyWasm(srSig, msg, srPub)] as [string, () => unknown]]
           : []),
         ['reference µs', () => sr25519Verify(srSig, msg, srPub)],
@@ -200,7 +201,7 @@ const FULL = Number(process.env.PVF_BENCH_DIFF_COUNT ?? 50_000);
 
 export const cryptoDiff: Section = {
   name: 'crypto',
-  description: `differential run of the signature fast paths against the reference implementations: every edge class plus ${FULL.toLocaleString('en')} seeded random inputs per scheme (PVF_BENCH_DIFF_COUNT), and the native sr25519 addon against schnorrkel's wasm on twice that; disagreements must be 0`,
+  description: `differential run of the signature fast paths against the reference implementations: every edge class plus ${FULL.toLocaleString('en')} seeded random inputs per scheme (PVF_BENCH_DIFF_COUNT), and the native addon against schnorrkel's wasm (sr25519, twice that) and OpenSSL + ZIP-215 (ed25519); disagreements must be 0`,
   async run() {
     const rows: Row[] = [];
     for (const [scheme, fast, ref] of [
@@ -217,7 +218,7 @@ export const cryptoDiff: Section = {
         seconds: Math.round((performance.now() - t0) / 100) / 10,
       });
     }
-    if (sr25519Backend.kind === 'native') {
+    if (curve25519Backend.kind === 'native') {
       // The native addon against schnorrkel's own wasm build, at twice the count (both are fast).
       const t1 = performance.now();
       const d = diff(sigCases('sr25519', 2 * FULL, 14), sr25519VerifyFast, sr25519VerifyWasm);
@@ -227,6 +228,16 @@ export const cryptoDiff: Section = {
         accepted: d.accepted,
         disagreements: d.bad,
         seconds: Math.round((performance.now() - t1) / 100) / 10,
+      });
+      // And ed25519 against OpenSSL with the ZIP-215 fallback, on other seeds than the row above.
+      const t2 = performance.now();
+      const e = diff(sigCases('ed25519', FULL, 15), ed25519VerifyFast, ed25519VerifyOpenssl);
+      rows.push({
+        case: 'ed25519 verify, native vs OpenSSL + ZIP-215',
+        inputs: e.n,
+        accepted: e.accepted,
+        disagreements: e.bad,
+        seconds: Math.round((performance.now() - t2) / 100) / 10,
       });
     }
     const t0 = performance.now();

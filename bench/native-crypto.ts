@@ -1,19 +1,25 @@
-// The native sr25519 addon against schnorrkel's wasm build, side by side in one process: per
-// call, and on real transfer blocks (bare validations, the engine in this process) with
+// The native curve25519 addon against what serves without it, side by side in one process: per
+// call (sr25519 against schnorrkel's wasm build, ed25519 against OpenSSL), and on real transfer blocks (bare validations, the engine in this process) with
 // `ext_crypto_sr25519_verify_version_2` served by one or the other, in alternating order, as CPU
 // time and as a share of the block's own ref_time weight. Needs the fixtures and `npm run build`
 // (the addon); says so instead when either is missing.
 import { loadavg } from 'node:os';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import * as sr from '@scure/sr25519';
 import { decompressCode } from '../runtime/blob/code-blob.js';
 import { prepare, validateBlock } from '../runtime/engine/index.js';
 import type { PreparedModule } from '../runtime/engine/types.js';
 import { host, type HostContext, type HostFunction } from '../runtime/host/context.js';
-import { sr25519VerifyFast, sr25519VerifyWasm } from '../runtime/host/fast-verify.js';
+import {
+  ed25519VerifyFast,
+  ed25519VerifyOpenssl,
+  sr25519VerifyFast,
+  sr25519VerifyWasm,
+} from '../runtime/host/fast-verify.js';
 import { fatBytes, fixedBytes } from '../runtime/host/marshal.js';
 import { PVF_HOST_FUNCTIONS } from '../runtime/host/registry.js';
-import { sr25519Verify } from '../runtime/host/signatures.js';
-import { sr25519Backend } from '../runtime/host/sr25519-native.js';
+import { ed25519Verify, sr25519Verify } from '../runtime/host/signatures.js';
+import { curve25519Backend } from '../runtime/host/curve25519-native.js';
 import { TransferChain } from '../src/collator/transfer-chain.js';
 import { loadParachain } from '../src/examples/cumulus-chain.js';
 import { HAVE_FIXTURES } from '../test/support/fixtures.js';
@@ -57,9 +63,36 @@ function perCallRow(): Row {
   return {
     case: 'sr25519 verify, 100-byte message (CPU µs per call)',
     native: r2(n),
-    wasm: r2(w),
-    'native/wasm': r2(n / w),
-    '@scure (reference)': r2(median(reference)),
+    fallback: r2(w),
+    'native/fallback': r2(n / w),
+    reference: r2(median(reference)),
+    load: r2(loadavg()[0]!),
+  };
+}
+
+/** ed25519: the addon, OpenSSL (which accepts these: its path never reaches ZIP-215), the
+ *  ZIP-215 reference. */
+function ed25519Row(): Row {
+  const secret = new Uint8Array(32).fill(4);
+  const pub = ed25519.getPublicKey(secret);
+  const msg = new Uint8Array(100).fill(1);
+  const sig = ed25519.sign(msg, secret);
+  const native: number[] = [];
+  const openssl: number[] = [];
+  const reference: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    native.push(cpuPerCall(() => ed25519VerifyFast(sig, msg, pub)));
+    openssl.push(cpuPerCall(() => ed25519VerifyOpenssl(sig, msg, pub)));
+    reference.push(cpuPerCall(() => ed25519Verify(sig, msg, pub), 200));
+  }
+  const n = median(native);
+  const o = median(openssl);
+  return {
+    case: 'ed25519 verify, 100-byte message (CPU µs per call)',
+    native: r2(n),
+    fallback: r2(o),
+    'native/fallback': r2(n / o),
+    reference: r2(median(reference)),
     load: r2(loadavg()[0]!),
   };
 }
@@ -117,10 +150,10 @@ async function blockRows(): Promise<Row[]> {
           case: `${name}, ${block.transfers} transfers (bare CPU ms)`,
           'weight ms': r2(weightMs),
           native: r2(n),
-          wasm: r2(w),
-          'native/wasm': r2(n / w),
+          fallback: r2(w),
+          'native/fallback': r2(n / w),
           'native ÷ weight': r2(n / weightMs),
-          'wasm ÷ weight': r2(w / weightMs),
+          'fallback ÷ weight': r2(w / weightMs),
           load: r2(loadavg()[0]!),
         });
       }
@@ -133,10 +166,11 @@ async function blockRows(): Promise<Row[]> {
 
 export const nativeCrypto: Section = {
   name: 'native-crypto',
-  description: `the native sr25519 addon vs schnorrkel's wasm build: per call, and on real transfer blocks (bare validations in this process, ${ROUNDS - 1} rounds in alternating order after a warm-up, medians; CPU time)`,
+  description: `the native curve25519 addon vs the fallbacks (sr25519: schnorrkel's wasm build, ed25519: OpenSSL + ZIP-215): per call, and on real transfer blocks (bare validations in this process, ${ROUNDS - 1} rounds in alternating order after a warm-up, medians; CPU time)`,
   async run() {
-    if (sr25519Backend.kind !== 'native') return [{ case: `skipped: ${sr25519Backend.detail}` }];
-    const rows = [perCallRow()];
+    if (curve25519Backend.kind !== 'native')
+      return [{ case: `skipped: ${curve25519Backend.detail}` }];
+    const rows = [perCallRow(), ed25519Row()];
     if (!HAVE_FIXTURES) return [...rows, { case: 'blocks skipped: ../shared/fixtures is absent' }];
     return [...rows, ...(await blockRows())];
   },

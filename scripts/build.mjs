@@ -132,7 +132,7 @@ for (const v of [
   copyFileSync(join(entry, v.licence), join('dist', v.dir, 'LICENSE'));
 }
 
-// The native sr25519 verification (scripts/build-sr25519-addon.mjs): one line either way, never
-// fatal; without it the schnorrkel wasm build above serves.
-const { buildSr25519Addon } = await import('./build-sr25519-addon.mjs');
-console.log(`sr25519 native addon: ${await buildSr25519Addon()}`);
+// The native sr25519 and ed25519 verification (scripts/build-curve25519-addon.mjs): one line
+// either way, never fatal; without it the schnorrkel wasm build above and OpenSSL serve.
+const { buildCurve25519Addon } = await import('./build-curve25519-addon.mjs');
+console.log(`curve25519 native addon: ${await buildCurve25519Addon()}`);

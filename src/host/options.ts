@@ -72,7 +72,7 @@ export interface HostOptions {
   readonly workerScript: string | undefined;
   /**
    * Whether workers may verify signatures with the native addons built beside the bundle
-   * (dist/sr25519/: about a third of the wasm build's time per sr25519 verification, the same
+   * (dist/curve25519/: about a third of the wasm build's time per sr25519 verification, the same
    * verdicts). Default true; false runs only the wasm and JavaScript implementations (the
    * workers get PVF_RUNTIME_NATIVE_CRYPTO=0). Where an addon is not built, the wasm build
    * serves either way.

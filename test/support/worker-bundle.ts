@@ -20,7 +20,7 @@ import {
 } from './bundle-dir.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const NATIVE_SR25519 = join(ROOT, 'dist', 'sr25519', 'sr25519.node');
+const NATIVE_CURVE25519 = join(ROOT, 'dist', 'curve25519', 'curve25519.node');
 
 export interface Bundles {
   readonly worker: string;
@@ -58,9 +58,9 @@ export function testBundles(): Promise<Bundles> {
     // The crypto host functions' wasm modules beside the worker, as scripts/build.mjs puts them.
     for (const v of VENDOR_WASMS)
       files.push({ path: `${v.dir}/${v.file}`, contents: readFileSync(vendorWasmPath(v)) });
-    // The native sr25519 addon too, where `npm run build` made it (runtime/host/sr25519-native.ts).
-    if (existsSync(NATIVE_SR25519))
-      files.push({ path: 'sr25519/sr25519.node', contents: readFileSync(NATIVE_SR25519) });
+    // The native sr25519 addon too, where `npm run build` made it (runtime/host/curve25519-native.ts).
+    if (existsSync(NATIVE_CURVE25519))
+      files.push({ path: 'curve25519/curve25519.node', contents: readFileSync(NATIVE_CURVE25519) });
     const dir = contentDir('pvf-test-', files);
     return { worker: join(dir, 'worker.js'), launcher: join(dir, 'launcher.js'), dir };
   })();

@@ -12,7 +12,10 @@ import type { ValidationHost } from '../../../src/host/validation-host.js';
 import { closedAfterEach, createTestHost } from '../../support/test-host.js';
 import { wat } from '../../support/wat.js';
 
-const NATIVE_SR25519 = join(resolve(import.meta.dirname, '../../..'), 'dist/sr25519/sr25519.node');
+const NATIVE_CURVE25519 = join(
+  resolve(import.meta.dirname, '../../..'),
+  'dist/curve25519/curve25519.node',
+);
 const bytes = (b: Uint8Array) => [...b].map((x) => '\\' + x.toString(16).padStart(2, '0')).join('');
 
 describe.runIf(process.platform === 'linux')('crypto host functions in a sealed worker', () => {
@@ -86,7 +89,7 @@ describe.runIf(process.platform === 'linux')('crypto host functions in a sealed 
   });
 });
 
-describe.runIf(process.platform === 'linux' && existsSync(NATIVE_SR25519))(
+describe.runIf(process.platform === 'linux' && existsSync(NATIVE_CURVE25519))(
   'the native sr25519 addon in a sealed worker',
   () => {
     const newHost = closedAfterEach();
@@ -120,7 +123,7 @@ describe.runIf(process.platform === 'linux' && existsSync(NATIVE_SR25519))(
       const maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
       return {
         verdicts: out.kind === 'returned' ? [...out.output] : out.kind,
-        mapped: maps.includes('sr25519.node'),
+        mapped: maps.includes('curve25519.node'),
       };
     }
 

@@ -1,30 +1,40 @@
-// The native sr25519 verification (addons/sr25519, runtime/host/sr25519-native.ts) against its
-// two oracles: schnorrkel's own wasm build and @scure/sr25519 (the reference implementation of
-// signatures.ts). Bounded counts here; `npm run bench -- crypto` runs the full count.
+// The native sr25519 and ed25519 verification (addons/curve25519, runtime/host/curve25519-native.ts)
+// against their oracles: for sr25519 schnorrkel's own wasm build and @scure/sr25519, for ed25519
+// OpenSSL with the ZIP-215 fallback and @noble/curves' ZIP-215 check (the reference
+// implementations of signatures.ts). Bounded counts here; `npm run bench -- crypto` runs the
+// full count.
 import { spawnSync } from 'node:child_process';
 import * as sr from '@scure/sr25519';
 import { describe, expect, it } from 'vitest';
-import { sr25519VerifyFast, sr25519VerifyWasm } from '../../../runtime/host/fast-verify.js';
-import { sr25519Verify } from '../../../runtime/host/signatures.js';
+import {
+  ed25519VerifyFast,
+  ed25519VerifyOpenssl,
+  sr25519VerifyFast,
+  sr25519VerifyWasm,
+} from '../../../runtime/host/fast-verify.js';
+import { ed25519Verify, sr25519Verify } from '../../../runtime/host/signatures.js';
 import {
   NATIVE_CRYPTO_ENV,
-  sr25519Backend,
+  curve25519Backend,
+  ed25519VerifyNative,
   sr25519VerifyNative,
-} from '../../../runtime/host/sr25519-native.js';
+} from '../../../runtime/host/curve25519-native.js';
 import {
+  ed25519EdgeCases,
   randomCase,
   Rng,
+  smallOrderEncodings,
   sr25519EdgeCases,
   validPool,
   type SigCase,
 } from '../../support/signature-cases.js';
 
 const RANDOM = 2_000;
-const built = sr25519Backend.kind === 'native';
+const built = curve25519Backend.kind === 'native';
 // CI builds the addon (scripts/build.mjs); elsewhere a machine without a C compiler may lack it.
 const describeNative = built || process.env.CI ? describe : describe.skip;
 if (!built && !process.env.CI)
-  console.warn(`sr25519-native tests skipped: ${sr25519Backend.detail} (run npm run build)`);
+  console.warn(`native curve25519 tests skipped: ${curve25519Backend.detail} (run npm run build)`);
 
 /** Cases where any of the three disagree, as "what: native x, wasm y, reference z". */
 function disagreements(cases: readonly SigCase[]): { accepted: number; bad: string[] } {
@@ -48,10 +58,10 @@ function le32(v: bigint): Uint8Array {
   return Uint8Array.from(Buffer.from(v.toString(16).padStart(64, '0'), 'hex').reverse());
 }
 
-describeNative('sr25519 native verification', () => {
+describeNative('native sr25519 verification', () => {
   it('is the backend in use, loaded from the build', () => {
-    expect(sr25519Backend.kind).toBe('native');
-    expect(sr25519Backend.detail).toMatch(/sr25519\.node$/);
+    expect(curve25519Backend.kind).toBe('native');
+    expect(curve25519Backend.detail).toMatch(/curve25519\.node$/);
   });
 
   it('agrees with schnorrkel wasm and the reference on every edge class', () => {
@@ -127,13 +137,73 @@ describeNative('sr25519 native verification', () => {
           '--import',
           'tsx',
           '-e',
-          "import('./runtime/host/sr25519-native.ts').then(m => console.log(m.sr25519Backend.kind))",
+          "import('./runtime/host/curve25519-native.ts').then(m => console.log(m.curve25519Backend.kind))",
         ],
         { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 },
       );
       return r.stdout.trim();
     };
-    expect(probe({ [NATIVE_CRYPTO_ENV]: '0' })).toBe('wasm');
+    expect(probe({ [NATIVE_CRYPTO_ENV]: '0' })).toBe('fallback');
     expect(probe({ [NATIVE_CRYPTO_ENV]: '1' })).toBe('native');
+  });
+});
+
+/** ed25519 cases where the addon, OpenSSL + ZIP-215 and the ZIP-215 reference disagree. */
+function edDisagreements(cases: readonly SigCase[]): { accepted: number; bad: string[] } {
+  const bad: string[] = [];
+  let accepted = 0;
+  for (const c of cases) {
+    const n = ed25519VerifyNative(c.sig, c.msg, c.pub);
+    const o = ed25519VerifyOpenssl(c.sig, c.msg, c.pub);
+    const r = ed25519Verify(c.sig, c.msg, c.pub);
+    const shaped = c.sig.length === 64 && c.pub.length === 32;
+    if (r) accepted++;
+    if ((shaped ? n : (n ?? r)) !== r || o !== r || ed25519VerifyFast(c.sig, c.msg, c.pub) !== r)
+      bad.push(`${c.what}: native ${n}, OpenSSL + ZIP-215 ${o}, reference ${r}`);
+  }
+  return { accepted, bad };
+}
+
+describeNative('native ed25519 verification (ZIP-215)', () => {
+  it('agrees with OpenSSL + ZIP-215 and the reference on every edge class', () => {
+    const { accepted, bad } = edDisagreements(ed25519EdgeCases(new Rng(51)));
+    expect(bad).toEqual([]);
+    expect(accepted).toBeGreaterThan(196); // the small-order classes and the valid ones
+  });
+
+  it(`agrees on ${RANDOM} seeded random inputs`, () => {
+    const rng = new Rng(52);
+    const pool = validPool('ed25519', rng, 20);
+    const cases = Array.from({ length: RANDOM }, () => randomCase(pool, rng));
+    const { accepted, bad } = edDisagreements(cases);
+    expect(bad).toEqual([]);
+    expect(accepted).toBeGreaterThan(RANDOM / 5);
+    expect(accepted).toBeLessThan(RANDOM);
+  });
+
+  it('every small-order key and R with s = 0 and s = 1, each encoding with its sign bit flipped', () => {
+    // ZIP-215: [8](R - [k]A - [s]B) = 0 holds for small-order R and A exactly when [8][s]B = 0,
+    // so s = 0 is accepted and s = 1 refused, for canonical and non-canonical encodings alike.
+    const encodings = smallOrderEncodings().flatMap((e) => {
+      const flipped = e.slice();
+      flipped[31]! ^= 0x80;
+      return [e, flipped];
+    });
+    const cases: SigCase[] = [];
+    for (const a of encodings)
+      for (const r of encodings)
+        for (const s of [0, 1]) {
+          const sig = new Uint8Array(64);
+          sig.set(r, 0);
+          sig[32] = s;
+          cases.push({
+            what: `A ${Buffer.from(a).toString('hex')} R ${Buffer.from(r).toString('hex')} s ${s}`,
+            sig,
+            msg: new Uint8Array([s]),
+            pub: a,
+          });
+        }
+    const { bad } = edDisagreements(cases);
+    expect(bad).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
-// Builds dist/sr25519/sr25519.node: the native sr25519 verification the host functions try first
-// (addons/sr25519/sr25519.c on libsodium's ed25519/ristretto255 code; runtime/host/sr25519-native.ts
-// loads it). Run by scripts/build.mjs; `node scripts/build-sr25519-addon.mjs` alone rebuilds it.
+// Builds dist/curve25519/curve25519.node: the native sr25519 and ed25519 verification the host
+// functions try first (addons/curve25519/curve25519.c on libsodium's ed25519/ristretto255 code;
+// runtime/host/curve25519-native.ts loads it). Run by scripts/build.mjs;
+// `node scripts/build-curve25519-addon.mjs` alone rebuilds it.
 //
 // libsodium's source comes from Debian's archive, the distribution this project's CI and
 // toolchains use: the upstream 1.0.18 release as Debian ships it (`libsodium_1.0.18.orig.tar.gz`),
@@ -8,8 +9,8 @@
 // crypto_core/ed25519/ref10 code is compiled in, and its licence (ISC) goes beside the addon.
 //
 // Never fatal: without a C compiler, Node's headers, the source, or on a machine other than
-// 64-bit little-endian with 128-bit integers, it says why in one line and the schnorrkel wasm
-// build serves (the same verdicts, about 2.7x the time).
+// 64-bit little-endian with 128-bit integers, it says why in one line and schnorrkel's wasm build
+// and OpenSSL with the ZIP-215 check serve (the same verdicts, in about 2-3x the time).
 /* global fetch, AbortSignal */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -22,7 +23,7 @@ const VERSION = '1.0.18';
 const URL = `http://deb.debian.org/debian/pool/main/libs/libsodium/libsodium_${VERSION}.orig.tar.gz`;
 const SHA256 = 'd59323c6b712a1519a5daf710b68f5e7fde57040845ffec53850911f10a5d4f4';
 const CACHE = join(ROOT, 'node_modules', '.cache', `libsodium-${VERSION}`);
-const OUT = join(ROOT, 'dist', 'sr25519');
+const OUT = join(ROOT, 'dist', 'curve25519');
 
 /** The libsodium source folder, fetched and checked if not cached yet. */
 async function libsodiumSource() {
@@ -52,7 +53,7 @@ async function libsodiumSource() {
   return CACHE;
 }
 
-export async function buildSr25519Addon() {
+export async function buildCurve25519Addon() {
   // fe_51 needs unsigned __int128 and little-endian byte order (HAVE_TI_MODE, NATIVE_LITTLE_ENDIAN).
   if (process.arch !== 'x64' && process.arch !== 'arm64')
     return `not built on ${process.arch}: it needs a 64-bit little-endian machine`;
@@ -81,10 +82,10 @@ export async function buildSr25519Addon() {
         `-I${join(lib, 'include')}`,
         `-I${join(lib, 'include', 'sodium')}`,
         `-I${nodeInclude}`,
-        join(ROOT, 'addons', 'sr25519', 'sr25519.c'),
-        join(lib, 'crypto_core', 'ed25519', 'ref10', 'ed25519_ref10.c'),
+        `-I${join(lib, 'crypto_core', 'ed25519', 'ref10')}`,
+        join(ROOT, 'addons', 'curve25519', 'curve25519.c'),
         '-o',
-        join(OUT, 'sr25519.node'),
+        join(OUT, 'curve25519.node'),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -95,10 +96,10 @@ export async function buildSr25519Addon() {
   }
   copyFileSync(join(src, 'LICENSE'), join(OUT, 'LICENSE'));
   const digest = createHash('sha256')
-    .update(readFileSync(join(OUT, 'sr25519.node')))
+    .update(readFileSync(join(OUT, 'curve25519.node')))
     .digest('hex');
   return `built (libsodium ${VERSION}, sha256 ${digest.slice(0, 16)}…)`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url))
-  console.log(`sr25519 native addon: ${await buildSr25519Addon()}`);
+  console.log(`curve25519 native addon: ${await buildCurve25519Addon()}`);
