@@ -10,9 +10,15 @@ import {
 } from '@polkadot/wasm-crypto';
 import * as sr from '@scure/sr25519';
 import { crypto } from '../runtime/host/crypto.js';
-import { ed25519VerifyFast, sr25519VerifyFast } from '../runtime/host/fast-verify.js';
+import {
+  ed25519VerifyFast,
+  ed25519VerifyOpenssl,
+  sr25519VerifyFast,
+  sr25519VerifyWasm,
+} from '../runtime/host/fast-verify.js';
 import { blake2_256 } from '../runtime/host/hash-functions.js';
 import { ed25519Verify, sr25519Verify } from '../runtime/host/signatures.js';
+import { curve25519Backend } from '../runtime/host/curve25519-native.js';
 import { orderedTrieRoot, trieRoot } from '../runtime/host/trie-root.js';
 import { hostContext } from '../test/support/host-context.js';
 import {
@@ -76,11 +82,17 @@ export async function cryptoRows(): Promise<Row[]> {
     (val, i) => [blake2_256(Uint8Array.of(i & 0xff, i >> 8)), val] as [Uint8Array, Uint8Array],
   );
   return [
-    row('sr25519 verify: schnorrkel wasm (used) / @scure (reference) / @polkadot/wasm-crypto', [
-      ['fast µs', () => sr25519VerifyFast(srSig, msg, srPub)],
-      ['reference µs', () => sr25519Verify(srSig, msg, srPub)],
-      ['alternative µs', () => pjsSr25519(srSig, msg, srPub)],
-    ]),
+    row(
+      `sr25519 verify: ${curve25519Backend.kind === 'native' ? 'native (used) / schnorrkel wasm' : 'schnorrkel wasm (used; native addon not built)'} / @scure (reference) / @polkadot/wasm-crypto`,
+      [
+        ['fast µs', () => sr25519VerifyFast(srSig, msg, srPub)],
+        ...(curve25519Backend.kind === 'native'
+          ? [['wasm µs', () => sr25519VerifyWasm(srSig, msg, srPub)] as [string, () => unknown]]
+          : []),
+        ['reference µs', () => sr25519Verify(srSig, msg, srPub)],
+        ['alternative µs', () => pjsSr25519(srSig, msg, srPub)],
+      ],
+    ),
     row(
       'ed25519 verify: OpenSSL + ZIP-215 fallback (used) / noble ZIP-215 (reference) / @polkadot/wasm-crypto',
       [
@@ -153,7 +165,7 @@ const FULL = Number(process.env.PVF_BENCH_DIFF_COUNT ?? 50_000);
 
 export const cryptoDiff: Section = {
   name: 'crypto',
-  description: `secp256k1 recovery and ECDSA verification per call (CPU µs, libsecp256k1 native / wasm / the reference side by side, medians of 5 interleaved rounds), then the differential run of the signature fast paths against the reference implementations: every edge class plus ${FULL.toLocaleString('en')} seeded random inputs per scheme (PVF_BENCH_DIFF_COUNT; secp256k1: that many recoveries under each version's rules, both libsecp256k1 builds), disagreements must be 0`,
+  description: `secp256k1 recovery and ECDSA verification per call (CPU µs, libsecp256k1 native / wasm / the reference side by side, medians of 5 interleaved rounds), then the differential run of the signature fast paths against the reference implementations: every edge class plus ${FULL.toLocaleString('en')} seeded random inputs per scheme (PVF_BENCH_DIFF_COUNT; secp256k1: that many recoveries under each version's rules, both libsecp256k1 builds), and the native curve25519 addon against schnorrkel's wasm (sr25519, twice that count) and OpenSSL + ZIP-215 (ed25519); disagreements must be 0`,
   async run() {
     // Per-call costs first (each implementation side by side), then the differential runs.
     const rows: Row[] = await secp256k1Rows();
@@ -169,6 +181,28 @@ export const cryptoDiff: Section = {
         accepted: d.accepted,
         disagreements: d.bad,
         seconds: Math.round((performance.now() - t0) / 100) / 10,
+      });
+    }
+    if (curve25519Backend.kind === 'native') {
+      // The native addon against schnorrkel's own wasm build, at twice the count (both are fast).
+      const t1 = performance.now();
+      const d = diff(sigCases('sr25519', 2 * FULL, 14), sr25519VerifyFast, sr25519VerifyWasm);
+      rows.push({
+        case: 'sr25519 verify, native vs schnorrkel wasm',
+        inputs: d.n,
+        accepted: d.accepted,
+        disagreements: d.bad,
+        seconds: Math.round((performance.now() - t1) / 100) / 10,
+      });
+      // And ed25519 against OpenSSL with the ZIP-215 fallback, on other seeds than the row above.
+      const t2 = performance.now();
+      const e = diff(sigCases('ed25519', FULL, 15), ed25519VerifyFast, ed25519VerifyOpenssl);
+      rows.push({
+        case: 'ed25519 verify, native vs OpenSSL + ZIP-215',
+        inputs: e.n,
+        accepted: e.accepted,
+        disagreements: e.bad,
+        seconds: Math.round((performance.now() - t2) / 100) / 10,
       });
     }
     rows.push(secp256k1DiffRow(FULL));

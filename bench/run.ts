@@ -18,6 +18,7 @@ import { examples } from './examples.js';
 import { guestStack } from './guest-stack.js';
 import { host } from './host.js';
 import { log } from './log.js';
+import { nativeCrypto } from './native-crypto.js';
 import { sandbox } from './sandbox.js';
 import { simd } from './simd.js';
 import { wasi } from './wasi.js';
@@ -27,6 +28,7 @@ const SECTIONS: readonly Section[] = [
   blob,
   engine,
   cryptoDiff,
+  nativeCrypto,
   coldStart,
   examples,
   determinism,

@@ -136,3 +136,8 @@ for (const v of [
 // libsecp256k1 as a native addon beside its wasm build (runtime/host/secp256k1-native.ts), the
 // faster of the two; skipped with one line where no C compiler or Node headers are found.
 buildSecp256k1Addon(join('dist', 'secp256k1'));
+
+// The native sr25519 and ed25519 verification (scripts/build-curve25519-addon.mjs): one line
+// either way, never fatal; without it the schnorrkel wasm build above and OpenSSL serve.
+const { buildCurve25519Addon } = await import('./build-curve25519-addon.mjs');
+console.log(`curve25519 native addon: ${await buildCurve25519Addon()}`);

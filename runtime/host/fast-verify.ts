@@ -8,10 +8,11 @@ import { __tests as scureInternals } from '@scure/sr25519';
 import { ristretto255 } from '@noble/curves/ed25519.js';
 import { schnorrkelVerifySimple } from './schnorrkel-wasm.js';
 import { ed25519Verify, sr25519Verify } from './signatures.js';
+import { ed25519VerifyNative, sr25519VerifyNative } from './curve25519-native.js';
 
 /**
- * ed25519-zebra's (ZIP-215) verdict: Node's OpenSSL first, the exact ZIP-215 check where
- * OpenSSL refuses.
+ * ed25519-zebra's (ZIP-215) verdict: the native addon (curve25519-native.ts) where it is built
+ * and loaded; else Node's OpenSSL first, the exact ZIP-215 check where OpenSSL refuses.
  *
  * Why "OpenSSL accepts" implies "ZIP-215 accepts" (openssl crypto/ec/curve25519.c,
  * `ossl_ed25519_verify` and `ge_frombytes_vartime`, 3.0 and later, as shipped in Node ≥ 20):
@@ -29,6 +30,11 @@ import { ed25519Verify, sr25519Verify } from './signatures.js';
  * components, cofactored equality), which is why a refusal goes to the exact check.
  */
 export function ed25519VerifyFast(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
+  return ed25519VerifyNative(sig, msg, pub) ?? ed25519VerifyOpenssl(sig, msg, pub);
+}
+
+/** The same verdict without the native addon: OpenSSL, then ZIP-215 where OpenSSL refuses. */
+export function ed25519VerifyOpenssl(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
   return opensslEd25519(sig, msg, pub) || ed25519Verify(sig, msg, pub);
 }
 
@@ -48,11 +54,19 @@ export function opensslEd25519(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array
 }
 
 /**
- * sp-core `sr25519::Pair::verify` (schnorrkel `verify_simple`, context "substrate"): schnorrkel
- * itself compiled to wasm; where it traps (malformed key or signature, which the reference
- * refuses) or cannot run, the reference implementation decides.
+ * sp-core `sr25519::Pair::verify` (schnorrkel `verify_simple`, context "substrate"): the native
+ * addon (curve25519-native.ts) where it is built and loaded, else schnorrkel itself compiled to
+ * wasm (sr25519VerifyWasm).
  */
 export function sr25519VerifyFast(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
+  return sr25519VerifyNative(sig, msg, pub) ?? sr25519VerifyWasm(sig, msg, pub);
+}
+
+/**
+ * The same verdict from schnorrkel's wasm build; where it traps (malformed key or signature,
+ * which the reference refuses) or cannot run, the reference implementation decides.
+ */
+export function sr25519VerifyWasm(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
   // schnorrkel `Signature::from_bytes`: no marker bit is `NotMarkedSchnorrkel`, a refusal.
   // Decided here so that the common malformed case does not trap the wasm.
   if ((sig[63]! & 0x80) === 0) return false;

@@ -10,6 +10,7 @@
 // ancillary data, and verifySealed accepts sockets on fds 0–2 only.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { NATIVE_CRYPTO_ENV } from '../../runtime/host/native-crypto-env.js';
 import { installedDist } from '../sandbox/installed-dist.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,12 +49,16 @@ const WORKER_NODE_FLAGS = ['--single-threaded-gc'];
  * @throws {SandboxUnavailableError} at the first spawn if the seccomp filter is unavailable
  *   and `sandbox.insecureNoSandbox` is not set.
  */
-export function sealedSpawner(sandbox: Partial<SandboxOptions>): WorkerSpawner {
+export function sealedSpawner(
+  sandbox: Partial<SandboxOptions>,
+  { nativeCrypto = true }: { readonly nativeCrypto?: boolean } = {},
+): WorkerSpawner {
   const opts = (script: string): SealedSpawnOptions => ({
     script,
     nodeFlags: WORKER_NODE_FLAGS,
     stdio: ['pipe', 'pipe', 'pipe'],
     sandbox,
+    ...(nativeCrypto ? {} : { env: { [NATIVE_CRYPTO_ENV]: '0' } }),
   });
   const insecure = resolveSandboxOptions(sandbox).insecureNoSandbox;
   return {

@@ -129,7 +129,7 @@ export class ValidationHost {
       );
     const pool = new WorkerPool(
       opts,
-      spawner ?? sealedSpawner(opts.sandbox),
+      spawner ?? sealedSpawner(opts.sandbox, { nativeCrypto: opts.nativeCrypto }),
       opts.workerScript ?? defaultWorkerScript(),
     );
     await pool.start();

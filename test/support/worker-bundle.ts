@@ -2,7 +2,7 @@
 // the guest-stack thread) and the sandbox launcher (native/launcher.ts) with the settings of scripts/build.mjs into a folder of their own (bundle-dir.ts: one per
 // content, shared by every test process on the same source), so host tests run the current
 // source and neither depend on nor race with a shared dist/ folder.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import {
@@ -21,6 +21,7 @@ import {
 } from './bundle-dir.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const NATIVE_CURVE25519 = join(ROOT, 'dist', 'curve25519', 'curve25519.node');
 
 export interface Bundles {
   readonly worker: string;
@@ -68,6 +69,9 @@ export function testBundles(opts: { secp256k1Addon?: boolean } = {}): Promise<Bu
     const addon = secp256k1AddonPath();
     if (withAddon && addon !== undefined)
       files.push({ path: 'secp256k1/secp256k1.node', contents: readFileSync(addon) });
+    // The native sr25519 addon too, where `npm run build` made it (runtime/host/curve25519-native.ts).
+    if (existsSync(NATIVE_CURVE25519))
+      files.push({ path: 'curve25519/curve25519.node', contents: readFileSync(NATIVE_CURVE25519) });
     const dir = contentDir('pvf-test-', files);
     return { worker: join(dir, 'worker.js'), launcher: join(dir, 'launcher.js'), dir };
   })();

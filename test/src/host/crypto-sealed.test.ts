@@ -4,12 +4,18 @@
 // give the reference's verdicts, the ZIP-215-only and pre-audit cases included.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import * as sr from '@scure/sr25519';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationHost } from '../../../src/host/validation-host.js';
-import { createTestHost } from '../../support/test-host.js';
+import { closedAfterEach, createTestHost } from '../../support/test-host.js';
 import { wat } from '../../support/wat.js';
 
+const NATIVE_CURVE25519 = join(
+  resolve(import.meta.dirname, '../../..'),
+  'dist/curve25519/curve25519.node',
+);
 const bytes = (b: Uint8Array) => [...b].map((x) => '\\' + x.toString(16).padStart(2, '0')).join('');
 
 describe.runIf(process.platform === 'linux')('crypto host functions in a sealed worker', () => {
@@ -82,3 +88,48 @@ describe.runIf(process.platform === 'linux')('crypto host functions in a sealed 
     if (out.kind === 'returned') expect([...out.output]).toEqual([1, 0, 1, 1, 1, 0, 1]);
   });
 });
+
+describe.runIf(process.platform === 'linux' && existsSync(NATIVE_CURVE25519))(
+  'the native sr25519 addon in a sealed worker',
+  () => {
+    const newHost = closedAfterEach();
+    const secret = sr.secretFromSeed(new Uint8Array(32).fill(5));
+    const pub = sr.getPublicKey(secret);
+    const msg = new TextEncoder().encode('a sealed verification');
+    const sig = sr.sign(secret, msg);
+    const bad = sig.slice();
+    bad[0]! ^= 1;
+    // Results at 1024: the valid signature, then the one with R changed.
+    const fat = (ptr: number, len: number) =>
+      `(i64.or (i64.const ${ptr}) (i64.shl (i64.const ${len}) (i64.const 32)))`;
+    const text = `(module
+      (import "env" "ext_crypto_sr25519_verify_version_2" (func $sr2 (param i32 i64 i32) (result i32)))
+      (memory (export "memory") 1)
+      (global (export "__heap_base") i32 (i32.const 2048))
+      (data (i32.const 0) "${bytes(msg)}")
+      (data (i32.const 64) "${bytes(sig)}")
+      (data (i32.const 128) "${bytes(pub)}")
+      (data (i32.const 192) "${bytes(bad)}")
+      (func (export "check") (param i32 i32) (result i64)
+        (i32.store8 (i32.const 1024) (call $sr2 (i32.const 64) ${fat(0, msg.length)} (i32.const 128)))
+        (i32.store8 (i32.const 1025) (call $sr2 (i32.const 192) ${fat(0, msg.length)} (i32.const 128)))
+        ${fat(1024, 2)}))`;
+
+    /** The verdicts, and whether the worker mapped the addon (its /proc maps, read from outside). */
+    async function run(nativeCrypto: boolean) {
+      const host = await newHost({ nativeCrypto });
+      const out = await host.call({ code: await wat(text), fn: 'check' });
+      const [pid] = host.workerPids;
+      const maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
+      return {
+        verdicts: out.kind === 'returned' ? [...out.output] : out.kind,
+        mapped: maps.includes('curve25519.node'),
+      };
+    }
+
+    it('loads there and serves the verdicts (control: nativeCrypto false maps no addon, same verdicts)', async () => {
+      expect(await run(true)).toEqual({ verdicts: [1, 0], mapped: true });
+      expect(await run(false)).toEqual({ verdicts: [1, 0], mapped: false });
+    });
+  },
+);
