@@ -188,6 +188,12 @@ export type WorkerMessage =
        * the worker reports none. Informational, for operators.
        */
       readonly secp256k1?: string;
+      /**
+       * Which implementation serves sr25519 and ed25519 verification in this worker
+       * (runtime/host/curve25519-native.ts: `native …` or `fallback …`); absent when the worker
+       * reports none. Informational, for operators.
+       */
+      readonly curve25519?: string;
     }
   | {
       readonly tag: 'result';
@@ -498,13 +504,20 @@ const READY: Codec<Msg<WorkerMessage, 'ready'>, number> = {
     w.u32(m.version).u32(m.pid);
     sandboxView.enc(w, m.sandbox);
     w.str(m.secp256k1 ?? '');
+    w.str(m.curve25519 ?? '');
   },
   dec: (r, id) => {
     if (id !== 0) throw new ProtocolError('ready carries request id 0');
     const head = { tag: 'ready', id: 0, version: r.u32(), pid: r.u32() } as const;
     const sandbox = sandboxView.dec(r);
     const secp256k1 = r.str(MAX_NAME_BYTES, 'secp256k1');
-    return { ...head, sandbox, ...(secp256k1 === '' ? {} : { secp256k1 }) };
+    const curve25519 = r.str(MAX_NAME_BYTES, 'curve25519');
+    return {
+      ...head,
+      sandbox,
+      ...(secp256k1 === '' ? {} : { secp256k1 }),
+      ...(curve25519 === '' ? {} : { curve25519 }),
+    };
   },
 };
 

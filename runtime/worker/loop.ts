@@ -12,6 +12,7 @@ import { boundOutcome } from './bounds.js';
 import { readFrames, writeFrame } from './channel.js';
 import { Jobs } from './jobs.js';
 import { sandboxView } from './sandbox-view.js';
+import { curve25519Backend } from '../host/curve25519-native.js';
 import { secp256k1Backend } from '../host/secp256k1-backend.js';
 
 /** Exit statuses of a worker that stops on its own. */
@@ -38,6 +39,7 @@ export async function runWorker(): Promise<never> {
             pid: process.pid,
             sandbox: sandboxView(),
             secp256k1: secp256k1Report(),
+            curve25519: `${curve25519Backend.kind} (${curve25519Backend.detail})`.slice(0, 1024),
           }),
         );
         lastCpu = process.cpuUsage();

@@ -37,13 +37,13 @@ export function logSealed(
   pid: number,
   ms: { handshakeMs: number; verifyMs: number },
   layers: string,
-  secp256k1: string | undefined,
+  crypto: { readonly secp256k1: string | undefined; readonly curve25519: string | undefined },
 ): void {
   const { applied, missing } = layerNames(layers);
   emit(
     log,
     'info',
-    { event: 'worker-sealed', worker, pid, ...ms, layers: applied, missing, secp256k1 },
+    { event: 'worker-sealed', worker, pid, ...ms, layers: applied, missing, ...crypto },
     `worker ${worker} started and passed its seal check`,
   );
 }

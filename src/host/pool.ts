@@ -297,14 +297,10 @@ export class WorkerPool {
       const handshakeMs = performance.now() - spawnedAt;
       await this.spawner.verify(worker.pid, this.script);
       const verifyMs = performance.now() - spawnedAt - handshakeMs;
-      logSealed(
-        log,
-        slot.index,
-        worker.pid,
-        { handshakeMs, verifyMs },
-        view.layers,
-        worker.secp256k1,
-      );
+      logSealed(log, slot.index, worker.pid, { handshakeMs, verifyMs }, view.layers, {
+        secp256k1: worker.secp256k1,
+        curve25519: worker.curve25519,
+      });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.lastStartError = message;

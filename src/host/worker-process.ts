@@ -117,6 +117,8 @@ export class WorkerProcess {
   readonly ready: Promise<SandboxView>;
   /** What the worker reported serving secp256k1 recovery with, in its handshake (operators). */
   secp256k1: string | undefined;
+  /** The same for sr25519 and ed25519 verification (the curve25519 addon or its fallbacks). */
+  curve25519: string | undefined;
   /** Resolves once the process is gone and its steps have been failed. */
   readonly exited: Promise<void>;
   private settleExited: () => void = () => {};
@@ -415,6 +417,7 @@ export class WorkerProcess {
         this.lastCpuMs = this.proc?.cpuMillis();
         if (this.inFlight[0] !== undefined) this.inFlight[0].baselineCpuMs = this.lastCpuMs;
         this.secp256k1 = m.secp256k1;
+        this.curve25519 = m.curve25519;
         this.settleReady?.resolve(m.sandbox);
         return;
       case 'log':

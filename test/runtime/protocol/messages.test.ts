@@ -83,6 +83,7 @@ const WORKER: WorkerMessage[] = [
       layers: '{}',
     },
     secp256k1: 'native (libsecp256k1)',
+    curve25519: 'native (dist/curve25519/curve25519.node)',
   },
   {
     tag: 'result',

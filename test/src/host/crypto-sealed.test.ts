@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as sr from '@scure/sr25519';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostLogger, LogFields } from '../../../src/host/log.js';
 import type { ValidationHost } from '../../../src/host/validation-host.js';
 import { closedAfterEach, createTestHost } from '../../support/test-host.js';
 import { wat } from '../../support/wat.js';
@@ -115,21 +116,26 @@ describe.runIf(process.platform === 'linux' && existsSync(NATIVE_CURVE25519))(
         (i32.store8 (i32.const 1025) (call $sr2 (i32.const 192) ${fat(0, msg.length)} (i32.const 128)))
         ${fat(1024, 2)}))`;
 
-    /** The verdicts, and whether the worker mapped the addon (its /proc maps, read from outside). */
+    /** The verdicts, whether the worker mapped the addon (its /proc maps, read from outside),
+     *  and what its worker-sealed line says serves. */
     async function run(nativeCrypto: boolean) {
-      const host = await newHost({ nativeCrypto });
+      const lines: LogFields[] = [];
+      const logger: HostLogger = { info: (fields) => void lines.push(fields), warn: () => {} };
+      const host = await newHost({ nativeCrypto, logger });
       const out = await host.call({ code: await wat(text), fn: 'check' });
       const [pid] = host.workerPids;
       const maps = readFileSync(`/proc/${pid}/maps`, 'utf8');
+      const sealed = lines.find((f) => f.event === 'worker-sealed');
       return {
         verdicts: out.kind === 'returned' ? [...out.output] : out.kind,
         mapped: maps.includes('curve25519.node'),
+        reported: String(sealed?.curve25519).split(' ')[0],
       };
     }
 
     it('loads there and serves the verdicts (control: nativeCrypto false maps no addon, same verdicts)', async () => {
-      expect(await run(true)).toEqual({ verdicts: [1, 0], mapped: true });
-      expect(await run(false)).toEqual({ verdicts: [1, 0], mapped: false });
+      expect(await run(true)).toEqual({ verdicts: [1, 0], mapped: true, reported: 'native' });
+      expect(await run(false)).toEqual({ verdicts: [1, 0], mapped: false, reported: 'fallback' });
     });
   },
 );
