@@ -19,6 +19,11 @@ import { LruCache, moduleKey } from './module-cache.js';
 
 export class Jobs {
   private readonly modules: LruCache<{ prepared: PreparedPvf; codeBytes: number }>;
+  /**
+   * The code of the last execution or call: the likeliest code of the next one (kept even if
+   * evicted from the cache meanwhile, until the next execution or call replaces it).
+   */
+  private last: PreparedPvf | undefined;
 
   constructor(cacheEntries: number) {
     this.modules = new LruCache(cacheEntries);
@@ -49,6 +54,7 @@ export class Jobs {
       params = encodeParams(input, blockData.bytes);
     }
     const prepared = got.prepared;
+    this.last = prepared;
     return fromEngine(guard(() => prepared.validate(params)));
   }
 
@@ -56,6 +62,7 @@ export class Jobs {
     const got = await this.module(code, 'compile');
     if (got.kind !== 'module') return got.outcome;
     const prepared = got.prepared;
+    this.last = prepared;
     const call = prepared.call;
     if (call === undefined)
       return {
@@ -65,6 +72,19 @@ export class Jobs {
         logs: [],
       };
     return fromEngine(guard(() => call(fn, input)));
+  }
+
+  /**
+   * Work for the time the worker waits for the next request: the next instance of the last
+   * code run (PreparedPvf.standby), so that a request for that code does not pay for it. A
+   * request for other code leaves it waiting; an evicted module drops it. Never throws.
+   */
+  idle(): void {
+    try {
+      this.last?.standby?.();
+    } catch {
+      // Only a head start: the next call makes its own instance and meets any fault itself.
+    }
   }
 
   private async module(
