@@ -20,10 +20,10 @@ import { LruCache, moduleKey } from './module-cache.js';
 export class Jobs {
   private readonly modules: LruCache<{ prepared: PreparedPvf; codeBytes: number }>;
   /**
-   * The code of the last execution or call: the likeliest code of the next one (kept even if
-   * evicted from the cache meanwhile, until the next execution or call replaces it).
+   * The code of the last execution or call, the likeliest code of the next one, and its cache
+   * key: dropped when the cache evicts it, so that it does not outlive the cache's bound.
    */
-  private last: PreparedPvf | undefined;
+  private last: { prepared: PreparedPvf; key: string } | undefined;
 
   constructor(cacheEntries: number) {
     this.modules = new LruCache(cacheEntries);
@@ -54,7 +54,7 @@ export class Jobs {
       params = encodeParams(input, blockData.bytes);
     }
     const prepared = got.prepared;
-    this.last = prepared;
+    this.last = { prepared, key: got.key };
     return fromEngine(guard(() => prepared.validate(params)));
   }
 
@@ -62,7 +62,7 @@ export class Jobs {
     const got = await this.module(code, 'compile');
     if (got.kind !== 'module') return got.outcome;
     const prepared = got.prepared;
-    this.last = prepared;
+    this.last = { prepared, key: got.key };
     const call = prepared.call;
     if (call === undefined)
       return {
@@ -81,7 +81,7 @@ export class Jobs {
    */
   idle(): void {
     try {
-      this.last?.standby?.();
+      this.last?.prepared.standby?.();
     } catch {
       // Only a head start: the next call makes its own instance and meets any fault itself.
     }
@@ -91,7 +91,7 @@ export class Jobs {
     code: CodeRef,
     kind: PrepareKind,
   ): Promise<
-    | { kind: 'module'; prepared: PreparedPvf; codeBytes: number }
+    | { kind: 'module'; prepared: PreparedPvf; codeBytes: number; key: string }
     | { kind: 'outcome'; outcome: JobOutcome }
   > {
     const key = moduleKey(code.codeHash, code.params);
@@ -101,7 +101,7 @@ export class Jobs {
         const refused = constructionError(cached.prepared);
         if (refused !== undefined) return { kind: 'outcome', outcome: refused };
       }
-      return { kind: 'module', ...cached };
+      return { kind: 'module', ...cached, key };
     }
     if (code.code === undefined) return { kind: 'outcome', outcome: { kind: 'code-missing' } };
     const wasm = await decompressCode(code.code);
@@ -122,7 +122,8 @@ export class Jobs {
     }
     const entry = { prepared: outcome.prepared, codeBytes: wasm.bytes.length };
     this.modules.set(key, entry);
-    return { kind: 'module', ...entry };
+    if (this.last !== undefined && !this.modules.has(this.last.key)) this.last = undefined;
+    return { kind: 'module', ...entry, key };
   }
 }
 
