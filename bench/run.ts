@@ -18,6 +18,7 @@ import { examples } from './examples.js';
 import { guestStack } from './guest-stack.js';
 import { host } from './host.js';
 import { log } from './log.js';
+import { micro } from './micro.js';
 import { nativeCrypto } from './native-crypto.js';
 import { sandbox } from './sandbox.js';
 import { simd } from './simd.js';
@@ -33,6 +34,7 @@ const SECTIONS: readonly Section[] = [
   examples,
   determinism,
   guestStack,
+  micro,
   sandbox,
   wasi,
   simd,

@@ -10,6 +10,7 @@ import type { HostSlot } from './link.js';
 import { GuestMemory, unpackPtrLen } from './memory.js';
 import { readRuntimeVersion } from './runtime-version.js';
 import { checkValidationResult } from './result-check.js';
+import { takeStandby } from './standby.js';
 import { classifyTrap, type ClassifiedTrap } from './traps.js';
 import type {
   EngineCallOutcome,
@@ -52,9 +53,12 @@ export function callExport(
       ? c
       : invalid(c.reason, panicText(c.reason, c.message, logs), logs.records, logs.dropped);
 
-  const wasmMemory = takeMemory(prepared);
+  // An instance made while idle (standby.ts) if one is waiting, else a new one on a memory
+  // from the pool: the same fresh state either way.
+  const standby = takeStandby(prepared);
+  const wasmMemory = standby?.memory ?? takeMemory(prepared);
   try {
-    return run(prepared, fn, input, wasmMemory, logs, failed);
+    return run(prepared, fn, input, wasmMemory, logs, failed, standby?.instance);
   } finally {
     releaseMemory(prepared, wasmMemory);
   }
@@ -67,21 +71,23 @@ function run(
   wasmMemory: WebAssembly.Memory,
   logs: LogSink,
   failed: (c: ClassifiedTrap) => EngineCallOutcome,
+  ready: WebAssembly.Instance | undefined,
 ): EngineCallOutcome {
-  let instance: WebAssembly.Instance;
-  try {
-    prepared.memoryState.next = wasmMemory;
-    instance = new WebAssembly.Instance(prepared.module, prepared.imports);
-  } catch (err) {
-    // A trap while initialising (data segment out of range, start function) is the code's
-    // fault; a link error cannot happen after `link` and means a host bug.
-    const c = classifyTrap(err);
-    return failed(
-      c.kind === 'invalid' ? { ...c, message: `failed to instantiate: ${c.message}` } : c,
-    );
-  } finally {
-    prepared.memoryState.next = undefined;
-  }
+  let instance = ready;
+  if (instance === undefined)
+    try {
+      prepared.memoryState.next = wasmMemory;
+      instance = new WebAssembly.Instance(prepared.module, prepared.imports);
+    } catch (err) {
+      // A trap while initialising (data segment out of range, start function) is the code's
+      // fault; a link error cannot happen after `link` and means a host bug.
+      const c = classifyTrap(err);
+      return failed(
+        c.kind === 'invalid' ? { ...c, message: `failed to instantiate: ${c.message}` } : c,
+      );
+    } finally {
+      prepared.memoryState.next = undefined;
+    }
   const exports = instance.exports;
   // `InstanceWrapper::new`: `get_linear_memory` right after instantiating (instance_wrapper.rs:153,
   // :236–246 @06d749e2).

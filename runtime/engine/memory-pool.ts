@@ -11,7 +11,9 @@
 // or 64 KiB blocks to zero only those is slower than zeroing everything (memcmp reads as much
 // as memset writes, and a cache-hot fill runs at memory bandwidth). Without write tracking
 // (which would cost every guest store) nothing cheaper bounds what a call could have dirtied,
-// so a released memory is zeroed whole.
+// so a released memory is zeroed whole. It is zeroed when taken, not when released: a worker
+// takes the next memory while it waits for work (standby.ts), so the fill leaves the path
+// between a call's end and its answer.
 import { PAGE_SIZE } from './memory.js';
 
 /** Where an instance imports its memory from, and the memory's limits in pages. */
@@ -25,24 +27,27 @@ export class MemoryPool {
 
   constructor(readonly limits: MemoryLimits) {}
 
-  /** The zeroed memory waiting for the next instance, if any (for diagnostics and tests). */
+  /**
+   * The memory waiting for the next instance, if any (for diagnostics and tests); it still
+   * holds what its last call left, and is zeroed when taken.
+   */
   get spare(): WebAssembly.Memory | undefined {
     return this.spare_;
   }
 
-  /** A zeroed memory of `initial` pages: the spare one, else a new one. */
+  /** A zeroed memory of `initial` pages: the spare one (zeroed now), else a new one. */
   take(): WebAssembly.Memory {
     const spare = this.spare_;
+    if (spare === undefined) return new WebAssembly.Memory(this.limits);
     this.spare_ = undefined;
-    return spare ?? new WebAssembly.Memory(this.limits);
+    new Uint8Array(spare.buffer).fill(0);
+    return spare;
   }
 
   /** Gives back a memory whose instance will never run again (kept only if not grown). */
   release(memory: WebAssembly.Memory): void {
     if (this.spare_ !== undefined) return;
-    const bytes = new Uint8Array(memory.buffer);
-    if (bytes.byteLength !== this.limits.initial * PAGE_SIZE) return;
-    bytes.fill(0);
+    if (memory.buffer.byteLength !== this.limits.initial * PAGE_SIZE) return;
     this.spare_ = memory;
   }
 }

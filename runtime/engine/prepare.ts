@@ -76,6 +76,7 @@ export function prepare(
   const memoryState: PreparedModule['memoryState'] = {
     pool: new MemoryPool({ initial, maximum }),
     next: undefined,
+    standby: undefined,
   };
   const imports = linked.imports as Record<string, Record<string, WebAssembly.ImportValue>>;
   Object.defineProperty((imports[where] ??= {}), name, {
@@ -100,6 +101,7 @@ export function prepare(
       imports: linked.imports,
       memoryImport: memory.memory,
       memoryState,
+      hasStart: m.start !== undefined,
       slot,
     },
   };

@@ -4,6 +4,7 @@
 // value's own encoding; the WASI ABIs are this project's own and refuse trailing bytes.
 import { decodeValidationResult, decodeValidationResultPrefix } from '../codec/validation.js';
 import { CodecError } from '../codec/strict.js';
+import { validationResultLength } from '../codec/validation-length.js';
 
 export type ResultCheck =
   | { readonly kind: 'ok'; readonly result: Uint8Array }
@@ -11,6 +12,11 @@ export type ResultCheck =
 
 /** Checks `output` as the ABI requires: `prefix` (Substrate) or `exact` (the WASI ABIs). */
 export function checkValidationResult(output: Uint8Array, mode: 'prefix' | 'exact'): ResultCheck {
+  // The fast path accepts only what the codec accepts, with the same length; anything else is
+  // decoded below, which decides and says why.
+  const length = validationResultLength(output);
+  if (length === output.length) return { kind: 'ok', result: output };
+  if (length >= 0 && mode === 'prefix') return { kind: 'ok', result: output.slice(0, length) };
   try {
     if (mode === 'exact') {
       decodeValidationResult(output);

@@ -2,6 +2,7 @@
 // The worker and the validation host depend on these shapes; change them only additively.
 import { DEFAULT_LOGICAL_STACK_MAX, stackLogicalMaxProblem } from '../determinism/limits.js';
 import type { MemoryPool } from './memory-pool.js';
+import type { Standby } from './standby.js';
 
 /**
  * Executor options, validated once by {@link checkExecutorParams}. Defaults match Polkadot's
@@ -189,7 +190,11 @@ export interface PreparedModule {
   readonly memoryState: {
     readonly pool: MemoryPool;
     next: WebAssembly.Memory | undefined;
+    /** The next call's instance, made while idle (standby.ts); each serves one call. */
+    standby: Standby | undefined;
   };
+  /** Whether the module has a start function (such a module gets no standby instance). */
+  readonly hasStart: boolean;
   /** The slot through which this module's host functions find the running execution. */
   readonly slot: { ctx: unknown };
 }

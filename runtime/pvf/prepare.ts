@@ -7,6 +7,7 @@ import {
   type PrepareOptions,
   validateBlock,
 } from '../engine/index.js';
+import { makeStandby } from '../engine/standby.js';
 import type { ExecutorParams, PreparedModule } from '../engine/types.js';
 import { prepareWasi } from '../wasi/abi.js';
 import type { PreparedPvf, PvfPrepareOutcome } from './prepared.js';
@@ -42,5 +43,6 @@ export function substratePvf(prepared: PreparedModule): PreparedPvf {
     // out-of-bounds data segment passes precheck there and is an invalid candidate at every
     // execution.
     constructionError: () => undefined,
+    standby: () => makeStandby(prepared),
   };
 }

@@ -14,6 +14,12 @@ export interface PreparedPvf {
   readonly call?: (fn: string, input: Uint8Array) => CallOutcome;
   /** The precheck's construction test: why creating an instance fails, or undefined. */
   constructionError(): string | undefined;
+  /**
+   * Makes the next call's fresh instance ahead of it, while the worker has nothing else to do
+   * (engine/standby.ts); the guest sees the same fresh state as without. Optional: an ABI
+   * without it makes each instance when the call starts.
+   */
+  readonly standby?: () => void;
 }
 
 export type PvfPrepareOutcome =

@@ -20,23 +20,32 @@ const WAITED_MS = 0.2;
  * time: the next read happens only after the previous frame's handler has settled, so a frame
  * may be a view into the reused read buffer. `waited` says whether the worker sat idle in a
  * read since the previous frame's handler returned (always true for the first frame).
+ * `onIdle` runs before a read that follows handled frames (once per batch of frames).
  * @throws {ProtocolError} when the stream does not parse (the worker should then exit).
  */
 export async function readFrames(
+  onIdle: () => void,
   onFrame: (f: Frame, waited: boolean) => void | Promise<void>,
 ): Promise<void> {
   const reader = new FrameReader(MAX_HOST_FRAME_BYTES);
   const ready: Frame[] = [];
   const collect = (f: Frame) => void ready.push(f);
   let waited = true;
+  let handled = false;
   for (;;) {
     for (let f = ready.shift(); f !== undefined; f = ready.shift()) {
       const pending = onFrame(f, waited);
       waited = false;
+      handled = true;
       if (pending !== undefined) await pending;
     }
-    const started = performance.now();
     const target = reader.pendingTarget();
+    // Between requests (not inside a large frame): the time the worker may wait for the host.
+    // If a request is already waiting, the idle work is done first; it is work for the next
+    // request (see Jobs.idle), so it only moves.
+    if (target === undefined && handled) onIdle();
+    handled = false;
+    const started = performance.now();
     const n =
       target !== undefined
         ? readSync(IN_FD, target, 0, target.length, null)

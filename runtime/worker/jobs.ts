@@ -19,6 +19,11 @@ import { LruCache, moduleKey } from './module-cache.js';
 
 export class Jobs {
   private readonly modules: LruCache<{ prepared: PreparedPvf; codeBytes: number }>;
+  /**
+   * The code of the last execution or call, the likeliest code of the next one, and its cache
+   * key: dropped when the cache evicts it, so that it does not outlive the cache's bound.
+   */
+  private last: { prepared: PreparedPvf; key: string } | undefined;
 
   constructor(cacheEntries: number) {
     this.modules = new LruCache(cacheEntries);
@@ -49,6 +54,7 @@ export class Jobs {
       params = encodeParams(input, blockData.bytes);
     }
     const prepared = got.prepared;
+    this.last = { prepared, key: got.key };
     return fromEngine(guard(() => prepared.validate(params)));
   }
 
@@ -56,6 +62,7 @@ export class Jobs {
     const got = await this.module(code, 'compile');
     if (got.kind !== 'module') return got.outcome;
     const prepared = got.prepared;
+    this.last = { prepared, key: got.key };
     const call = prepared.call;
     if (call === undefined)
       return {
@@ -67,11 +74,24 @@ export class Jobs {
     return fromEngine(guard(() => call(fn, input)));
   }
 
+  /**
+   * Work for the time the worker waits for the next request: the next instance of the last
+   * code run (PreparedPvf.standby), so that a request for that code does not pay for it. A
+   * request for other code leaves it waiting; an evicted module drops it. Never throws.
+   */
+  idle(): void {
+    try {
+      this.last?.prepared.standby?.();
+    } catch {
+      // Only a head start: the next call makes its own instance and meets any fault itself.
+    }
+  }
+
   private async module(
     code: CodeRef,
     kind: PrepareKind,
   ): Promise<
-    | { kind: 'module'; prepared: PreparedPvf; codeBytes: number }
+    | { kind: 'module'; prepared: PreparedPvf; codeBytes: number; key: string }
     | { kind: 'outcome'; outcome: JobOutcome }
   > {
     const key = moduleKey(code.codeHash, code.params);
@@ -81,7 +101,7 @@ export class Jobs {
         const refused = constructionError(cached.prepared);
         if (refused !== undefined) return { kind: 'outcome', outcome: refused };
       }
-      return { kind: 'module', ...cached };
+      return { kind: 'module', ...cached, key };
     }
     if (code.code === undefined) return { kind: 'outcome', outcome: { kind: 'code-missing' } };
     const wasm = await decompressCode(code.code);
@@ -103,7 +123,8 @@ export class Jobs {
     }
     const entry = { prepared: outcome.prepared, codeBytes: wasm.bytes.length };
     this.modules.set(key, entry);
-    return { kind: 'module', ...entry };
+    if (this.last !== undefined && !this.modules.has(this.last.key)) this.last = undefined;
+    return { kind: 'module', ...entry, key };
   }
 }
 

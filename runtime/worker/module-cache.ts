@@ -32,6 +32,11 @@ export class LruCache<V> {
     }
   }
 
+  /** Whether `key` is cached (does not count as a use). */
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+
   delete(key: string): void {
     this.map.delete(key);
   }
