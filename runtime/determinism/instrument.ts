@@ -37,6 +37,7 @@ import { constExpr } from './const-fold.js';
 import { brTableSiteValue, refFuncOf, writeSplitBrTable } from './br-table.js';
 import { refFuncIn, writeCappedTables, writeElements, writeRefFunc } from './wasi-sections.js';
 import { canonicalizeSequence } from './nan.js';
+import { FAST_PATH, findMemBuiltins, type MemBuiltin } from './mem-builtins.js';
 
 export interface InstrumentOptions {
   /** `StackLogicalMax`: the logical stack limit (default 65536). */
@@ -49,6 +50,11 @@ export interface InstrumentOptions {
    * defined tables capped at {@link WASI_MAX_TABLE_ELEMENTS}. Default `substrate`.
    */
   readonly policy?: FeaturePolicy;
+  /**
+   * Give the guest's known memcpy, memmove and memset bodies a bulk-memory fast path
+   * (mem-builtins.ts; default true). Off only to measure it and to test it against the loops.
+   */
+  readonly memBuiltins?: boolean;
 }
 
 export interface Instrumented {
@@ -58,6 +64,8 @@ export interface Instrumented {
   readonly thunks: number;
   readonly instrumentedCalls: number;
   readonly canonicalizedOps: number;
+  /** Functions given a fast path, by kind (mem-builtins.ts). */
+  readonly memBuiltins: ReadonlyMap<number, MemBuiltin>;
   /** The global index the instrumentation reads and writes (the reference's index). */
   readonly counterGlobal: number;
 }
@@ -109,9 +117,14 @@ export function instrumentModule(
     if ((costs[f] ?? 0) > 0) thunkOf.set(f, next++);
   const fix = (f: number): number => thunkOf.get(f) ?? f;
 
+  const memBuiltins =
+    opts.memBuiltins === false
+      ? new Map<number, MemBuiltin>()
+      : findMemBuiltins(m, typeOf, importedFuncs);
   const code = new CodeWriter(m, analysis, new CallSequences(counter, opts.logicalMax), {
     nans: opts.canonicalizeNans,
     firstScratchGlobal: importedGlobals + m.globals.length + 1,
+    memBuiltins,
   });
   const exports: Export[] = m.exports.map((e) =>
     e.kind === 'func' ? { ...e, index: fix(e.index) } : e,
@@ -184,6 +197,7 @@ export function instrumentModule(
     thunks: thunkOf.size,
     instrumentedCalls: code.instrumentedCalls,
     canonicalizedOps: code.canonicalizedOps,
+    memBuiltins,
     counterGlobal: counter,
   };
 }
@@ -261,7 +275,11 @@ class CodeWriter {
     private readonly m: WasmModule,
     private readonly analysis: Analysis,
     private readonly calls: CallSequences,
-    private readonly opts: { readonly nans: boolean; readonly firstScratchGlobal: number },
+    private readonly opts: {
+      readonly nans: boolean;
+      readonly firstScratchGlobal: number;
+      readonly memBuiltins: ReadonlyMap<number, MemBuiltin>;
+    },
   ) {
     this.plan = analysis.plan;
     // Decided before writing: the global section, written first, declares the scratch globals.
@@ -329,6 +347,8 @@ class CodeWriter {
         scratch = [0, this.opts.firstScratchGlobal, this.opts.firstScratchGlobal + 1];
       w.range(bytes, body.start, codeStart);
     }
+    const builtin = this.opts.memBuiltins.get(k);
+    if (builtin !== undefined) w.bytes(FAST_PATH[builtin]); // before the original code
 
     const sites = plan.sites;
     const costs = this.analysis.costs;

@@ -30,6 +30,11 @@ export interface DeterminismOptions {
    * canonicalization extended over them, tables capped.
    */
   readonly policy?: FeaturePolicy;
+  /**
+   * Give the guest's known memcpy/memmove/memset a bulk-memory fast path (mem-builtins.ts;
+   * default true). It changes nothing the guest can observe; off only to measure and test it.
+   */
+  readonly memBuiltins?: boolean;
 }
 
 export type DeterministicModule =
@@ -48,6 +53,8 @@ export type DeterministicModule =
       readonly thunks: number;
       readonly instrumentedCalls: number;
       readonly canonicalizedOps: number;
+      /** How many functions got a bulk-memory fast path (mem-builtins.ts). */
+      readonly memBuiltins: number;
       /**
        * Something only V8 may refuse (impl-limits.ts): if V8 does not compile `bytes`, the
        * reference would have, so the refusal must not be reported as the code's fault.
@@ -104,6 +111,7 @@ export function makeDeterministic(
       logicalMax,
       canonicalizeNans: options.canonicalizeNans ?? true,
       policy,
+      memBuiltins: options.memBuiltins,
     });
     return {
       kind: 'instrumented',
@@ -113,6 +121,7 @@ export function makeDeterministic(
       thunks: out.thunks,
       instrumentedCalls: out.instrumentedCalls,
       canonicalizedOps: out.canonicalizedOps,
+      memBuiltins: out.memBuiltins.size,
       v8Excess: v8OnlyExcess(module),
     };
   } catch (err) {

@@ -26,6 +26,11 @@ export interface PrepareOptions {
    * (runtime/worker/jobs.ts); in-process callers (tests, benches) keep V8's lazy default.
    */
   readonly eager?: boolean;
+  /**
+   * The bulk-memory fast path for the guest's known memcpy/memmove/memset
+   * (runtime/determinism/mem-builtins.ts; default true). Off only to measure it.
+   */
+  readonly memBuiltins?: boolean;
 }
 
 /**
@@ -41,7 +46,10 @@ export function prepare(
   const p = checkExecutorParams(params);
   // The reference's prevalidation, feature set, stack limiter and NaN canonicalization
   // (runtime/determinism): what V8 compiles is the instrumented module.
-  const det = makeDeterministic(code, { stackLogicalMax: p.stackLogicalMax });
+  const det = makeDeterministic(code, {
+    stackLogicalMax: p.stackLogicalMax,
+    memBuiltins: options.memBuiltins,
+  });
   if (det.kind === 'refused') return refused(det.stage, 'invalid-wasm', det.message);
   // The instrumented module's imports, types, globals and export types are the original's
   // (see DeterministicModule), so linking and the entry-point checks read the parsed source.

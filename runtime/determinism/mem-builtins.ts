@@ -1,0 +1,156 @@
+// The guest's own memcpy, memmove and memset, given a bulk-memory fast path.
+//
+// A Rust runtime built for wasm32 without the bulk-memory feature (every Cumulus runtime: the
+// reference refuses bulk memory, features.ts) carries compiler_builtins' `mem` functions:
+// loops over 4-byte words and bytes. A full Asset Hub block spends a fifth of its CPU in
+// `memcpy` alone. The reference runs the same loops compiled by Cranelift; V8 compiles them
+// into code several times slower than its own `memory.copy`, which is a call to the host's
+// memmove.
+//
+// What the rewrite does: a defined function whose type is (i32, i32, i32) -> i32 and whose
+// body (locals and code, byte for byte) is one of the bodies below gets a prefix before its
+// original code. When n != 0 and every byte it touches is inside the memory (x + n <= the
+// memory's size, summed in i64):
+//   memcpy(d, s, n):  if [d, d+n) and [s, s+n) are also disjoint: memory.copy(d, s, n)
+//   memmove(d, s, n): memory.copy(d, s, n)
+//   memset(d, c, n):  memory.fill(d, c, n)
+// then returns d. Every other call runs the original code unchanged.
+//
+// Why the guest cannot tell (each known body was read, and test/runtime/determinism/
+// mem-builtins.test.ts runs it against its fast path from every alignment and length class,
+// overlapping or not, at both ends of memory, past them and across 2^32):
+// - Only in-bounds, non-empty calls take the fast path, so it never traps, and neither do the
+//   loops on those calls. Out of bounds, the loops do what they do: they compute end pointers
+//   with wrapping i32 arithmetic, so for example memset(65536, c, 2^32 - 1) stores nothing
+//   and returns where memory.fill would trap. The test found that one; the bound keeps it.
+// - The result: each body is a correct copy or fill. For disjoint in-bounds ranges every
+//   correct copy leaves memory the same: dst[i] = src[i] for i < n and nothing else written.
+//   memmove is correct for every overlap, so any correct memmove agrees. memset stores the
+//   low byte of c, as memory.fill does. Overlapping memcpy, whose result depends on the
+//   loop's order, keeps the loop.
+// - The deterministic stack limit: costs are charged at call sites and computed on the
+//   original bodies (stack-cost.ts), and the known bodies call nothing, so every charge and
+//   every logical stack overflow stays where it was. The prefix needs no locals.
+// - Time: only shorter.
+//
+// Not every compiler_builtins body qualifies. Moonbase 4300's memcpy and memmove (SHA-256
+// 2c4b5cab… and f176b817…) keep a word in a scratch slot 16 bytes below the shadow stack
+// pointer on their misaligned paths: memory outside both ranges, which the guest can read
+// afterwards. A fast path would leave that slot unwritten, so they keep their loops (the test
+// shows the slot written).
+//
+// The bodies are recognised by their SHA-256 only: names are the code's own and untrusted,
+// and a body that differs in one byte is left alone (correct, only slower). The list holds
+// the compiler_builtins versions found in the Cumulus runtimes and the adder at hand; a
+// runtime built with another toolchain keeps its loops until its bodies are added here with
+// a test.
+import { createHash } from 'node:crypto';
+import type { WasmModule } from '../wasm/types.js';
+
+export type MemBuiltin = 'memcpy' | 'memmove' | 'memset';
+
+/** SHA-256 of the body (locals and code, without the size prefix) → what it is. */
+export const KNOWN_MEM_BUILTINS: ReadonlyMap<string, MemBuiltin> = new Map<string, MemBuiltin>([
+  // compiler_builtins::mem::memcpy
+  ['06e9b13b57c23ee1766796c5b33aef25f74705a2e3600dd348a1c2e74069e10e', 'memcpy'], // asset-hub-kusama
+  ['b3bd5df909cac86c1b056377d83359d2fe0acfa83762c121b240f2927403af14', 'memcpy'], // acala-2101
+  ['2ceaeee72334db58db010ed867b3f5d58bf540bf5e5f206e52b9bc9a956bed7d', 'memcpy'], // shibuya-118
+  ['c3913f3abbac98f6d6e13e70ec6a76f30b6b43194b4836b2f3d7c3cc982a7727', 'memcpy'], // template, adder
+  // compiler_builtins::mem::memmove
+  ['7e68352c9593d5b59c7ba164b4d14f4958bf50c4edd7ddc1c616ab54e674abc0', 'memmove'], // asset-hub-kusama
+  ['8543436cd1bde6ca5d17deb53e2a76112c3260079c287c04b7e3ccc72249385d', 'memmove'], // acala-2101
+  ['baa06536b1667f6776a6a703aa91053090eb04e27cd4433b7bfbbaa2583b3ff5', 'memmove'], // shibuya-118
+  ['82c638affbc229c820fbab001d944df425ac1ebad826862dc8254c6e64e67732', 'memmove'], // template
+  // compiler_builtins::mem::memset
+  ['2c1592975962cf0f9b336d7075a1b3296438b6175eb1b2ef9cf3be70e95e69eb', 'memset'], // asset-hub-kusama
+  ['ecbe5a30ab5f40272a4ff2050e224deebb8e160591c3841278cb9c44083707f8', 'memset'], // acala, shibuya, template, adder
+  ['9139fd88ccfc71202f491cfc425e503c0ec13782429ea5945426ffe43de7cb5a', 'memset'], // moonbase-4300
+]);
+
+/** Body lengths of the known bodies: most functions are ruled out without hashing. */
+export const KNOWN_MEM_BUILTIN_LENGTHS: ReadonlySet<number> = new Set([
+  322, 321, 317, 316, 688, 681, 678, 181, 426,
+]);
+
+/**
+ * The defined functions (index into the code section) whose bodies are known mem builtins.
+ * @param typeOf the type index of every function, imported ones first
+ */
+export function findMemBuiltins(
+  m: WasmModule,
+  typeOf: ArrayLike<number>,
+  importedFuncs: number,
+): Map<number, MemBuiltin> {
+  const found = new Map<number, MemBuiltin>();
+  for (let k = 0; k < m.code.length; k++) {
+    const body = m.code[k]!;
+    if (!KNOWN_MEM_BUILTIN_LENGTHS.has(body.end - body.start)) continue;
+    const type = m.types[typeOf[importedFuncs + k]!];
+    if (
+      type === undefined ||
+      type.params.length !== 3 ||
+      type.params.some((p) => p !== 'i32') ||
+      type.results.length !== 1 ||
+      type.results[0] !== 'i32'
+    )
+      continue;
+    const digest = createHash('sha256')
+      .update(m.bytes.subarray(body.start, body.end))
+      .digest('hex');
+    const kind = KNOWN_MEM_BUILTINS.get(digest);
+    if (kind !== undefined) found.set(k, kind);
+  }
+  return found;
+}
+
+// local.get 0 i64.extend_i32_u, and the others
+const D64 = [0x20, 0, 0xad];
+const S64 = [0x20, 1, 0xad];
+const N64 = [0x20, 2, 0xad];
+/** The memory's size in bytes, as i64: `memory.size 0  i64.extend_i32_u  i64.const 16  i64.shl` */
+const SIZE64 = [0x3f, 0, 0xad, 0x42, 16, 0x86];
+/** `x + n <= size` for x = d or s, in i64 (no wrap) */
+const inBounds = (x64: number[]) => [...x64, ...N64, 0x7c, ...SIZE64, 0x58];
+const ARGS = [0x20, 0, 0x20, 1, 0x20, 2];
+const IF = [0x04, 0x40];
+/** `local.get 0  return  end` */
+const RETURN_D = [0x20, 0, 0x0f, 0x0b];
+
+/** The fast path placed before the original code (after the locals). */
+export const FAST_PATH: Readonly<Record<MemBuiltin, Uint8Array>> = {
+  memcpy: Uint8Array.of(
+    ...[0x20, 2, ...IF], // n != 0
+    ...inBounds(D64),
+    ...inBounds(S64),
+    0x71, // i32.and
+    ...[...D64, ...N64, 0x7c, ...S64, 0x58], // d + n <= s
+    ...[...S64, ...N64, 0x7c, ...D64, 0x58], // s + n <= d
+    0x72, // i32.or: disjoint
+    0x71, // i32.and
+    ...IF,
+    ...ARGS,
+    ...[0xfc, 0x0a, 0, 0], // memory.copy 0 0
+    ...RETURN_D,
+    0x0b,
+  ),
+  memmove: Uint8Array.of(
+    ...[0x20, 2, ...IF],
+    ...inBounds(D64),
+    ...inBounds(S64),
+    0x71,
+    ...IF,
+    ...ARGS,
+    ...[0xfc, 0x0a, 0, 0],
+    ...RETURN_D,
+    0x0b,
+  ),
+  memset: Uint8Array.of(
+    ...[0x20, 2, ...IF],
+    ...inBounds(D64),
+    ...IF,
+    ...ARGS,
+    ...[0xfc, 0x0b, 0], // memory.fill 0
+    ...RETURN_D,
+    0x0b,
+  ),
+};
