@@ -47,6 +47,7 @@ function prepareRow(label: string, code: Uint8Array, n = 3): Row {
     'calls instrumented': o?.instrumentedCalls ?? 0,
     thunks: o?.thunks ?? 0,
     'NaN sites': o?.canonicalizedOps ?? 0,
+    'mem fast paths': o?.memBuiltins ?? 0,
     'pass ms': med(pass),
     'V8 compile raw ms': med(raw),
     'V8 compile instrumented ms': med(inst),

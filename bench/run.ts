@@ -18,6 +18,7 @@ import { examples } from './examples.js';
 import { guestStack } from './guest-stack.js';
 import { host } from './host.js';
 import { log } from './log.js';
+import { memBuiltins } from './mem-builtins.js';
 import { micro } from './micro.js';
 import { nativeCrypto } from './native-crypto.js';
 import { sandbox } from './sandbox.js';
@@ -30,6 +31,7 @@ const SECTIONS: readonly Section[] = [
   engine,
   cryptoDiff,
   nativeCrypto,
+  memBuiltins,
   coldStart,
   examples,
   determinism,

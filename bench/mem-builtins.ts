@@ -1,0 +1,72 @@
+// The bulk-memory fast path for the guest's own memcpy/memmove/memset
+// (runtime/determinism/mem-builtins.ts) on and off, side by side in one process: real transfer
+// blocks validated bare (the engine in this process, both modules compiled eagerly as workers
+// compile them), in alternating order, as CPU time and as a share of the block's own ref_time
+// weight.
+import { loadavg } from 'node:os';
+import { decompressCode } from '../runtime/blob/code-blob.js';
+import { prepare, validateBlock } from '../runtime/engine/index.js';
+import type { PreparedModule } from '../runtime/engine/types.js';
+import { TransferChain } from '../src/collator/transfer-chain.js';
+import { loadParachain } from '../src/examples/cumulus-chain.js';
+import { HAVE_FIXTURES } from '../test/support/fixtures.js';
+import { processCpuMs } from './process-cpu.js';
+import type { Row, Section } from './section.js';
+
+const ROUNDS = 16;
+/** Rounds not counted: V8 tiers hot functions up over the first validations of a block. */
+const WARM_UP = 4;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function blockRows(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const name of ['asset-hub', 'template'] as const) {
+    const parachain = await loadParachain(name);
+    const chain = new TransferChain(parachain);
+    const blocks = [await chain.next(100)];
+    blocks.push(await chain.next(await chain.capacity(1500)));
+    const code = await decompressCode(parachain.config.code);
+    if (code.kind !== 'ok') throw new Error(`${name}: code did not decompress`);
+    const prepared = (memBuiltins: boolean): PreparedModule => {
+      const p = prepare(code.bytes, {}, { eager: true, memBuiltins });
+      if (p.kind !== 'prepared') throw new Error(p.message);
+      return p.prepared;
+    };
+    const variants = { on: prepared(true), off: prepared(false) };
+    for (const block of blocks) {
+      const cpu = { on: [] as number[], off: [] as number[] };
+      for (let round = 0; round < ROUNDS; round++)
+        for (const v of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+          const c0 = processCpuMs();
+          const out = validateBlock(variants[v], block.params);
+          const ms = processCpuMs() - c0;
+          if (out.kind !== 'valid') throw new Error(`${name} #${block.number}: ${out.kind}`);
+          if (round >= WARM_UP) cpu[v].push(ms);
+        }
+      const weightMs = Number(block.weight.refTime) / 1e9;
+      const on = median(cpu.on);
+      const off = median(cpu.off);
+      rows.push({
+        case: `${name}, ${block.transfers} transfers (bare CPU ms)`,
+        'weight ms': r2(weightMs),
+        'fast path': r2(on),
+        loops: r2(off),
+        'fast/loops': r2(on / off),
+        'fast ÷ weight': r2(on / weightMs),
+        'loops ÷ weight': r2(off / weightMs),
+        load: r2(loadavg()[0]!),
+      });
+    }
+  }
+  return rows;
+}
+
+export const memBuiltins: Section = {
+  name: 'mem-builtins',
+  description: `the guest's compiler_builtins memcpy/memmove/memset with their bulk-memory fast path vs their own loops (runtime/determinism/mem-builtins.ts), on real transfer blocks: bare validations in this process, both modules compiled eagerly, ${ROUNDS - WARM_UP} rounds in alternating order after ${WARM_UP} of warm-up, medians of CPU time, and each ÷ the block's ref_time weight`,
+  async run() {
+    if (!HAVE_FIXTURES) return [{ case: 'skipped: ../shared/fixtures is absent' }];
+    return blockRows();
+  },
+};
