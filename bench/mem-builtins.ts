@@ -13,7 +13,7 @@ import { HAVE_FIXTURES } from '../test/support/fixtures.js';
 import { processCpuMs } from './process-cpu.js';
 import type { Row, Section } from './section.js';
 
-const ROUNDS = 16;
+const ROUNDS = 28;
 /** Rounds not counted: V8 tiers hot functions up over the first validations of a block. */
 const WARM_UP = 4;
 const r2 = (x: number) => Math.round(x * 100) / 100;
