@@ -10,7 +10,7 @@
 // What the rewrite does: a defined function whose type is (i32, i32, i32) -> i32 and whose
 // body (locals and code, byte for byte) is one of the bodies below gets a prefix before its
 // original code. When n != 0 and every byte it touches is inside the memory (x + n <= the
-// memory's size, summed in i64):
+// memory's size, summed in i64; in a 4 GiB memory, below its last page):
 //   memcpy(d, s, n):  if [d, d+n) and [s, s+n) are also disjoint: memory.copy(d, s, n)
 //   memmove(d, s, n): memory.copy(d, s, n)
 //   memset(d, c, n):  memory.fill(d, c, n)
@@ -20,7 +20,8 @@
 // mem-builtins.test.ts runs it against its fast path from every alignment and length class,
 // overlapping or not, at both ends of memory, past them and across 2^32):
 // - Only in-bounds, non-empty calls take the fast path, so it never traps, and neither do the
-//   loops on those calls. Out of bounds, the loops do what they do: they compute end pointers
+//   loops on those calls; and as every pointer the loops compute then stays below 2^32, none
+//   wraps. Out of bounds, the loops do what they do: they compute end pointers
 //   with wrapping i32 arithmetic, so for example memset(65536, c, 2^32 - 1) stores nothing
 //   and returns where memory.fill would trap. The test found that one; the bound keeps it.
 // - The result: each body is a correct copy or fill. For disjoint in-bounds ranges every
@@ -107,10 +108,20 @@ export function findMemBuiltins(
 const D64 = [0x20, 0, 0xad];
 const S64 = [0x20, 1, 0xad];
 const N64 = [0x20, 2, 0xad];
-/** The memory's size in bytes, as i64: `memory.size 0  i64.extend_i32_u  i64.const 16  i64.shl` */
-const SIZE64 = [0x3f, 0, 0xad, 0x42, 16, 0x86];
-/** `x + n <= size` for x = d or s, in i64 (no wrap) */
-const inBounds = (x64: number[]) => [...x64, ...N64, 0x7c, ...SIZE64, 0x58];
+/**
+ * The fast path's bound in bytes, as i64: the memory's size, except that a 4 GiB memory
+ * (65,536 pages) leaves out its last page, so that no pointer the loops compute near the end
+ * of a range (rounded up to a word) can reach 2^32 and wrap:
+ * `((pages - (pages >> 16)) << 16)`, with `pages = memory.size 0` extended to i64.
+ */
+export const LIMIT64: readonly number[] = [
+  ...[0x3f, 0, 0xad], // pages
+  ...[0x3f, 0, 0xad, 0x42, 16, 0x88], // pages >> 16: 1 at 65,536 pages, else 0
+  0x7d, // i64.sub
+  ...[0x42, 16, 0x86], // << 16
+];
+/** `x + n <= limit` for x = d or s, in i64 (no wrap) */
+const inBounds = (x64: number[]) => [...x64, ...N64, 0x7c, ...LIMIT64, 0x58];
 const ARGS = [0x20, 0, 0x20, 1, 0x20, 2];
 const IF = [0x04, 0x40];
 /** `local.get 0  return  end` */

@@ -11,6 +11,7 @@ import {
   findMemBuiltins,
   KNOWN_MEM_BUILTIN_LENGTHS,
   KNOWN_MEM_BUILTINS,
+  LIMIT64,
   type MemBuiltin,
 } from '../../../runtime/determinism/mem-builtins.js';
 import { makeDeterministic } from '../../../runtime/determinism/prepare.js';
@@ -111,6 +112,10 @@ function cases(kind: MemBuiltin): [number, number, number][] {
         out.push([PAGE - n - da, 2000 + sa, n], [2000 + da, PAGE - n - sa, n]);
         out.push([PAGE - n - da + 1, 2000 + sa, n], [2000 + da, PAGE - n - sa + 1, n]);
       }
+  // At the bottom of memory, where a pointer minus a word would wrap.
+  for (let x = 0; x < 4; x++)
+    for (let y = 0; y < 8; y++)
+      for (let n = 0; n < 40; n++) out.push([x, 100 + y, n], [100 + y, x, n], [x, y, n]);
   // Past the end and across 2^32.
   for (const n of [0, 1, 4, 8, 16, 0x7fffffff, 0xffffffff])
     for (const far of [PAGE, PAGE + 3, 0x7fffffff, 0xfffffff0, 0xffffffff])
@@ -137,6 +142,34 @@ function run(x: Subject, pattern: Uint8Array, [a, b, c]: [number, number, number
     return { trap: err.message };
   }
 }
+
+describe('the fast path bound', () => {
+  it('is the memory size, less the last page of a 4 GiB memory', () => {
+    // LIMIT64's own bytes with each `memory.size 0` read from a parameter instead, so that
+    // every page count can be tried without a 4 GiB memory.
+    // (0x3f 0x00 becomes 0x20 0x00, local.get 0; no immediate in LIMIT64 is 0x3f.)
+    const code = LIMIT64.map((b) => (b === 0x3f ? 0x20 : b));
+    expect(code.filter((b) => b === 0x20)).toHaveLength(2);
+    const body = [0, ...code, 0x0b];
+    const bytes = Uint8Array.from([
+      ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+      ...section(1, [1, 0x60, 1, 0x7f, 1, 0x7e]),
+      ...section(3, [1, 0]),
+      ...section(7, [1, ...name('f'), 0, 0]),
+      ...section(10, [1, ...uleb(body.length), ...body]),
+    ]);
+    const { f } = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as {
+      f: (pages: number) => bigint;
+    };
+    expect([0, 1, 2080, 65535, 65536].map((p) => f(p))).toEqual([
+      0n,
+      65536n,
+      2080n * 65536n,
+      65535n * 65536n,
+      (1n << 32n) - 65536n,
+    ]);
+  });
+});
 
 describe.skipIf(!HAVE_FIXTURES)('guest memcpy/memmove/memset bulk-memory fast path', () => {
   const found: Found[] = [];
