@@ -94,17 +94,28 @@ export async function cryptoRows(): Promise<Row[]> {
       ],
     ),
     row(
-      'ed25519 verify: OpenSSL + ZIP-215 fallback (used) / noble ZIP-215 (reference) / @polkadot/wasm-crypto',
+      `ed25519 verify: ${curve25519Backend.kind === 'native' ? 'native (used) / OpenSSL + ZIP-215 fallback' : 'OpenSSL + ZIP-215 fallback (used; native addon not built)'} / noble ZIP-215 (reference) / @polkadot/wasm-crypto`,
       [
         ['fast µs', () => ed25519VerifyFast(edSig, msg, edPub)],
+        ...(curve25519Backend.kind === 'native'
+          ? [
+              ['OpenSSL µs', () => ed25519VerifyOpenssl(edSig, msg, edPub)] as [
+                string,
+                () => unknown,
+              ],
+            ]
+          : []),
         ['reference µs', () => ed25519Verify(edSig, msg, edPub)],
         ['alternative µs', () => pjsEd25519(edSig, msg, edPub)],
       ],
     ),
-    row('ed25519 verify, small-order (OpenSSL refuses, ZIP-215 accepts)', [
-      ['fast µs', () => ed25519VerifyFast(smallSig, msg, id)],
-      ['reference µs', () => ed25519Verify(smallSig, msg, id)],
-    ]),
+    row(
+      `ed25519 verify, small-order (ZIP-215 accepts; ${curve25519Backend.kind === 'native' ? 'native' : 'OpenSSL refuses, the exact check decides'})`,
+      [
+        ['fast µs', () => ed25519VerifyFast(smallSig, msg, id)],
+        ['reference µs', () => ed25519Verify(smallSig, msg, id)],
+      ],
+    ),
     ...(await secp256k1Rows()),
     hostPair(
       'ext_crypto_sr25519_verify_version_2',
