@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { ED25519_RFC8032_1, SR25519_ALICE } from './known-vectors.js';
 import { NATIVE_CRYPTO_ENV } from './native-crypto-env.js';
 
 export { NATIVE_CRYPTO_ENV };
@@ -28,8 +29,6 @@ export interface Curve25519Backend {
   /** The addon's path when native; otherwise why it is not used. */
   readonly detail: string;
 }
-
-const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 
 /** Where the addon may be: beside the bundle, or in a checkout's dist/ when run from source. */
 function candidates(): string[] {
@@ -50,26 +49,17 @@ function ed25519Digest(sig: Uint8Array, pub: Uint8Array, msg: Uint8Array): Uint8
  * s = 0), accepted.
  */
 function passesKnownVectors(addon: Addon): boolean {
-  const srPub = hex('d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d');
-  const srSig = hex(
-    '1037eb7e51613d0dcf5930ae518819c87d655056605764840d9280984e1b7063c4566b55bf292fcab07b369d01095879b50517beca4d26e6a65866e25fec0d83',
-  );
-  const srMsg = new TextEncoder().encode(
-    'I hereby verify that I control 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY',
-  );
-  const edPub = hex('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
-  const edSig = hex(
-    'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
-  );
+  const sr = SR25519_ALICE;
+  const e = ED25519_RFC8032_1;
   const identity = new Uint8Array(64);
   identity[0] = 1;
   const ed = (sig: Uint8Array, msg: Uint8Array, pub: Uint8Array) =>
     addon.ed25519Verify(pub, sig, ed25519Digest(sig, pub, msg));
   return (
-    addon.sr25519Verify(srPub, srSig, srMsg) === 1 &&
-    addon.sr25519Verify(srPub, srSig, srMsg.subarray(1)) === 0 &&
-    ed(edSig, new Uint8Array(), edPub) === 1 &&
-    ed(edSig, new Uint8Array([0]), edPub) === 0 &&
+    addon.sr25519Verify(sr.pub, sr.sig, sr.msg) === 1 &&
+    addon.sr25519Verify(sr.pub, sr.sig, sr.msg.subarray(1)) === 0 &&
+    ed(e.sig, e.msg, e.pub) === 1 &&
+    ed(e.sig, new Uint8Array([0]), e.pub) === 0 &&
     ed(identity, new Uint8Array([1, 2]), identity.subarray(0, 32)) === 1
   );
 }
