@@ -4,14 +4,12 @@
 // compile them), in alternating order, as CPU time and as a share of the block's own ref_time
 // weight.
 import { loadavg } from 'node:os';
-import { decompressCode } from '../runtime/blob/code-blob.js';
 import { prepare, validateBlock } from '../runtime/engine/index.js';
 import type { PreparedModule } from '../runtime/engine/types.js';
-import { TransferChain } from '../src/collator/transfer-chain.js';
-import { loadParachain } from '../src/examples/cumulus-chain.js';
 import { HAVE_FIXTURES } from '../test/support/fixtures.js';
 import { processCpuMs } from './process-cpu.js';
 import type { Row, Section } from './section.js';
+import { hundredAndFull } from './transfer-blocks.js';
 
 const ROUNDS = 28;
 /** Rounds not counted: V8 tiers hot functions up over the first validations of a block. */
@@ -22,14 +20,9 @@ const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length /
 async function blockRows(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const name of ['asset-hub', 'template'] as const) {
-    const parachain = await loadParachain(name);
-    const chain = new TransferChain(parachain);
-    const blocks = [await chain.next(100)];
-    blocks.push(await chain.next(await chain.capacity(1500)));
-    const code = await decompressCode(parachain.config.code);
-    if (code.kind !== 'ok') throw new Error(`${name}: code did not decompress`);
+    const { wasm, blocks } = await hundredAndFull(name);
     const prepared = (memBuiltins: boolean): PreparedModule => {
-      const p = prepare(code.bytes, {}, { eager: true, memBuiltins });
+      const p = prepare(wasm, {}, { eager: true, memBuiltins });
       if (p.kind !== 'prepared') throw new Error(p.message);
       return p.prepared;
     };

@@ -6,7 +6,6 @@
 import { loadavg } from 'node:os';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import * as sr from '@scure/sr25519';
-import { decompressCode } from '../runtime/blob/code-blob.js';
 import { prepare, validateBlock } from '../runtime/engine/index.js';
 import type { PreparedModule } from '../runtime/engine/types.js';
 import { host, type HostContext, type HostFunction } from '../runtime/host/context.js';
@@ -20,11 +19,10 @@ import { fatBytes, fixedBytes } from '../runtime/host/marshal.js';
 import { PVF_HOST_FUNCTIONS } from '../runtime/host/registry.js';
 import { ed25519Verify, sr25519Verify } from '../runtime/host/signatures.js';
 import { curve25519Backend } from '../runtime/host/curve25519-native.js';
-import { TransferChain } from '../src/collator/transfer-chain.js';
-import { loadParachain } from '../src/examples/cumulus-chain.js';
 import { HAVE_FIXTURES } from '../test/support/fixtures.js';
 import { processCpuMs } from './process-cpu.js';
 import type { Row, Section } from './section.js';
+import { hundredAndFull } from './transfer-blocks.js';
 
 const ROUNDS = 9;
 const VERIFY = 'ext_crypto_sr25519_verify_version_2';
@@ -116,16 +114,11 @@ async function blockRows(): Promise<Row[]> {
   const rows: Row[] = [];
   try {
     for (const name of ['asset-hub', 'template'] as const) {
-      const parachain = await loadParachain(name);
-      const chain = new TransferChain(parachain);
-      const blocks = [await chain.next(100)];
-      blocks.push(await chain.next(await chain.capacity(1500)));
-      const code = await decompressCode(parachain.config.code);
-      if (code.kind !== 'ok') throw new Error(`${name}: code did not decompress`);
+      const { wasm, blocks } = await hundredAndFull(name);
       // One prepared module per variant, each linked while its function is in the registry.
       const prepared = (fn: HostFunction): PreparedModule => {
         functions.set(VERIFY, fn);
-        const p = prepare(code.bytes);
+        const p = prepare(wasm);
         if (p.kind !== 'prepared') throw new Error(p.message);
         return p.prepared;
       };
