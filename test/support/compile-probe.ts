@@ -47,9 +47,43 @@ function uncompiledAfter(name: string, eager: boolean): boolean {
   return isUncompiled(new WebAssembly.Instance(m).exports[name]);
 }
 
+/**
+ * `count` functions that each add up their parameter a few times, the first exported as `f`:
+ * a module whose compile takes long enough (tens of ms) that it cannot finish before an event
+ * loop with nothing else to do checks whether to end; a one-function module sometimes did.
+ */
+function largeModule(count: number): Uint8Array {
+  const body = [
+    0,
+    ...Array.from({ length: 64 }, () => [0x20, 0, 0x20, 0, 0x6a, 0x21, 0]).flat(),
+    0x20,
+    0,
+    0x0b,
+  ];
+  const uleb = (v: number): number[] => {
+    const out: number[] = [];
+    do {
+      const b = v & 0x7f;
+      v >>>= 7;
+      out.push(v === 0 ? b : b | 0x80);
+    } while (v !== 0);
+    return out;
+  };
+  const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
+  const code: number[] = [...uleb(count)];
+  for (let i = 0; i < count; i++) code.push(...uleb(body.length), ...body);
+  return new Uint8Array([
+    ...[0, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
+    ...section(1, [1, 0x60, 1, 0x7f, 1, 0x7f]),
+    ...section(3, [...uleb(count), ...Array<number>(count).fill(0)]),
+    ...section(7, [1, 1, 0x66, 0, 0]),
+    ...section(10, code),
+  ]);
+}
+
 async function probe(asyncOnly: boolean): Promise<Record<string, unknown>> {
   if (asyncOnly) {
-    await WebAssembly.compile(moduleExporting('bare'));
+    await WebAssembly.compile(largeModule(20_000));
     return { async: 'settled' };
   }
   const before = await settles('before');
