@@ -1,0 +1,40 @@
+// The worker's job runner keeps the code it ran last for the instance it makes while idle
+// (runtime/engine/standby.ts), but never past the module cache's bound: a code the cache
+// evicts is dropped with it, so its compiled module and memories can be collected. The
+// reference is read from the runner's private field: eviction changes no outcome, only what
+// stays alive.
+import { describe, expect, it } from 'vitest';
+import { checkExecutorParams } from '../../../runtime/engine/types.js';
+import { blake2_256 } from '../../../runtime/host/hash-functions.js';
+import type { CodeRef } from '../../../runtime/protocol/messages.js';
+import { Jobs } from '../../../runtime/worker/jobs.js';
+import { wat } from '../../support/wat.js';
+
+async function code(n: number): Promise<CodeRef> {
+  const bytes = await wat(`(module (memory (export "memory") 1)
+    (global (export "__heap_base") i32 (i32.const 1024))
+    (func (export "f") (param i32 i32) (result i64) (i64.const ${n})))`);
+  return { codeHash: blake2_256(bytes), params: checkExecutorParams({}), code: bytes };
+}
+
+const last = (jobs: Jobs) => (jobs as unknown as { last?: { key: string } }).last;
+
+describe('the last code a worker ran', () => {
+  it('is dropped when the cache evicts it, and kept while the cache holds it', async () => {
+    const [a, b] = [await code(1), await code(2)];
+    for (const [entries, kept] of [
+      [1, false],
+      [2, true], // the control: no eviction
+    ] as const) {
+      const jobs = new Jobs(entries);
+      expect(await jobs.call(a, 'f', new Uint8Array())).toMatchObject({ kind: 'returned' });
+      expect(last(jobs)).toBeDefined();
+      jobs.idle(); // the standby of `a`
+      expect(await jobs.prepare(b, 'compile')).toMatchObject({ kind: 'prepared' });
+      expect(last(jobs) !== undefined).toBe(kept);
+      jobs.idle(); // never throws, with or without a last code
+      // Either way `a` still runs: from the cache, or prepared again from its code.
+      expect(await jobs.call(a, 'f', new Uint8Array())).toMatchObject({ kind: 'returned' });
+    }
+  });
+});
