@@ -11,6 +11,7 @@
 // Usage: node --allow-natives-syntax [v8 flags] --import tsx compile-probe.ts main|thread [async-only]
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { compileModule } from '../../runtime/engine/compile.js';
+import { funcType, I32, module, name, section, u32, vec } from './wasm-bytes.js';
 
 const TIMEOUT_MS = 3000;
 
@@ -60,25 +61,12 @@ function largeModule(count: number): Uint8Array {
     0,
     0x0b,
   ];
-  const uleb = (v: number): number[] => {
-    const out: number[] = [];
-    do {
-      const b = v & 0x7f;
-      v >>>= 7;
-      out.push(v === 0 ? b : b | 0x80);
-    } while (v !== 0);
-    return out;
-  };
-  const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
-  const code: number[] = [...uleb(count)];
-  for (let i = 0; i < count; i++) code.push(...uleb(body.length), ...body);
-  return new Uint8Array([
-    ...[0, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
-    ...section(1, [1, 0x60, 1, 0x7f, 1, 0x7f]),
-    ...section(3, [...uleb(count), ...Array<number>(count).fill(0)]),
-    ...section(7, [1, 1, 0x66, 0, 0]),
-    ...section(10, code),
-  ]);
+  return module(
+    section(1, vec([funcType([I32], [I32])])),
+    section(3, vec(Array.from({ length: count }, () => [0]))),
+    section(7, vec([[...name('f'), 0, 0]])),
+    section(10, vec(Array.from({ length: count }, () => [...u32(body.length), ...body]))),
+  );
 }
 
 async function probe(asyncOnly: boolean): Promise<Record<string, unknown>> {

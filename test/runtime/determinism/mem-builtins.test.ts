@@ -18,6 +18,19 @@ import { makeDeterministic } from '../../../runtime/determinism/prepare.js';
 import { parseModule } from '../../../runtime/wasm/sections.js';
 import type { WasmModule } from '../../../runtime/wasm/types.js';
 import { CUMULUS_RUNTIMES, fixture, HAVE_FIXTURES } from '../../support/fixtures.js';
+import {
+  funcType,
+  I32,
+  I64,
+  memorySection,
+  module,
+  name,
+  oneFunction,
+  s32,
+  section,
+  u32,
+  vec,
+} from '../../support/wasm-bytes.js';
 
 const PAGE = 65536;
 /** Moonbase 4300's compiler_builtins memcpy and memmove (see mem-builtins.ts). */
@@ -33,23 +46,6 @@ interface Found {
   readonly body: Uint8Array;
 }
 
-const uleb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    const b = v & 0x7f;
-    v >>>= 7;
-    out.push(v === 0 ? b : b | 0x80);
-  } while (v !== 0);
-  return out;
-};
-const vec = (items: number[]): number[] => [...uleb(items.length), ...items];
-const section = (id: number, content: number[]): number[] => [
-  id,
-  ...uleb(content.length),
-  ...content,
-];
-const name = (s: string): number[] => vec([...Buffer.from(s)]);
-
 /** Where the module's shadow stack pointer (global 0, as in a Rust runtime) points. */
 const STACK_POINTER = 32768;
 
@@ -59,15 +55,20 @@ const STACK_POINTER = 32768;
  * A body that wrote below the stack pointer would show it in the memory compared.
  */
 function alone(body: Uint8Array, params = 3): Uint8Array {
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, ...vec(Array<number>(params).fill(0x7f)), 1, 0x7f]),
-    ...section(3, [1, 0]),
-    ...section(5, [1, 0, 1]),
-    ...section(6, [1, 0x7f, 1, 0x41, 0x80, 0x80, 0x02, 0x0b]),
-    ...section(7, [2, ...name('memory'), 2, 0, ...name('f'), 0, 0]),
-    ...section(10, [1, ...uleb(body.length), ...body]),
-  ]);
+  return module(
+    section(1, vec([funcType(Array<number>(params).fill(I32), [I32])])),
+    section(3, vec([[0]])),
+    memorySection(1),
+    section(6, vec([[I32, 1, 0x41, ...s32(STACK_POINTER), 0x0b]])),
+    section(
+      7,
+      vec([
+        [...name('memory'), 2, 0],
+        [...name('f'), 0, 0],
+      ]),
+    ),
+    section(10, vec([[...u32(body.length), ...body]])),
+  );
 }
 
 type Fn = (a: number, b: number, c: number) => number;
@@ -150,14 +151,11 @@ describe('the fast path bound', () => {
     // (0x3f 0x00 becomes 0x20 0x00, local.get 0; no immediate in LIMIT64 is 0x3f.)
     const code = LIMIT64.map((b) => (b === 0x3f ? 0x20 : b));
     expect(code.filter((b) => b === 0x20)).toHaveLength(2);
-    const body = [0, ...code, 0x0b];
-    const bytes = Uint8Array.from([
-      ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-      ...section(1, [1, 0x60, 1, 0x7f, 1, 0x7e]),
-      ...section(3, [1, 0]),
-      ...section(7, [1, ...name('f'), 0, 0]),
-      ...section(10, [1, ...uleb(body.length), ...body]),
-    ]);
+    const bytes = oneFunction({
+      types: [funcType([I32], [I64])],
+      code,
+      middle: [section(7, vec([[...name('f'), 0, 0]]))],
+    });
     const { f } = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as {
       f: (pages: number) => bigint;
     };
