@@ -4,18 +4,16 @@
 // compile them), in alternating order, as CPU time and as a share of the block's own ref_time
 // weight.
 import { loadavg } from 'node:os';
-import { prepare, validateBlock } from '../runtime/engine/index.js';
+import { prepare } from '../runtime/engine/index.js';
 import type { PreparedModule } from '../runtime/engine/types.js';
 import { HAVE_FIXTURES } from '../test/support/fixtures.js';
-import { processCpuMs } from './process-cpu.js';
 import type { Row, Section } from './section.js';
-import { hundredAndFull } from './transfer-blocks.js';
+import { alternatingCpu, hundredAndFull } from './transfer-blocks.js';
 
 const ROUNDS = 28;
 /** Rounds not counted: V8 tiers hot functions up over the first validations of a block. */
 const WARM_UP = 4;
 const r2 = (x: number) => Math.round(x * 100) / 100;
-const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function blockRows(): Promise<Row[]> {
   const rows: Row[] = [];
@@ -28,18 +26,11 @@ async function blockRows(): Promise<Row[]> {
     };
     const variants = { on: prepared(true), off: prepared(false) };
     for (const block of blocks) {
-      const cpu = { on: [] as number[], off: [] as number[] };
-      for (let round = 0; round < ROUNDS; round++)
-        for (const v of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-          const c0 = processCpuMs();
-          const out = validateBlock(variants[v], block.params);
-          const ms = processCpuMs() - c0;
-          if (out.kind !== 'valid') throw new Error(`${name} #${block.number}: ${out.kind}`);
-          if (round >= WARM_UP) cpu[v].push(ms);
-        }
+      const { on, off } = alternatingCpu(variants, ['on', 'off'], block, {
+        total: ROUNDS,
+        warmUp: WARM_UP,
+      });
       const weightMs = Number(block.weight.refTime) / 1e9;
-      const on = median(cpu.on);
-      const off = median(cpu.off);
       rows.push({
         case: `${name}, ${block.transfers} transfers (bare CPU ms)`,
         'weight ms': r2(weightMs),

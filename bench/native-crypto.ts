@@ -6,7 +6,7 @@
 import { loadavg } from 'node:os';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import * as sr from '@scure/sr25519';
-import { prepare, validateBlock } from '../runtime/engine/index.js';
+import { prepare } from '../runtime/engine/index.js';
 import type { PreparedModule } from '../runtime/engine/types.js';
 import { host, type HostContext, type HostFunction } from '../runtime/host/context.js';
 import {
@@ -20,9 +20,8 @@ import { PVF_HOST_FUNCTIONS } from '../runtime/host/registry.js';
 import { ed25519Verify, sr25519Verify } from '../runtime/host/signatures.js';
 import { curve25519Backend } from '../runtime/host/curve25519-native.js';
 import { HAVE_FIXTURES } from '../test/support/fixtures.js';
-import { processCpuMs } from './process-cpu.js';
 import type { Row, Section } from './section.js';
-import { hundredAndFull } from './transfer-blocks.js';
+import { alternatingCpu, hundredAndFull } from './transfer-blocks.js';
 
 const ROUNDS = 9;
 const VERIFY = 'ext_crypto_sr25519_verify_version_2';
@@ -124,21 +123,15 @@ async function blockRows(): Promise<Row[]> {
       };
       const variants = { native: prepared(nativeVerify), wasm: prepared(wasmVerify) };
       for (const block of blocks) {
-        const cpu = { native: [] as number[], wasm: [] as number[] };
-        for (let round = 0; round < ROUNDS; round++)
-          for (const v of round % 2
-            ? (['native', 'wasm'] as const)
-            : (['wasm', 'native'] as const)) {
-            functions.set(VERIFY, v === 'native' ? nativeVerify : wasmVerify);
-            const c0 = processCpuMs();
-            const out = validateBlock(variants[v], block.params);
-            const ms = processCpuMs() - c0;
-            if (out.kind !== 'valid') throw new Error(`${name} #${block.number}: ${out.kind}`);
-            if (round > 0) cpu[v].push(ms); // the first round warms both up
-          }
+        // The first round warms both up.
+        const { native: n, wasm: w } = alternatingCpu(
+          variants,
+          ['native', 'wasm'],
+          block,
+          { total: ROUNDS, warmUp: 1 },
+          (v) => functions.set(VERIFY, v === 'native' ? nativeVerify : wasmVerify),
+        );
         const weightMs = Number(block.weight.refTime) / 1e9;
-        const n = median(cpu.native);
-        const w = median(cpu.wasm);
         rows.push({
           case: `${name}, ${block.transfers} transfers (bare CPU ms)`,
           'weight ms': r2(weightMs),
