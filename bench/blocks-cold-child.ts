@@ -2,9 +2,9 @@
 // (blocks-cold.ts): the worker's start-up warm-ups, prepare, the first validation of the block,
 // the second, then warm ones. Prints one JSON object of CPU times (process-cpu.ts) and prepare's
 // wall time. Without a block, prepare only (its cost on the largest runtime).
-// argv: <code.wasm> <block.params | -> [option,...]; options: no-host-warmup, eager (prepare as
-// workers do: runtime/engine/compile.ts), gc (a full collection at the end of prepare; needs
-// --expose-gc).
+// argv: <code.wasm> <block.params | -> [option,...]; options: no-host-warmup, baseline or
+// optimized (the compilation mode, runtime/engine/compile.ts; lazy without either; workers
+// compile `optimized`).
 import { readFileSync } from 'node:fs';
 import { prepare, validateBlock } from '../runtime/engine/index.js';
 import { warmUpHostFunctions } from '../runtime/host/host-warmup.js';
@@ -24,10 +24,14 @@ const timed = (fn: () => void) => {
 };
 let prepared: Extract<ReturnType<typeof prepare>, { kind: 'prepared' }>['prepared'] | undefined;
 const prep = timed(() => {
-  const p = prepare(wasm, {}, { eager: options.has('eager') });
+  const compile = options.has('optimized')
+    ? 'optimized'
+    : options.has('baseline')
+      ? 'baseline'
+      : 'lazy';
+  const p = prepare(wasm, {}, { compile });
   if (p.kind !== 'prepared') throw new Error(p.message);
   prepared = p.prepared;
-  if (options.has('gc')) (globalThis as { gc?: () => void }).gc!();
 });
 if (paramsFile === '-') {
   process.stdout.write(JSON.stringify({ prepareWallMs: prep.wall, prepareCpuMs: prep.cpu }));

@@ -1,11 +1,11 @@
-// The first validation of a real block after prepare against the second and warm ones, per way
-// of starting a worker, each in fresh processes (blocks-cold-child.ts) with the workers'
-// `--single-threaded-gc`, in CPU time (process-cpu.ts) so that the figures survive a shared
-// machine. Candidates: V8's defaults (lazy compilation), eager Liftoff at prepare (workers now:
-// runtime/engine/compile.ts), and what might close the rest of the gap — a full collection at
-// the end of prepare, a lower tier-up budget, eager TurboFan. On this Node and, when
+// The first validation of a real block after prepare against the second and warm ones, per
+// compilation mode at prepare (runtime/engine/compile.ts), each in fresh processes
+// (blocks-cold-child.ts) with the workers' `--single-threaded-gc`, in CPU time (process-cpu.ts)
+// so that the figures survive a shared machine: V8's defaults (lazy), every function with
+// Liftoff at prepare (tiering up while it runs; workers on Node 24), every function with
+// TurboFan at prepare (workers on Node 20 and 22). On this Node and, when
 // `npm run test:node-matrix` has fetched it, on Node 24. Then prepare's cost on the largest
-// runtime (Moonbase) per compilation mode, against the reference's 60 s preparation timeout.
+// runtime (Moonbase) per mode, against the reference's 60 s preparation timeout.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,22 +18,15 @@ import type { Row } from './section.js';
 
 interface Config {
   readonly label: string;
-  readonly flags: readonly string[];
   readonly options: string;
-  /** Also run under Node 24 (the first two: the defaults against what workers do). */
+  /** Also run under Node 24. */
   readonly node24?: true;
 }
 
 const CONFIGS: readonly Config[] = [
-  { label: 'lazy (V8 defaults)', flags: [], options: '', node24: true },
-  { label: 'eager Liftoff (workers)', flags: [], options: 'eager', node24: true },
-  { label: 'eager Liftoff + GC after prepare', flags: ['--expose-gc'], options: 'eager,gc' },
-  {
-    label: 'eager Liftoff, tier-up budget 300k',
-    flags: ['--wasm-tiering-budget=300000'],
-    options: 'eager',
-  },
-  { label: 'eager TurboFan (--no-liftoff)', flags: ['--no-liftoff'], options: 'eager' },
+  { label: 'lazy (V8 defaults)', options: '', node24: true },
+  { label: 'eager Liftoff (workers on Node 24)', options: 'baseline', node24: true },
+  { label: 'eager TurboFan (workers on Node 20, 22)', options: 'optimized', node24: true },
 ];
 const ROUNDS = 3;
 const ROOT = resolve(import.meta.dirname, '..');
@@ -61,7 +54,7 @@ function binaries(): { node: string; bin: string }[] {
 function once(bin: string, c: Config, code: string, params: string): Sample {
   const r = spawnSync(
     bin,
-    ['--single-threaded-gc', ...c.flags, '--import', 'tsx', child, code, params, c.options],
+    ['--single-threaded-gc', '--import', 'tsx', child, code, params, c.options],
     { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT },
   );
   if (r.status !== 0) throw new Error(`blocks cold child failed (${c.label})`);
@@ -117,14 +110,12 @@ export async function coldRows(
       writeFileSync(params, block.params);
       rows.push(...compare(code, params, { runtime: name, transfers: block.transfers }, all));
     }
-    // Prepare's cost on the largest runtime, per compilation mode (no TurboFan tier-up budget or
-    // collection changes it).
+    // Prepare's cost on the largest runtime, per compilation mode.
     const moonbase = await decompressCode(fixture('pvf/moonbase-4300.compact.compressed.wasm'));
     if (moonbase.kind !== 'ok') throw new Error('moonbase did not decompress');
     const mb = join(dir, 'moonbase.wasm');
     writeFileSync(mb, moonbase.bytes);
-    const prepareOnly = all.filter((x) => !/GC|budget/.test(x.c.label));
-    rows.push(...compare(mb, '-', { runtime: 'moonbase', transfers: 'prepare only' }, prepareOnly));
+    rows.push(...compare(mb, '-', { runtime: 'moonbase', transfers: 'prepare only' }, all));
     return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });

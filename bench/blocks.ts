@@ -2,8 +2,10 @@
 // the parachain template, blocks of 0, 10, 100 transfers and a full one (as many as the block's
 // weight allows), built offline by the collator (src/collator) in the peer executor. Each block
 // is validated
-//   bare  — the engine in this process (prepared once, warm): median of REPS;
-//   warm  — a ValidationHost with 1 sealed worker that has validated it before: median of REPS;
+//   bare  — the engine in this process, compiled as workers compile (prepared once, warm):
+//           median of REPS;
+//   warm  — a ValidationHost with 1 sealed worker that has validated it before: median of REPS
+//           (each way in a loop of its own);
 //   cold  — the first validation in a fresh sealed worker right after its prepare;
 //   peer  — chopsticks-executor's validate_block (smoldot on wasmi; compiles per task);
 // and divided by the block's own ref_time weight (System::BlockWeight of the post-state, all
@@ -14,6 +16,7 @@
 // Then PoV size vs cost: one-transfer blocks on padded genesis states, PoVs of 0-9.5 MiB
 // (bench/pov-size.ts), and their profile.
 import { loadavg } from 'node:os';
+import { WORKER_COMPILE_MODE } from '../runtime/engine/compile.js';
 import { decompressCode } from '../runtime/blob/code-blob.js';
 import type { HostContext, HostFunction } from '../runtime/host/context.js';
 import { PVF_HOST_FUNCTIONS } from '../runtime/host/registry.js';
@@ -32,8 +35,8 @@ import { paddedBlocks, povSizeRows } from './pov-size.js';
 import { processCpuMs } from './process-cpu.js';
 import type { Row, Section } from './section.js';
 
-const REPS = 5;
-const FULL_REPS = 3;
+const REPS = 9;
+const FULL_REPS = 5;
 const PROFILE_REPS = 3;
 const TRANSFERS = [0, 10, 100];
 /** More than any target's block can take: the full block is what the runtime accepts of it. */
@@ -103,19 +106,23 @@ async function measure(
       } finally {
         await fresh.close();
       }
-      const bare: number[] = [];
-      const bareCpu: number[] = [];
+      // Each way alone, after one warm-up validation: alternating them put the bare run's
+      // leftovers (this process's collections) on the cores while the worker validated.
       const warm: number[] = [];
       check((await host.validate({ code, params: block.params, kind: 'approval' })).kind);
-      for (let r = 0; r < reps; r++) {
-        const cpu = processCpuMs();
-        bare.push(await time(() => check(validateBlock(prepared, block.params).kind)));
-        bareCpu.push(processCpuMs() - cpu);
+      for (let r = 0; r < reps; r++)
         warm.push(
           await time(async () =>
             check((await host.validate({ code, params: block.params, kind: 'approval' })).kind),
           ),
         );
+      const bare: number[] = [];
+      const bareCpu: number[] = [];
+      check(validateBlock(prepared, block.params).kind);
+      for (let r = 0; r < reps; r++) {
+        const cpu = processCpuMs();
+        bare.push(await time(() => check(validateBlock(prepared, block.params).kind)));
+        bareCpu.push(processCpuMs() - cpu);
       }
       const peer = await time(() => peerCall(code, [['validate_block', block.params]], noStorage));
       const weightMs = Number(block.weight.refTime) / 1e9;
@@ -193,7 +200,7 @@ function profile(
   label: (b: TransferBlock) => string | number = (b) => b.transfers,
 ): Row[] {
   const tallies = instrument();
-  const p = prepare(wasm);
+  const p = prepare(wasm, {}, { compile: WORKER_COMPILE_MODE });
   if (p.kind !== 'prepared') throw new Error(p.message);
   const rows: Row[] = [];
   for (const block of blocks) {
@@ -238,7 +245,7 @@ function profile(
 export const blocks: Section = {
   name: 'blocks',
   description:
-    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, warm = 1 sealed worker that has run the block (median of 5, 3 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions by family (all signature checks together) vs guest code. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first, second and warm validation in fresh processes per way of starting a worker (lazy; eager Liftoff as workers do; eager Liftoff + a collection after prepare; a 300k tier-up budget; eager TurboFan), on this Node and on Node 24 when the Node matrix has fetched it, in CPU time, and prepare's cost on Moonbase per compilation mode (blocks-cold.ts).",
+    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, compiled as workers compile (every function at prepare: with TurboFan on Node 20 and 22, Liftoff on 24), warm = 1 sealed worker that has run the block (each way alone, median of 9, 5 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions by family (all signature checks together) vs guest code. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first, second and warm validation in fresh processes per compilation mode at prepare (lazy, V8's default; eager Liftoff, as workers do on Node 24; eager TurboFan, as they do on Node 20 and 22), on this Node and on Node 24 when the Node matrix has fetched it, in CPU time, and prepare's cost on Moonbase per compilation mode (blocks-cold.ts).",
   async run() {
     if (!HAVE_FIXTURES)
       return [{ note: 'the fixtures are absent: no real runtime to build blocks for' }];
@@ -260,7 +267,9 @@ export const blocks: Section = {
       built.push({ name, code, wasm: wasm.bytes, blocks, padded: await paddedBlocks(name) });
     }
     for (const t of built) {
-      const p = prepare(t.wasm);
+      // Compiled as workers compile (runtime/engine/compile.ts), so that bare vs warm is what
+      // the sealed worker and the channel add.
+      const p = prepare(t.wasm, {}, { compile: WORKER_COMPILE_MODE });
       if (p.kind !== 'prepared') throw new Error(p.message);
       rows.push(...(await measure(t.name, t.code, t.blocks, p.prepared)));
       povRows.push(...(await povSizeRows(t.name, t.code, p.prepared, t.padded)));

@@ -4,6 +4,7 @@
 // compile them), in alternating order, as CPU time and as a share of the block's own ref_time
 // weight.
 import { loadavg } from 'node:os';
+import { WORKER_COMPILE_MODE } from '../runtime/engine/compile.js';
 import { prepare } from '../runtime/engine/index.js';
 import type { PreparedModule } from '../runtime/engine/types.js';
 import { HAVE_FIXTURES } from '../test/support/fixtures.js';
@@ -20,7 +21,7 @@ async function blockRows(): Promise<Row[]> {
   for (const name of ['asset-hub', 'template'] as const) {
     const { wasm, blocks } = await hundredAndFull(name);
     const prepared = (memBuiltins: boolean): PreparedModule => {
-      const p = prepare(wasm, {}, { eager: true, memBuiltins });
+      const p = prepare(wasm, {}, { compile: WORKER_COMPILE_MODE, memBuiltins });
       if (p.kind !== 'prepared') throw new Error(p.message);
       return p.prepared;
     };
@@ -48,7 +49,7 @@ async function blockRows(): Promise<Row[]> {
 
 export const memBuiltins: Section = {
   name: 'mem-builtins',
-  description: `the guest's compiler_builtins memcpy/memmove/memset with their bulk-memory fast path vs their own loops (runtime/determinism/mem-builtins.ts), on real transfer blocks: bare validations in this process, both modules compiled eagerly, ${ROUNDS - WARM_UP} rounds in alternating order after ${WARM_UP} of warm-up, medians of CPU time, and each ÷ the block's ref_time weight`,
+  description: `the guest's compiler_builtins memcpy/memmove/memset with their bulk-memory fast path vs their own loops (runtime/determinism/mem-builtins.ts), on real transfer blocks: bare validations in this process, both modules compiled as workers compile them, ${ROUNDS - WARM_UP} rounds in alternating order after ${WARM_UP} of warm-up, medians of CPU time, and each ÷ the block's ref_time weight`,
   async run() {
     if (!HAVE_FIXTURES) return [{ case: 'skipped: ../shared/fixtures is absent' }];
     return blockRows();

@@ -2,45 +2,101 @@
 // the reference's wasmtime compile does (so a refusal is a preparation error), optionally with
 // every function compiled at once, as the reference's prepare compiles the whole artifact.
 //
-// Eager compilation is V8's `--no-wasm-lazy-compilation`, switched on only for the duration of
-// one synchronous compile and switched back before anything else runs: V8 reads the flag when a
-// compile starts, and a module compiled with it keeps its code. It is not a process-wide flag
-// because on Node 24 (V8 13.6), while the flag is set, a pending asynchronous compile
-// (`WebAssembly.compile`/`instantiate` on bytes: hash-wasm builds its hashers that way) no longer
-// keeps the event loop alive: a thread awaiting one with nothing else to do ends, which is what
-// the worker's loop thread does while its hashing module loads (the control in
-// test/runtime/engine/compile.test.ts). Within a synchronous compile no JavaScript runs, so no
-// asynchronous compile can start meanwhile; the worker's own modules are compiled before its
-// first job (runtime/host/hash-functions.ts awaits them when it loads). Node's documentation warns
-// that flags changed after the VM has started may behave unpredictably: this one is read when a
-// compile starts, and compile.test.ts checks on every Node major of the matrix that the module
-// comes out compiled and that compiles before and after behave as without it.
+// Three modes (CompileMode). `lazy` is V8's default: each function compiled with Liftoff (the
+// baseline compiler) on its first call, then recompiled with TurboFan in the background once
+// it has run enough. `baseline` compiles every function with Liftoff now (V8's
+// `--no-wasm-lazy-compilation`); they still tier up while they run. `optimized` compiles every
+// function with TurboFan now (`--no-wasm-lazy-compilation` and `--no-liftoff`): the code a
+// validation runs is final, as the reference's prepare hands the execute worker fully compiled
+// Cranelift code, so no validation pays for compiling or runs slower code first.
 //
-// Measured (README, Performance: cold vs warm): on the 5.3 MB Asset Hub runtime, eager
-// compilation costs 100–180 ms more CPU at prepare and halves the first validation of a small
-// block (Node 20 and 24); on Node 24 small blocks' warm validations are slower for it.
+// The flags are switched on only for the duration of one synchronous compile and switched back
+// before anything else runs: V8 reads them when a compile starts, and a module compiled with
+// them keeps its code. They are not process-wide flags because on Node 24 (V8 13.6), while
+// `--no-wasm-lazy-compilation` is set, a pending asynchronous compile (`WebAssembly.compile`/
+// `instantiate` on bytes: hash-wasm builds its hashers that way) no longer keeps the event loop
+// alive: a thread awaiting one with nothing else to do ends, which is what the worker's loop
+// thread does while its hashing module loads (the control in test/runtime/engine/compile.test.ts).
+// Within a synchronous compile no JavaScript runs, so no asynchronous compile can start
+// meanwhile; the worker's own modules are compiled before its first job
+// (runtime/host/hash-functions.ts awaits them when it loads). Node's documentation warns that
+// flags changed after the VM has started may behave unpredictably: these are read when a compile
+// starts, and compile.test.ts checks on every Node major of the matrix that each mode yields
+// code of its tier and that compiles before and after behave as without it.
+//
+// Workers compile in WORKER_COMPILE_MODE, chosen per V8 major by measurement (`npm run bench --
+// blocks`, cold rows, README Performance: cold vs warm).
 import { setFlagsFromString } from 'node:v8';
 
+/** How `compileModule` compiles (see the header). */
+export type CompileMode = 'lazy' | 'baseline' | 'optimized';
+
+const V8_MAJOR = Number.parseInt(process.versions.v8, 10);
+
 /**
- * Compiles `bytes`; with `eager`, every function with Liftoff (V8's baseline compiler) before
- * returning, instead of each on its first call.
+ * How workers compile a PVF at prepare. `optimized` up to V8 12 (Node 20 and 22): on the 5.3 MB
+ * Asset Hub runtime it costs about 3.4 s of CPU at prepare (1.7 s wall on 2 cores; Moonbase, the
+ * largest fixture, 9.7 s CPU and 5.0 s wall, against the reference's 60 s preparation budget,
+ * which is CPU time too), makes a 100-transfer block's warm validation about a quarter cheaper
+ * in CPU than `baseline`, whose functions keep tiering up in the background validation after
+ * validation, and brings its first validation within 1.1–1.7× of a warm one. `baseline` on V8
+ * 13 (Node 24), where eager TurboFan costs 2.5–3× as much at prepare (8.7 s of CPU for Asset
+ * Hub, 19.9 s for Moonbase) and its code runs slower than tiered-up code (its TurboFan inlines
+ * calls by the feedback Liftoff code gathers, which eager TurboFan code has none of).
+ */
+export const WORKER_COMPILE_MODE: CompileMode = V8_MAJOR < 13 ? 'optimized' : 'baseline';
+
+/**
+ * Compiles `bytes` in `mode`.
  * @returns the module, or the `CompileError` V8 refused the code with (any other error throws).
  */
-export function compileModule(bytes: Uint8Array, eager: boolean): WebAssembly.Module | Error {
-  const toggle = eager && !EAGER_FROM_COMMAND_LINE;
-  if (toggle) setFlagsFromString('--no-wasm-lazy-compilation');
+export function compileModule(bytes: Uint8Array, mode: CompileMode): WebAssembly.Module | Error {
+  const flags = FLAGS[mode];
+  for (const f of flags) if (f.on !== undefined) setFlagsFromString(f.on);
   try {
     return new WebAssembly.Module(bytes);
   } catch (err) {
     if (err instanceof WebAssembly.CompileError) return err;
     throw err;
   } finally {
-    if (toggle) setFlagsFromString('--wasm-lazy-compilation');
+    for (const f of flags) setFlagsFromString(f.off);
   }
 }
 
+/** A V8 flag set before a compile (`on`; none when V8 sets it by implication) and reset after. */
+interface Toggle {
+  readonly on?: string;
+  readonly off: string;
+}
+
 /**
- * A process started with `--no-wasm-lazy-compilation` compiles eagerly already: switching the
- * flag back off after a compile would change what that process asked for.
+ * A flag given on the command line stays as the process asked for it: a process started with
+ * `--no-wasm-lazy-compilation` or `--no-liftoff` (or without tier-up) is not switched back.
  */
-const EAGER_FROM_COMMAND_LINE = process.execArgv.includes('--no-wasm-lazy-compilation');
+function unlessGiven(on: string, off: string, implied = false): Toggle[] {
+  if (process.execArgv.includes(on)) return [];
+  return [implied ? { off } : { on, off }];
+}
+
+const EAGER = unlessGiven('--no-wasm-lazy-compilation', '--wasm-lazy-compilation');
+
+/**
+ * `--no-liftoff` also switches off, by V8's flag implications, `--wasm-tier-up` and
+ * `--wasm-dynamic-tiering` (code without Liftoff has nothing to tier up from); switching Liftoff
+ * back on does not switch them back. Left off, every module compiled lazily afterwards would
+ * have all its functions recompiled with TurboFan in the background right after their first
+ * call (seen on Node 20 and 22; compile.test.ts checks it), so they are reset too.
+ */
+const OPTIMIZED = process.execArgv.includes('--no-liftoff')
+  ? []
+  : [
+      { on: '--no-liftoff', off: '--liftoff' },
+      ...unlessGiven('--no-wasm-tier-up', '--wasm-tier-up', true),
+      ...unlessGiven('--no-wasm-dynamic-tiering', '--wasm-dynamic-tiering', true),
+    ];
+
+const FLAGS: Record<CompileMode, readonly Toggle[]> = {
+  lazy: [],
+  baseline: EAGER,
+  optimized: [...EAGER, ...OPTIMIZED],
+};

@@ -4,7 +4,7 @@
 // (`do_create_runtime`, runtime.rs:576–649 @032b47f2), in the reference's order; each refusal
 // carries the reference's stage (see `PrepareStage`), which says whether it is a property of the
 // code.
-import { compileModule } from './compile.js';
+import { type CompileMode, compileModule } from './compile.js';
 import { MemoryPool } from './memory-pool.js';
 import { makeDeterministic } from '../determinism/prepare.js';
 import type { WasmModule } from '../wasm/types.js';
@@ -22,10 +22,11 @@ import {
 /** How `prepare` compiles; not part of the executor params (no verdict depends on it). */
 export interface PrepareOptions {
   /**
-   * Compile every function now (./compile.ts) rather than each on its first call. Workers do
-   * (runtime/worker/jobs.ts); in-process callers (tests, benches) keep V8's lazy default.
+   * How V8 compiles the code (./compile.ts). Workers compile every function now, in
+   * `WORKER_COMPILE_MODE` (runtime/worker/jobs.ts); in-process callers (tests, benches) keep
+   * V8's default, `lazy`.
    */
-  readonly eager?: boolean;
+  readonly compile?: CompileMode;
   /**
    * The bulk-memory fast path for the guest's known memcpy/memmove/memset
    * (runtime/determinism/mem-builtins.ts; default true). Off only to measure it.
@@ -62,7 +63,7 @@ export function prepare(
   // imports without instantiating). Nothing here instantiates: a start function that traps, a data
   // segment out of bounds or a memory not exported as `memory` is met by each execution
   // (sc-executor-wasmtime `InstanceWrapper::new`), an invalid candidate there and here.
-  const compiled = compileModule(memory.bytes, options.eager === true);
+  const compiled = compileModule(memory.bytes, options.compile ?? 'lazy');
   if (compiled instanceof Error)
     // Past a limit only V8 has (runtime/determinism/impl-limits.ts), the reference compiles
     // what V8 refused: not the code's fault, so the non-deterministic stage.

@@ -3,6 +3,7 @@
 // the same code for every ABI (../pvf/prepared.ts). Every request gets exactly one
 // JobOutcome; an exception that escapes the engine becomes a `job-error` (the reference's
 // `JobError`), never a dead worker.
+import { WORKER_COMPILE_MODE } from '../engine/compile.js';
 import type { CallOutcome, EngineOutcome, LogRecord } from '../engine/index.js';
 import { preparePvf } from '../pvf/prepare.js';
 import type { PreparedPvf } from '../pvf/prepared.js';
@@ -109,8 +110,9 @@ export class Jobs {
       return { kind: 'outcome', outcome: prepError('decompression', wasm.message) };
     let outcome;
     try {
-      // Eager: the whole code compiled here, not during the first validation (engine/compile.ts).
-      outcome = preparePvf(wasm.bytes, code.params, { eager: true });
+      // The whole code compiled here, as the reference's prepare does: with TurboFan where V8
+      // allows it at a fair price, so that no validation compiles first (engine/compile.ts).
+      outcome = preparePvf(wasm.bytes, code.params, { compile: WORKER_COMPILE_MODE });
     } catch (e) {
       return { kind: 'outcome', outcome: { kind: 'job-error', message: errorText(e) } };
     }

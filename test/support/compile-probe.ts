@@ -3,17 +3,27 @@
 // thread the worker loop uses (a worker thread) or on the main thread, it reports:
 //   before/after — whether an asynchronous `WebAssembly.compile` settles within TIMEOUT_MS
 //                  before and after an eager compile (the Node 24 hang shows as "timeout");
-//   eager/lazy   — whether an exported function of a module from compileModule(bytes, eager)
-//                  is still uncompiled before its first call (V8's %IsUncompiledWasmFunction).
+//   lazy/baseline/optimized — the tier of an exported function of a module from
+//                  compileModule(bytes, mode), before its first call: `uncompiled`, `liftoff`
+//                  or `turbofan` (V8's %IsUncompiledWasmFunction, %IsLiftoffFunction,
+//                  %IsTurboFanFunction);
+//   later        — the tier of a `lazy` module's function compiled after the others, LATER_MS
+//                  after its first call (flags switched back: `liftoff`, not tiered up in the
+//                  background, unless the command line said otherwise).
 // With `async-only` (thread only), only whether one asynchronous compile settles when nothing
 // else keeps the thread's event loop alive (as in the worker when hash-wasm compiles at load):
 // "settled", or the thread's exit code if it ended first.
 // Usage: node --allow-natives-syntax [v8 flags] --import tsx compile-probe.ts main|thread [async-only]
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { compileModule } from '../../runtime/engine/compile.js';
+import { type CompileMode, compileModule } from '../../runtime/engine/compile.js';
 import { funcType, I32, module, name, section, u32, vec } from './wasm-bytes.js';
 
 const TIMEOUT_MS = 3000;
+/**
+ * Long enough for a one-function module's background TurboFan compile, which without dynamic
+ * tiering follows the first call at once (a few ms here, on a loaded machine too).
+ */
+const LATER_MS = 300;
 
 /** `(module (func (export name)))`, one distinct module per name (V8 caches by bytes). */
 function moduleExporting(name: string): Uint8Array {
@@ -27,9 +37,16 @@ function moduleExporting(name: string): Uint8Array {
   ]);
 }
 
-const isUncompiled = new Function('f', 'return %IsUncompiledWasmFunction(f)') as (
-  f: unknown,
-) => boolean;
+const native = (name: string) => new Function('f', `return %${name}(f)`) as (f: unknown) => boolean;
+const isUncompiled = native('IsUncompiledWasmFunction');
+const isLiftoff = native('IsLiftoffFunction');
+const isTurboFan = native('IsTurboFanFunction');
+
+function tier(f: unknown): 'uncompiled' | 'liftoff' | 'turbofan' | 'other' {
+  if (isUncompiled(f)) return 'uncompiled';
+  if (isLiftoff(f)) return 'liftoff';
+  return isTurboFan(f) ? 'turbofan' : 'other';
+}
 
 async function settles(name: string): Promise<'settled' | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
@@ -42,10 +59,21 @@ async function settles(name: string): Promise<'settled' | 'timeout'> {
   return out;
 }
 
-function uncompiledAfter(name: string, eager: boolean): boolean {
-  const m = compileModule(moduleExporting(name), eager);
+/** The tier of the exported function of a module from `mode`, before its first call. */
+function tierAfter(name: string, mode: CompileMode): string {
+  const m = compileModule(moduleExporting(name), mode);
   if (m instanceof Error) throw m;
-  return isUncompiled(new WebAssembly.Instance(m).exports[name]);
+  return tier(new WebAssembly.Instance(m).exports[name]);
+}
+
+/** The tier of a `lazy` module's exported function `LATER_MS` after its first call. */
+async function tierLater(name: string): Promise<string> {
+  const m = compileModule(moduleExporting(name), 'lazy');
+  if (m instanceof Error) throw m;
+  const f = new WebAssembly.Instance(m).exports[name] as () => void;
+  f();
+  await new Promise((r) => setTimeout(r, LATER_MS));
+  return tier(f);
 }
 
 /**
@@ -75,10 +103,14 @@ async function probe(asyncOnly: boolean): Promise<Record<string, unknown>> {
     return { async: 'settled' };
   }
   const before = await settles('before');
-  const eager = uncompiledAfter('eager', true);
-  const lazy = uncompiledAfter('lazy', false);
+  const tiers = {
+    lazy: tierAfter('lazy', 'lazy'),
+    baseline: tierAfter('baseline', 'baseline'),
+    optimized: tierAfter('optimized', 'optimized'),
+    later: await tierLater('later'),
+  };
   const after = await settles('after');
-  return { before, eagerUncompiled: eager, lazyUncompiled: lazy, after };
+  return { before, ...tiers, after };
 }
 
 if (isMainThread) {

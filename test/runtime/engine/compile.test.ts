@@ -45,12 +45,14 @@ function run(bin: string, flags: string[], args: string[]): Record<string, unkno
 
 describe.each([...binaries])('compileModule on Node %i', (major, bin) => {
   it.each(['main', 'thread'])(
-    'compiles every function when eager, none when lazy, and leaves asynchronous compiles working (%s)',
+    'compiles every function with the tier of its mode, then compiles as before, and leaves asynchronous compiles working (%s)',
     (where) => {
       expect(run(bin, [], [where])).toEqual({
         before: 'settled',
-        eagerUncompiled: false,
-        lazyUncompiled: true,
+        lazy: 'uncompiled',
+        baseline: 'liftoff',
+        optimized: 'turbofan',
+        later: 'liftoff',
         after: 'settled',
       });
     },
@@ -72,10 +74,18 @@ describe.each([...binaries])('compileModule on Node %i', (major, bin) => {
     'keeps a process started with --no-wasm-lazy-compilation eager after an eager compile',
     () => {
       expect(run(bin, ['--no-wasm-lazy-compilation'], ['thread'])).toMatchObject({
-        eagerUncompiled: false,
-        lazyUncompiled: false,
+        lazy: 'liftoff',
+        baseline: 'liftoff',
         after: 'settled',
       });
     },
   );
+
+  it('keeps a process started with --no-liftoff on TurboFan after an optimized compile', () => {
+    expect(run(bin, ['--no-liftoff'], ['thread'])).toMatchObject({
+      optimized: 'turbofan',
+      later: 'turbofan',
+      after: 'settled',
+    });
+  });
 });
