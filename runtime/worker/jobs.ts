@@ -21,8 +21,9 @@ import { LruCache, moduleKey } from './module-cache.js';
 export class Jobs {
   private readonly modules: LruCache<{ prepared: PreparedPvf; codeBytes: number }>;
   /**
-   * The code of the last execution or call, the likeliest code of the next one, and its cache
-   * key: dropped when the cache evicts it, so that it does not outlive the cache's bound.
+   * The code of the last execution, call or preparation for execution (not a precheck), the
+   * likeliest code of the next one, and its cache key: dropped when the cache evicts it, so
+   * that it does not outlive the cache's bound.
    */
   private last: { prepared: PreparedPvf; key: string } | undefined;
 
@@ -34,6 +35,9 @@ export class Jobs {
     const started = process.hrtime.bigint();
     const got = await this.module(code, kind);
     if (got.kind !== 'module') return got.outcome;
+    // Code prepared for execution gets its first instance while the worker waits (idle), so
+    // the first validation does not make it.
+    if (kind === 'compile') this.last = { prepared: got.prepared, key: got.key };
     return {
       kind: 'prepared',
       codeBytes: got.codeBytes,

@@ -1,9 +1,9 @@
-// The worker's job runner keeps the code it ran last for the instance it makes while idle
-// (runtime/engine/standby.ts), but never past the module cache's bound: a code the cache
-// evicts is dropped with it, so its compiled module and memories can be collected. The
-// reference is read from the runner's private field: eviction changes no outcome, only what
-// stays alive.
-import { describe, expect, it } from 'vitest';
+// The worker's job runner keeps the code it ran or prepared for execution last for the
+// instance it makes while idle (runtime/engine/standby.ts), but never past the module cache's
+// bound: a code the cache evicts is dropped with it, so its compiled module and memories can be
+// collected. The reference is read from the runner's private field: neither changes an
+// outcome, only what stays alive and when an instance is made.
+import { describe, expect, it, vi } from 'vitest';
 import { checkExecutorParams } from '../../../runtime/engine/types.js';
 import { blake2_256 } from '../../../runtime/host/hash-functions.js';
 import type { CodeRef } from '../../../runtime/protocol/messages.js';
@@ -17,7 +17,8 @@ async function code(n: number): Promise<CodeRef> {
   return { codeHash: blake2_256(bytes), params: checkExecutorParams({}), code: bytes };
 }
 
-const last = (jobs: Jobs) => (jobs as unknown as { last?: { key: string } }).last;
+const last = (jobs: Jobs) =>
+  (jobs as unknown as { last?: { key: string; prepared: { standby?: () => void } } }).last;
 
 describe('the last code a worker ran', () => {
   it('is dropped when the cache evicts it, and kept while the cache holds it', async () => {
@@ -30,11 +31,28 @@ describe('the last code a worker ran', () => {
       expect(await jobs.call(a, 'f', new Uint8Array())).toMatchObject({ kind: 'returned' });
       expect(last(jobs)).toBeDefined();
       jobs.idle(); // the standby of `a`
-      expect(await jobs.prepare(b, 'compile')).toMatchObject({ kind: 'prepared' });
+      // A precheck does not make `b` the last code (see the case below); it only takes a slot.
+      expect(await jobs.prepare(b, 'precheck')).toMatchObject({ kind: 'prepared' });
       expect(last(jobs) !== undefined).toBe(kept);
       jobs.idle(); // never throws, with or without a last code
       // Either way `a` still runs: from the cache, or prepared again from its code.
       expect(await jobs.call(a, 'f', new Uint8Array())).toMatchObject({ kind: 'returned' });
     }
+  });
+
+  it('is the code last prepared for execution, whose instance is then made while idle', async () => {
+    const [a, b] = [await code(1), await code(2)];
+    const jobs = new Jobs(2);
+    // The control: a precheck (pre-checking at a code upgrade, no execution in sight) leaves
+    // no last code, so nothing is instantiated ahead for it.
+    expect(await jobs.prepare(a, 'precheck')).toMatchObject({ kind: 'prepared' });
+    expect(last(jobs)).toBeUndefined();
+    expect(await jobs.prepare(b, 'compile')).toMatchObject({ kind: 'prepared' });
+    const prepared = last(jobs)!.prepared;
+    const standby = vi.fn(prepared.standby);
+    prepared.standby = standby;
+    jobs.idle();
+    expect(standby).toHaveBeenCalledOnce();
+    expect(await jobs.call(b, 'f', new Uint8Array())).toMatchObject({ kind: 'returned' });
   });
 });
