@@ -7,6 +7,7 @@
 // compile `optimized`).
 import { readFileSync } from 'node:fs';
 import { prepare, validateBlock } from '../runtime/engine/index.js';
+import { warmUpHostCalls } from '../runtime/host/call-warmup.js';
 import { warmUpHostFunctions } from '../runtime/host/host-warmup.js';
 import { processCpuMs } from './process-cpu.js';
 
@@ -16,7 +17,10 @@ const wasm = readFileSync(wasmFile);
 const cpu = processCpuMs;
 // As a worker does before its first job (runtime/worker-thread.ts); the signature warm-up
 // already ran when the host functions were imported.
-if (!options.has('no-host-warmup')) warmUpHostFunctions();
+if (!options.has('no-host-warmup')) {
+  warmUpHostFunctions();
+  warmUpHostCalls();
+}
 const timed = (fn: () => void) => {
   const [c, w] = [cpu(), performance.now()];
   fn();

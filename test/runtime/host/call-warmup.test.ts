@@ -1,0 +1,58 @@
+// The host-call warm-up a worker runs when it loads (runtime/host/call-warmup.ts): its module
+// goes through the engine as a PVF does and reaches every host function it names, through the
+// registry the engine links PVFs against, with signatures that verify (a warm-up whose calls
+// failed would warm the failure paths instead). Whether it makes the first validation faster is
+// measured, not asserted (`npm run bench -- blocks`, cold rows).
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HostContext, HostFunction } from '../../../runtime/host/context.js';
+import {
+  WARM_UP_ROUNDS,
+  WARMED_UP_HOST_FUNCTIONS,
+  warmUpHostCalls,
+  warmUpModule,
+} from '../../../runtime/host/call-warmup.js';
+import { PVF_HOST_FUNCTIONS } from '../../../runtime/host/registry.js';
+
+const calls = new Map<string, number>();
+const results = new Map<string, unknown[]>();
+
+beforeAll(() => {
+  // Counted where the engine looks the imports up when it links a module.
+  const registry = PVF_HOST_FUNCTIONS as Map<string, HostFunction>;
+  for (const name of WARMED_UP_HOST_FUNCTIONS) {
+    const f = registry.get(name)!;
+    registry.set(name, {
+      signature: f.signature,
+      call: (ctx: HostContext, ...args) => {
+        calls.set(name, (calls.get(name) ?? 0) + 1);
+        const r = f.call(ctx, ...args);
+        if (/verify/.test(name)) results.set(name, [...(results.get(name) ?? []), r]);
+        return r;
+      },
+    });
+  }
+});
+
+describe('the host-call warm-up', () => {
+  it('is a valid module of host functions the registry has', () => {
+    expect(WebAssembly.validate(warmUpModule())).toBe(true);
+    for (const name of WARMED_UP_HOST_FUNCTIONS) expect(PVF_HOST_FUNCTIONS.has(name)).toBe(true);
+  });
+
+  it('runs through the engine, calling each host function, with every signature accepted', () => {
+    const out = warmUpHostCalls();
+    expect(out.kind).toBe('returned');
+    // Both checks every 64th round, one more in the batch, and the batch's own verdict.
+    const checks = 2 * Math.ceil(WARM_UP_ROUNDS / 64);
+    const yes = new DataView((out as { output: Uint8Array }).output.buffer).getInt32(0, true);
+    expect(yes).toBe(checks + 2);
+    for (const name of WARMED_UP_HOST_FUNCTIONS) expect(calls.get(name) ?? 0).toBeGreaterThan(0);
+    expect(calls.get('ext_allocator_malloc_version_1')).toBeGreaterThanOrEqual(2 * WARM_UP_ROUNDS);
+    // The control for `yes`: each verification answered 1, none refused.
+    for (const name of [
+      'ext_crypto_sr25519_verify_version_2',
+      'ext_crypto_ed25519_verify_version_1',
+    ])
+      expect(new Set(results.get(name))).toEqual(new Set([1]));
+  });
+});
