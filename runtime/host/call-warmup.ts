@@ -9,7 +9,8 @@
 // code; 0 transfers 9.7–15.5 / 1.9–2.5 against 2.1–2.6 / 2.1–2.3.
 //
 // So a module of our own, assembled below (under 1 KiB), goes through the engine as a PVF does —
-// prepare (determinism step, link, compile), a fresh instance per call, `callExport` — and calls
+// prepare (determinism step, link, compile), a fresh instance per call, `validateBlock` and its
+// check of the result — and calls
 // the host functions a Cumulus `validate_block` calls (the allocator, the hashing functions,
 // sr25519 and ed25519 verification on public vectors, a batch, an ordered trie root) as many
 // times as host-warmup.ts does. Only our code runs, on its own memory, host context and
@@ -18,8 +19,8 @@
 // per function literal, so the wrappers link.ts makes for a PVF later share what these ones
 // gathered.
 import { WORKER_COMPILE_MODE } from '../engine/compile.js';
-import { callExport, prepare } from '../engine/index.js';
-import type { EngineCallOutcome } from '../engine/types.js';
+import { prepare, validateBlock } from '../engine/index.js';
+import type { EngineOutcome } from '../engine/types.js';
 import { Writer } from '../wasm/writer.js';
 import { ED25519_RFC8032_1, type KnownSignature, SR25519_ALICE } from './known-vectors.js';
 
@@ -53,7 +54,10 @@ const fn = (name: Name): number => IMPORTS.findIndex(([n]) => n === name);
 const SR = 1024; // sr25519 pub (32), sig (64), msg
 const ED = 1280; // ed25519 pub, sig, msg (empty)
 const LIST = 1536; // SCALE Vec<Vec<u8>> of three values, for the ordered root
-const OUT = 2048; // the i32 the call returns: how many verifications said yes
+// The ValidationResult the call returns, whose head data is an i32: how many verifications said
+// yes (compact length 4, the i32, no code, no messages, two u32 zeros: 16 bytes).
+const OUT = 2048;
+const OUT_BYTES = 16;
 const HEAP_BASE = 4096;
 
 const I32 = 0x7f;
@@ -189,13 +193,18 @@ function body(w: Writer): void {
   i32(w, 1);
   call(w, 'ext_trie_blake2_256_ordered_root_version_2');
   call(w, 'ext_allocator_free_version_1');
-  // *OUT = ok; return (OUT, 4)
+  // OUT = compact(4) ++ ok ++ zeros (fresh memory); return (OUT, OUT_BYTES)
+  i32(w, OUT);
+  i32(w, 4 << 2);
+  w.u8(0x3a); // i32.store8
+  w.u32(0);
+  w.u32(0);
   i32(w, OUT);
   get(w, OK);
-  w.u8(0x36); // i32.store
-  w.u32(2);
+  w.u8(0x36); // i32.store, unaligned
   w.u32(0);
-  fat(w, OUT, 4);
+  w.u32(1);
+  fat(w, OUT, OUT_BYTES);
   w.u8(0x0b);
 }
 
@@ -284,10 +293,10 @@ export function warmUpModule(): Uint8Array {
  * Runs the module CALLS times through the engine; returns the last call's outcome (for its
  * test). Throws only if our own module fails to prepare, which its test rules out.
  */
-export function warmUpHostCalls(): EngineCallOutcome {
+export function warmUpHostCalls(): EngineOutcome {
   const p = prepare(warmUpModule(), {}, { compile: WORKER_COMPILE_MODE });
   if (p.kind !== 'prepared') throw new Error(`host-call warm-up module: ${p.message}`);
-  let out: EngineCallOutcome | undefined;
-  for (let i = 0; i < CALLS; i++) out = callExport(p.prepared, 'validate_block', new Uint8Array());
+  let out: EngineOutcome | undefined;
+  for (let i = 0; i < CALLS; i++) out = validateBlock(p.prepared, new Uint8Array());
   return out!;
 }
