@@ -35,14 +35,16 @@ const V8_MAJOR = Number.parseInt(process.versions.v8, 10);
 
 /**
  * How workers compile a PVF at prepare. `optimized` up to V8 12 (Node 20 and 22): on the 5.3 MB
- * Asset Hub runtime it costs about 3.4 s of CPU at prepare (1.7 s wall on 2 cores; Moonbase, the
- * largest fixture, 9.7 s CPU and 5.0 s wall, against the reference's 60 s preparation budget,
- * which is CPU time too), makes a 100-transfer block's warm validation about a quarter cheaper
- * in CPU than `baseline`, whose functions keep tiering up in the background validation after
- * validation, and brings its first validation within 1.1–1.7× of a warm one. `baseline` on V8
- * 13 (Node 24), where eager TurboFan costs 2.5–3× as much at prepare (8.7 s of CPU for Asset
- * Hub, 19.9 s for Moonbase) and its code runs slower than tiered-up code (its TurboFan inlines
- * calls by the feedback Liftoff code gathers, which eager TurboFan code has none of).
+ * Asset Hub runtime it costs 3.4–4.7 s of CPU at prepare (1.7–2.4 s wall on 2 cores; Moonbase,
+ * the largest fixture, 8.6–9.7 s of CPU, against the reference's 60 s preparation budget, which
+ * is CPU time too), makes a 100-transfer block's warm validation a fifth to a quarter cheaper in
+ * CPU than `baseline`, whose functions keep tiering up in the background validation after
+ * validation, and brings its first validation within 1.05–1.7× of a warm one. `baseline` on V8
+ * 13 (Node 24), where eager TurboFan costs 2.1–2.6× as much at prepare (8.1–12.4 s of CPU for
+ * Asset Hub, 18.5–19.9 s for Moonbase) and gains nothing consistent: its warm 100-transfer
+ * validations were no faster than tiered-up code in two runs, its full-block ones slower in one
+ * and faster in the other (V8 13's TurboFan inlines wasm calls by the feedback Liftoff code
+ * gathers, which eager code has none of). Measured with `npm run bench -- blocks` (cold rows).
  */
 export const WORKER_COMPILE_MODE: CompileMode = V8_MAJOR < 13 ? 'optimized' : 'baseline';
 
