@@ -1,6 +1,6 @@
-// Warm-up of the whole path a host call takes in a validation, when a worker loads: host-warmup.ts
-// calls the busiest host functions directly, but a validation reaches them through more
-// JavaScript that then still ran cold in the first validation after a prepare — the import
+// Warm-up of the whole path a host call takes in a validation, when a worker loads:
+// host-warmup.ts calls the busiest host functions directly, but a validation reaches them through
+// more JavaScript that then still ran cold in the first validation after a prepare — the import
 // wrappers link.ts makes for each module, the host context and guest-memory views execute.ts
 // builds per call, the fat-pointer reads and the pointer returns — as did V8's wrappers between
 // wasm and JavaScript for each signature. Measured in-process on Asset Hub with every function
@@ -8,16 +8,15 @@
 // with the direct warm-up only, 27–31 / 27–34 after a validation of another block on the same
 // code; 0 transfers 9.7–15.5 / 1.9–2.5 against 2.1–2.6 / 2.1–2.3.
 //
-// So a module of our own, assembled below (under 1 KiB), goes through the engine as a PVF does —
-// prepare (determinism step, link, compile), a fresh instance per call, `validateBlock` and its
-// check of the result — and calls
-// the host functions a Cumulus `validate_block` calls (the allocator, the hashing functions,
-// sr25519 and ed25519 verification on public vectors, a batch, an ordered trie root) as many
-// times as host-warmup.ts does. Only our code runs, on its own memory, host context and
-// allocator; what it leaves behind is V8's compiled code and type feedback, and digests of its
-// constant inputs in the hash memo, none of which a guest can observe. V8 keeps that feedback
-// per function literal, so the wrappers link.ts makes for a PVF later share what these ones
-// gathered.
+// So a module of our own, assembled below (about 1.2 KiB), goes through the engine as a PVF
+// does — prepare (determinism step, link, compile), a fresh instance per call, `validateBlock`
+// and its check of the result — and calls the host functions a Cumulus `validate_block` calls
+// (the allocator, the hashing functions, sr25519 and ed25519 verification on public vectors, a
+// batch, an ordered trie root) about as many times as host-warmup.ts does. Only our code runs,
+// on its own memory, host context and allocator; what it leaves behind is V8's compiled code
+// and type feedback, and digests of its constant inputs in the hash memo, none of which a guest
+// can observe. The import wrappers link.ts makes have a function literal per host function,
+// kept for the process, so a PVF's wrappers share the feedback these ones gathered.
 import { WORKER_COMPILE_MODE } from '../engine/compile.js';
 import { prepare, validateBlock } from '../engine/index.js';
 import type { EngineOutcome } from '../engine/types.js';
@@ -84,30 +83,10 @@ function str(w: Writer, s: string): void {
   w.bytes(bytes);
 }
 
-function section(w: Writer, id: number, body: (s: Writer) => void): void {
-  const s = new Writer(256);
-  body(s);
-  const bytes = s.finish();
-  w.u8(id);
-  w.u32(bytes.length);
-  w.bytes(bytes);
-}
-
-/** Signed LEB128 of a bigint. */
-function sleb(w: Writer, value: bigint): void {
-  let v = value;
-  for (;;) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) return w.u8(b);
-    w.u8(b | 0x80);
-  }
-}
-
-const i32 = (w: Writer, v: number) => (w.u8(0x41), sleb(w, BigInt(v)));
+const i32 = (w: Writer, v: number) => (w.u8(0x41), w.i32(v));
 const fat = (w: Writer, ptr: number, len: number) => (
   w.u8(0x42),
-  sleb(w, BigInt.asIntN(64, (BigInt(len) << 32n) | BigInt(ptr)))
+  w.i64((BigInt(len) << 32n) | BigInt(ptr))
 );
 const call = (w: Writer, name: Name) => (w.u8(0x10), w.u32(fn(name)));
 const get = (w: Writer, local: number) => (w.u8(0x20), w.u32(local));
@@ -236,10 +215,10 @@ const signatureBytes = (k: KnownSignature) => new Uint8Array([...k.pub, ...k.sig
 export function warmUpModule(): Uint8Array {
   const w = new Writer(2048);
   w.bytes(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
-  section(w, 1, (s) =>
+  w.section(1, (s) =>
     vec(s, [...IMPORTS.map(([, t]) => t), '(i32,i32)->i64'], (t) => funcType(t, s)),
   );
-  section(w, 2, (s) => {
+  w.section(2, (s) => {
     vec(s, [...IMPORTS.map((_, i) => i), -1], (i) => {
       str(s, 'env');
       if (i < 0) {
@@ -254,8 +233,8 @@ export function warmUpModule(): Uint8Array {
       s.u32(i);
     });
   });
-  section(w, 3, (s) => vec(s, [IMPORTS.length], (t) => s.u32(t)));
-  section(w, 6, (s) =>
+  w.section(3, (s) => vec(s, [IMPORTS.length], (t) => s.u32(t)));
+  w.section(6, (s) =>
     vec(s, [HEAP_BASE], (v) => {
       s.u8(I32);
       s.u8(0); // immutable
@@ -263,7 +242,7 @@ export function warmUpModule(): Uint8Array {
       s.u8(0x0b);
     }),
   );
-  section(w, 7, (s) => {
+  w.section(7, (s) => {
     s.u32(2);
     str(s, 'validate_block');
     s.u8(0x00);
@@ -272,15 +251,13 @@ export function warmUpModule(): Uint8Array {
     s.u8(0x03);
     s.u32(0);
   });
-  section(w, 10, (s) => {
+  w.section(10, (s) => {
     s.u32(1);
-    const f = new Writer(1024);
-    body(f);
-    const bytes = f.finish();
-    s.u32(bytes.length);
-    s.bytes(bytes);
+    const at = s.beginSized();
+    body(s);
+    s.endSized(at);
   });
-  section(w, 11, (s) => {
+  w.section(11, (s) => {
     s.u32(3);
     data(s, SR, signatureBytes(SR25519_ALICE));
     data(s, ED, signatureBytes(ED25519_RFC8032_1));
