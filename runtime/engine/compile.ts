@@ -49,6 +49,22 @@ const V8_MAJOR = Number.parseInt(process.versions.v8, 10);
 export const WORKER_COMPILE_MODE: CompileMode = V8_MAJOR < 13 ? 'optimized' : 'baseline';
 
 /**
+ * The environment variable through which a host tells its workers to compile in another mode
+ * than WORKER_COMPILE_MODE: `baseline` for `isolation: 'job'`, where each worker process
+ * compiles the code for one job only, so eager TurboFan's prepare cost (seconds for a Cumulus
+ * runtime) would be paid on every job for nothing (src/host/spawner.ts).
+ */
+export const COMPILE_MODE_ENV = 'PVF_RUNTIME_COMPILE';
+
+/** The mode a worker compiles in: COMPILE_MODE_ENV when it names a mode, else the default. */
+export function workerCompileMode(env: NodeJS.ProcessEnv = process.env): CompileMode {
+  const named = env[COMPILE_MODE_ENV];
+  return named === 'lazy' || named === 'baseline' || named === 'optimized'
+    ? named
+    : WORKER_COMPILE_MODE;
+}
+
+/**
  * Compiles `bytes` in `mode`.
  * @returns the module, or the `CompileError` V8 refused the code with (any other error throws).
  */

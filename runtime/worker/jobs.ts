@@ -3,7 +3,7 @@
 // the same code for every ABI (../pvf/prepared.ts). Every request gets exactly one
 // JobOutcome; an exception that escapes the engine becomes a `job-error` (the reference's
 // `JobError`), never a dead worker.
-import { WORKER_COMPILE_MODE } from '../engine/compile.js';
+import { workerCompileMode } from '../engine/compile.js';
 import type { CallOutcome, EngineOutcome, LogRecord } from '../engine/index.js';
 import { preparePvf } from '../pvf/prepare.js';
 import type { PreparedPvf } from '../pvf/prepared.js';
@@ -17,6 +17,9 @@ import type {
 } from '../protocol/messages.js';
 import { decompressCode, decompressPov, encodeParams } from './inputs.js';
 import { LruCache, moduleKey } from './module-cache.js';
+
+/** How this worker compiles: fixed for its life (engine/compile.ts, workerCompileMode). */
+const COMPILE_MODE = workerCompileMode();
 
 export class Jobs {
   private readonly modules: LruCache<{ prepared: PreparedPvf; codeBytes: number }>;
@@ -116,7 +119,7 @@ export class Jobs {
     try {
       // The whole code compiled here, as the reference's prepare does: with TurboFan where V8
       // allows it at a fair price, so that no validation compiles first (engine/compile.ts).
-      outcome = preparePvf(wasm.bytes, code.params, { compile: WORKER_COMPILE_MODE });
+      outcome = preparePvf(wasm.bytes, code.params, { compile: COMPILE_MODE });
     } catch (e) {
       return { kind: 'outcome', outcome: { kind: 'job-error', message: errorText(e) } };
     }

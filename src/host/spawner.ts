@@ -10,6 +10,7 @@
 // ancillary data, and verifySealed accepts sockets on fds 0–2 only.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { COMPILE_MODE_ENV, type CompileMode } from '../../runtime/engine/compile.js';
 import { NATIVE_CRYPTO_ENV } from '../../runtime/host/native-crypto-env.js';
 import { installedDist } from '../sandbox/installed-dist.js';
 import { dirname, join, resolve } from 'node:path';
@@ -52,14 +53,25 @@ const WORKER_NODE_FLAGS = ['--single-threaded-gc'];
  */
 export function sealedSpawner(
   sandbox: Partial<SandboxOptions>,
-  { nativeCrypto = true }: { readonly nativeCrypto?: boolean } = {},
+  {
+    nativeCrypto = true,
+    compile,
+  }: {
+    readonly nativeCrypto?: boolean;
+    /** The workers' compilation mode, when not their default (runtime/engine/compile.ts). */
+    readonly compile?: CompileMode;
+  } = {},
 ): WorkerSpawner {
+  const env: Record<string, string> = {
+    ...(nativeCrypto ? {} : { [NATIVE_CRYPTO_ENV]: '0' }),
+    ...(compile === undefined ? {} : { [COMPILE_MODE_ENV]: compile }),
+  };
   const opts = (script: string): SealedSpawnOptions => ({
     script,
     nodeFlags: WORKER_NODE_FLAGS,
     stdio: ['pipe', 'pipe', 'pipe'],
     sandbox,
-    ...(nativeCrypto ? {} : { env: { [NATIVE_CRYPTO_ENV]: '0' } }),
+    ...(Object.keys(env).length === 0 ? {} : { env }),
   });
   const insecure = resolveSandboxOptions(sandbox).insecureNoSandbox;
   return {

@@ -129,7 +129,13 @@ export class ValidationHost {
       );
     const pool = new WorkerPool(
       opts,
-      spawner ?? sealedSpawner(opts.sandbox, { nativeCrypto: opts.nativeCrypto }),
+      spawner ??
+        sealedSpawner(opts.sandbox, {
+          nativeCrypto: opts.nativeCrypto,
+          // A worker of `isolation: 'job'` compiles the code for one job: eager Liftoff, the
+          // cheapest full compile, as before eager TurboFan (runtime/engine/compile.ts).
+          ...(opts.isolation === 'job' ? { compile: 'baseline' as const } : {}),
+        }),
       opts.workerScript ?? defaultWorkerScript(),
     );
     await pool.start();
