@@ -28,11 +28,7 @@ const timed = (fn: () => void) => {
 };
 let prepared: Extract<ReturnType<typeof prepare>, { kind: 'prepared' }>['prepared'] | undefined;
 const prep = timed(() => {
-  const compile = options.has('optimized')
-    ? 'optimized'
-    : options.has('baseline')
-      ? 'baseline'
-      : 'lazy';
+  const compile = (['optimized', 'baseline'] as const).find((m) => options.has(m)) ?? 'lazy';
   const p = prepare(wasm, {}, { compile });
   if (p.kind !== 'prepared') throw new Error(p.message);
   prepared = p.prepared;

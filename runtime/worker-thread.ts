@@ -9,12 +9,7 @@ import { runWorker } from './worker/loop.js';
 if (isMainThread)
   throw new Error('worker-thread.js runs only on the thread worker.js starts (the guest stack)');
 // Before the first job: the allocator and hashing host functions optimized (host-warmup.ts),
-// then the whole path of a host call from a PVF's code (call-warmup.ts). Both are only a head
-// start: the first job does without if either failed.
-try {
-  warmUpHostFunctions();
-  warmUpHostCalls();
-} catch {
-  // Our own code on a scratch memory; their tests keep them working.
-}
+// then the whole path of a host call from a PVF's code (call-warmup.ts).
+warmUpHostFunctions();
+warmUpHostCalls();
 await runWorker();

@@ -21,33 +21,35 @@ import { WORKER_COMPILE_MODE } from '../engine/compile.js';
 import { prepare, validateBlock } from '../engine/index.js';
 import type { EngineOutcome } from '../engine/types.js';
 import { Writer } from '../wasm/writer.js';
+import type { Signature, ValType } from './context.js';
+import { PVF_HOST_FUNCTIONS } from './registry.js';
 import { ED25519_RFC8032_1, type KnownSignature, SR25519_ALICE } from './known-vectors.js';
 
 /** Loop iterations per call: with CALLS calls, past V8's optimization thresholds (measured). */
 export const WARM_UP_ROUNDS = 1000;
 const CALLS = 3;
 
-/** The host functions the module imports, with their types (`runtime/host`). */
+/** The host functions the module imports; their types are the registry's. */
 const IMPORTS = [
-  ['ext_allocator_malloc_version_1', '(i32)->i32'],
-  ['ext_allocator_free_version_1', '(i32)->'],
-  ['ext_hashing_twox_128_version_1', '(i64)->i32'],
-  ['ext_hashing_twox_64_version_1', '(i64)->i32'],
-  ['ext_hashing_blake2_128_version_1', '(i64)->i32'],
-  ['ext_hashing_blake2_256_version_1', '(i64)->i32'],
-  ['ext_hashing_keccak_256_version_1', '(i64)->i32'],
-  ['ext_crypto_sr25519_verify_version_2', '(i32,i64,i32)->i32'],
-  ['ext_crypto_ed25519_verify_version_1', '(i32,i64,i32)->i32'],
-  ['ext_crypto_start_batch_verify_version_1', '()->'],
-  ['ext_crypto_finish_batch_verify_version_1', '()->i32'],
-  ['ext_trie_blake2_256_ordered_root_version_2', '(i64,i32)->i32'],
+  'ext_allocator_malloc_version_1',
+  'ext_allocator_free_version_1',
+  'ext_hashing_twox_128_version_1',
+  'ext_hashing_twox_64_version_1',
+  'ext_hashing_blake2_128_version_1',
+  'ext_hashing_blake2_256_version_1',
+  'ext_hashing_keccak_256_version_1',
+  'ext_crypto_sr25519_verify_version_2',
+  'ext_crypto_ed25519_verify_version_1',
+  'ext_crypto_start_batch_verify_version_1',
+  'ext_crypto_finish_batch_verify_version_1',
+  'ext_trie_blake2_256_ordered_root_version_2',
 ] as const;
 
 /** The host functions the warm-up calls (for its test). */
-export const WARMED_UP_HOST_FUNCTIONS: readonly string[] = IMPORTS.map(([name]) => name);
+export const WARMED_UP_HOST_FUNCTIONS: readonly string[] = IMPORTS;
 
-type Name = (typeof IMPORTS)[number][0];
-const fn = (name: Name): number => IMPORTS.findIndex(([n]) => n === name);
+type Name = (typeof IMPORTS)[number];
+const fn = (name: Name): number => IMPORTS.indexOf(name);
 
 // Where the module's data lies in its memory (the heap starts at HEAP_BASE).
 const SR = 1024; // sr25519 pub (32), sig (64), msg
@@ -59,17 +61,15 @@ const OUT = 2048;
 const OUT_BYTES = 16;
 const HEAP_BASE = 4096;
 
-const I32 = 0x7f;
-const I64 = 0x7e;
-const VALUES: Record<string, number> = { i32: I32, i64: I64 };
+const VALUES: Record<ValType, number> = { i32: 0x7f, i64: 0x7e };
+const I32 = VALUES.i32;
+const VALIDATE_BLOCK: Signature = { params: ['i32', 'i32'], results: ['i64'] };
 
-/** The wasm encoding of a `(a,b)->r` type string. */
-function funcType(type: string, w: Writer): void {
-  const [params, result] = type.slice(1).split(')->') as [string, string];
-  const list = (s: string) => (s === '' ? [] : s.split(',').map((t) => VALUES[t]!));
+/** The wasm encoding of a function type. */
+function funcType(sig: Signature, w: Writer): void {
   w.u8(0x60);
-  vec(w, list(params), (v) => w.u8(v));
-  vec(w, list(result), (v) => w.u8(v));
+  vec(w, sig.params, (v) => w.u8(VALUES[v]));
+  vec(w, sig.results, (v) => w.u8(VALUES[v]));
 }
 
 function vec<T>(w: Writer, items: readonly T[], each: (item: T) => void): void {
@@ -215,9 +215,8 @@ const signatureBytes = (k: KnownSignature) => new Uint8Array([...k.pub, ...k.sig
 export function warmUpModule(): Uint8Array {
   const w = new Writer(2048);
   w.bytes(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
-  w.section(1, (s) =>
-    vec(s, [...IMPORTS.map(([, t]) => t), '(i32,i32)->i64'], (t) => funcType(t, s)),
-  );
+  const types = IMPORTS.map((name) => PVF_HOST_FUNCTIONS.get(name)!.signature);
+  w.section(1, (s) => vec(s, [...types, VALIDATE_BLOCK], (t) => funcType(t, s)));
   w.section(2, (s) => {
     vec(s, [...IMPORTS.map((_, i) => i), -1], (i) => {
       str(s, 'env');
@@ -228,7 +227,7 @@ export function warmUpModule(): Uint8Array {
         s.u32(1);
         return;
       }
-      str(s, IMPORTS[i]![0]);
+      str(s, IMPORTS[i]!);
       s.u8(0x00);
       s.u32(i);
     });
