@@ -5,7 +5,8 @@
 // (ptr, len).
 import type { HostContext } from '../host/context.js';
 import { LogSink } from '../host/log-sink.js';
-import { FreeingBumpAllocator } from './freeing-bump.js';
+import { instantiate } from './instance.js';
+import { WasmHeap } from './wasm-host.js';
 import type { HostSlot } from './link.js';
 import { GuestMemory, unpackPtrLen } from './memory.js';
 import { readRuntimeVersion } from './runtime-version.js';
@@ -76,8 +77,7 @@ function run(
   let instance = ready;
   if (instance === undefined)
     try {
-      prepared.memoryState.next = wasmMemory;
-      instance = new WebAssembly.Instance(prepared.module, prepared.imports);
+      instance = instantiate(prepared, wasmMemory);
     } catch (err) {
       // A trap while initialising (data segment out of range, start function) is the code's
       // fault; a link error cannot happen after `link` and means a host bug.
@@ -85,8 +85,6 @@ function run(
       return failed(
         c.kind === 'invalid' ? { ...c, message: `failed to instantiate: ${c.message}` } : c,
       );
-    } finally {
-      prepared.memoryState.next = undefined;
     }
   const exports = instance.exports;
   // `InstanceWrapper::new`: `get_linear_memory` right after instantiating (instance_wrapper.rs:153,
@@ -106,7 +104,7 @@ function run(
   const entry = exports[fn] as (ptr: number, len: number) => bigint;
 
   const memory = new GuestMemory(wasmMemory);
-  const allocator = new FreeingBumpAllocator(base, prepared.params.maxMemoryPages);
+  const allocator = WasmHeap.of(wasmMemory);
   const ctx: HostContext = {
     memory,
     allocator,
@@ -118,6 +116,7 @@ function run(
   const slot = prepared.slot as HostSlot;
   const outer = slot.ctx;
   slot.ctx = ctx;
+  allocator.start(base, prepared.params.maxMemoryPages);
   try {
     const ptr = allocator.allocate(memory, input.byteLength);
     memory.write(ptr, input);
@@ -139,6 +138,7 @@ function run(
   } catch (err) {
     return failed(classifyTrap(err));
   } finally {
+    allocator.stop();
     slot.ctx = outer;
   }
 }

@@ -67,7 +67,17 @@ export function alignHeapBase(heapBase: number): number {
   return ((((heapBase >>> 0) + ALIGNMENT - 1) >>> 0) & ~(ALIGNMENT - 1)) >>> 0;
 }
 
-export class FreeingBumpAllocator {
+/** What host code allocates with: this file's allocator, or its wasm twin (freeing-bump-wasm.ts). */
+export interface HeapAllocator {
+  /** `allocate`: a pointer to at least `size` bytes. Throws `AllocatorError` (and poisons). */
+  allocate(mem: GuestMemory, size: number): number;
+  /** `deallocate`: returns the chunk at `ptr` to its free list. Throws `AllocatorError`. */
+  deallocate(mem: GuestMemory, ptr: number): void;
+  /** `stats()`: the reference's `AllocationStats`. */
+  stats(): AllocationStats;
+}
+
+export class FreeingBumpAllocator implements HeapAllocator {
   private bumper: number;
   private readonly originalHeapBase: number;
   private bytesAllocated = 0;

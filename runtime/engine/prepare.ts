@@ -10,6 +10,7 @@ import { makeDeterministic } from '../determinism/prepare.js';
 import type { WasmModule } from '../wasm/types.js';
 import { link, type HostSlot } from './link.js';
 import { setupMemory } from './memory-setup.js';
+import { WASM_HOST_IMPORTS } from './wasm-host.js';
 import {
   checkExecutorParams,
   type EntryPointCheck,
@@ -112,6 +113,10 @@ export function prepare(
       memoryState,
       hasStart: m.start !== undefined,
       slot,
+      // Linked (right signature, checked by `link`), not a stub: the wasm twin serves it.
+      wasmHostImports: Object.keys(WASM_HOST_IMPORTS).filter(
+        (name) => name in (linked.imports.env ?? {}) && !linked.missing.includes(name),
+      ),
     },
   };
 }

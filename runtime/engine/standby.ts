@@ -10,6 +10,7 @@
 // Measured (`npm run bench -- micro`, README Performance): on Polkadot's adder, whose memory
 // grows on every call and so is never recycled, a fresh guarded memory and an instance are
 // most of a validation's fixed cost beyond garbage collection.
+import { instantiate } from './instance.js';
 import type { PreparedModule } from './types.js';
 
 /** A fresh instance and its memory, made ahead of the call that will use it. */
@@ -28,16 +29,10 @@ export function makeStandby(prepared: PreparedModule): void {
   if (state.standby !== undefined || prepared.hasStart) return;
   const memory = state.pool.take();
   try {
-    state.next = memory;
-    state.standby = {
-      instance: new WebAssembly.Instance(prepared.module, prepared.imports),
-      memory,
-    };
+    state.standby = { instance: instantiate(prepared, memory), memory };
   } catch {
     // The data segments written before the failure are zeroed by the pool.
     state.pool.release(memory);
-  } finally {
-    state.next = undefined;
   }
 }
 

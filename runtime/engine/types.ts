@@ -197,6 +197,11 @@ export interface PreparedModule {
   readonly hasStart: boolean;
   /** The slot through which this module's host functions find the running execution. */
   readonly slot: { ctx: unknown };
+  /**
+   * The imports linked to host functions that wasm-host.ts serves in wasm: each instance gets
+   * those of its memory for them (instance.ts).
+   */
+  readonly wasmHostImports: readonly string[];
 }
 
 /** What preparation found wrong with the code (whether that is deterministic: the stage). */

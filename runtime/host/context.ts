@@ -1,14 +1,14 @@
 // What a host function sees of the execution it serves, and how host functions are declared.
 // Host functions are plain functions of (context, ...wasm arguments); the engine builds the
 // import object once per prepared module and swaps the context per execution.
-import type { FreeingBumpAllocator } from '../engine/freeing-bump.js';
+import type { HeapAllocator } from '../engine/freeing-bump.js';
 import type { GuestMemory } from '../engine/memory.js';
 import type { LogSink } from './log-sink.js';
 
 /** Per-execution state handed to every host function call. */
 export interface HostContext {
   readonly memory: GuestMemory;
-  readonly allocator: FreeingBumpAllocator;
+  readonly allocator: HeapAllocator;
   readonly logs: LogSink;
   /** sp-core `LogLevelFilter` reported to the guest (0 off … 5 trace). */
   readonly maxLogLevel: number;

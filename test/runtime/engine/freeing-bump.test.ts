@@ -1,27 +1,55 @@
 // The freeing-bump allocator against sc-allocator's own unit tests
-// (substrate/client/allocator/src/freeing_bump.rs, `mod tests`), with the same numbers.
+// (substrate/client/allocator/src/freeing_bump.rs, `mod tests`), with the same numbers: both
+// implementations, the JavaScript one (freeing-bump.ts) and the wasm one the engine gives guests
+// (freeing-bump-wasm.ts; freeing-bump-wasm.test.ts compares the two on random sequences).
 import { describe, expect, it } from 'vitest';
 import {
   alignHeapBase,
   AllocatorError,
   FreeingBumpAllocator,
+  type HeapAllocator,
   MAX_POSSIBLE_ALLOCATION,
 } from '../../../runtime/engine/freeing-bump.js';
+import { WasmHeap } from '../../../runtime/engine/wasm-host.js';
 import { GuestMemory, PAGE_SIZE } from '../../../runtime/engine/memory.js';
+
+type Make = (heapBase: number, maxPages: number | undefined) => HeapAllocator;
+
+/** The wasm allocator of the memory it is first used on, started as the engine starts it. */
+const wasmHeap: Make = (heapBase, maxPages) => {
+  let heap: WasmHeap | undefined;
+  const on = (m: GuestMemory) => {
+    if (heap === undefined) {
+      heap = WasmHeap.of(m.memory);
+      heap.start(heapBase, maxPages);
+    }
+    return heap;
+  };
+  return {
+    allocate: (m, size) => on(m).allocate(m, size),
+    deallocate: (m, ptr) => on(m).deallocate(m, ptr),
+    stats: () => heap!.stats(),
+  };
+};
+
+const IMPLEMENTATIONS: [string, Make][] = [
+  ['FreeingBumpAllocator', (base, max) => new FreeingBumpAllocator(base, max)],
+  ['WasmHeap', wasmHeap],
+];
 
 const mem = (pages = 1, maximum = 65536) =>
   new GuestMemory(new WebAssembly.Memory({ initial: pages, maximum }));
 const header = (m: GuestMemory, ptr: number) => m.readU64Halves(ptr - 8);
 
-describe('FreeingBumpAllocator (sc-allocator semantics)', () => {
+describe.each(IMPLEMENTATIONS)('%s (sc-allocator semantics)', (_, make) => {
   it('allocates right after the 8-byte header and aligns the heap base to 8', () => {
-    expect(new FreeingBumpAllocator(0, undefined).allocate(mem(), 1)).toBe(8);
-    expect(new FreeingBumpAllocator(13, undefined).allocate(mem(), 1)).toBe(24);
+    expect(make(0, undefined).allocate(mem(), 1)).toBe(8);
+    expect(make(13, undefined).allocate(mem(), 1)).toBe(24);
   });
 
   it('rounds sizes up to powers of two, at least 8 bytes, and writes occupied headers', () => {
     const m = mem();
-    const a = new FreeingBumpAllocator(0, undefined);
+    const a = make(0, undefined);
     expect(a.allocate(m, 1)).toBe(8);
     expect(a.allocate(m, 9)).toBe(24);
     expect(a.allocate(m, 1)).toBe(24 + 16 + 8);
@@ -31,7 +59,7 @@ describe('FreeingBumpAllocator (sc-allocator semantics)', () => {
 
   it('keeps a LIFO free list per order and reuses it', () => {
     const m = mem();
-    const a = new FreeingBumpAllocator(0, undefined);
+    const a = make(0, undefined);
     const [p1, p2, p3] = [a.allocate(m, 8), a.allocate(m, 8), a.allocate(m, 8)];
     a.deallocate(m, p1);
     a.deallocate(m, p2);
@@ -45,15 +73,15 @@ describe('FreeingBumpAllocator (sc-allocator semantics)', () => {
 
   it('allocates MAX_POSSIBLE_ALLOCATION (32 MiB) by growing memory, refuses one byte more', () => {
     const m = mem();
-    expect(new FreeingBumpAllocator(0, undefined).allocate(m, MAX_POSSIBLE_ALLOCATION)).toBe(8);
-    expect(() =>
-      new FreeingBumpAllocator(0, undefined).allocate(mem(), MAX_POSSIBLE_ALLOCATION + 1),
-    ).toThrow('Requested allocation size is too large');
+    expect(make(0, undefined).allocate(m, MAX_POSSIBLE_ALLOCATION)).toBe(8);
+    expect(() => make(0, undefined).allocate(mem(), MAX_POSSIBLE_ALLOCATION + 1)).toThrow(
+      'Requested allocation size is too large',
+    );
   });
 
   it('grows memory by doubling, at least to what is required, never past the maximum', () => {
     const m = mem(1, 20);
-    const a = new FreeingBumpAllocator(0, 20);
+    const a = make(0, 20);
     a.allocate(m, 65536); // needs 65544 bytes: 2 pages = max(1 * 2, 2)
     expect(m.pages).toBe(2);
     a.allocate(m, 65536); // bumper 131088 needed: 3 pages; doubles to 4
@@ -67,7 +95,7 @@ describe('FreeingBumpAllocator (sc-allocator semantics)', () => {
 
   it('is out of space when full at the maximum, and stays poisoned after any error', () => {
     const m = mem(1, 1);
-    const a = new FreeingBumpAllocator(0, 1);
+    const a = make(0, 1);
     expect(a.allocate(m, PAGE_SIZE / 2 - 8)).toBe(8);
     let err: unknown;
     try {
@@ -82,7 +110,7 @@ describe('FreeingBumpAllocator (sc-allocator semantics)', () => {
 
   it('uses the whole heap exactly (should_return_error_when_bumper_greater_than_heap_size)', () => {
     const m = mem(1, 1);
-    const a = new FreeingBumpAllocator(0, 1);
+    const a = make(0, 1);
     const ptrs = Array.from({ length: PAGE_SIZE / 40 }, () => a.allocate(m, 32));
     ptrs.forEach((p) => a.deallocate(m, p));
     a.allocate(m, 8); // bumper reaches exactly the end of memory
@@ -91,24 +119,22 @@ describe('FreeingBumpAllocator (sc-allocator semantics)', () => {
 
   it('refuses bad frees and corrupted headers, poisoning itself', () => {
     const m = mem();
-    const a = new FreeingBumpAllocator(0, undefined);
+    const a = make(0, undefined);
     expect(() => a.deallocate(m, 4)).toThrow('Invalid pointer for deallocation');
-    const b = new FreeingBumpAllocator(0, undefined);
+    const b = make(0, undefined);
     const p = b.allocate(m, 8);
     b.deallocate(m, p);
     expect(() => b.deallocate(m, p)).toThrow('the allocation points to an empty header');
-    const c = new FreeingBumpAllocator(0, undefined);
+    const c = make(0, undefined);
     const q = c.allocate(m, 8);
     m.writeU64Halves(q - 8, 99, 1); // occupied, order 99
     expect(() => c.deallocate(m, q)).toThrow('invalid order');
-    expect(() => new FreeingBumpAllocator(0, undefined).deallocate(m, 0xfffffff0)).toThrow(
-      'read out of heap bounds',
-    );
+    expect(() => make(0, undefined).deallocate(m, 0xfffffff0)).toThrow('read out of heap bounds');
   });
 
   it('detects a free-list entry pointing at an occupied header', () => {
     const m = mem();
-    const a = new FreeingBumpAllocator(0, undefined);
+    const a = make(0, undefined);
     const p = a.allocate(m, 8);
     a.deallocate(m, p);
     m.writeU64Halves(p - 8, 0, 1); // the guest overwrote the free header
@@ -118,7 +144,7 @@ describe('FreeingBumpAllocator (sc-allocator semantics)', () => {
   // freeing_bump.rs `allocate`/`deallocate` (the `self.stats` updates) @1eef7ea5.
   it('keeps sc-allocator statistics: allocated, peak, sum, address space', () => {
     const m = mem();
-    const a = new FreeingBumpAllocator(13, undefined); // aligned to 16
+    const a = make(13, undefined); // aligned to 16
     const p = a.allocate(m, 1); // 8 + 8
     const q = a.allocate(m, 20); // 32 + 8
     expect(a.stats()).toEqual({
@@ -142,7 +168,7 @@ describe('FreeingBumpAllocator (sc-allocator semantics)', () => {
   // currently allocated bytes count"))`, after the header was rewritten and linked.
   it('refuses to free a forged header bigger than what is allocated, and poisons itself', () => {
     const m = mem(2);
-    const a = new FreeingBumpAllocator(0, undefined);
+    const a = make(0, undefined);
     const p = a.allocate(m, 8); // 16 bytes allocated
     m.writeU64Halves(p - 8, 10, 1); // forged: occupied, order 10 (8 KiB)
     expect(() => a.deallocate(m, p)).toThrow('underflow of the currently allocated bytes count');
@@ -152,7 +178,7 @@ describe('FreeingBumpAllocator (sc-allocator semantics)', () => {
 
   it('a forged header within the allocated count is accepted, as in the reference', () => {
     const m = mem(2);
-    const a = new FreeingBumpAllocator(0, undefined);
+    const a = make(0, undefined);
     a.allocate(m, 1000); // 1024 + 8
     const p = a.allocate(m, 8);
     m.writeU64Halves(p - 8, 5, 1); // forged order 5 (256 bytes) <= 1048 allocated
@@ -169,6 +195,6 @@ describe('FreeingBumpAllocator (sc-allocator semantics)', () => {
     expect(alignHeapBase(0xfffffff8)).toBe(0xfffffff8);
     for (const base of [0xfffffff9, 0xfffffffc, 0xffffffff, -1])
       expect(alignHeapBase(base)).toBe(0);
-    expect(new FreeingBumpAllocator(-1, undefined).allocate(mem(), 8)).toBe(8);
+    expect(make(-1, undefined).allocate(mem(), 8)).toBe(8);
   });
 });
