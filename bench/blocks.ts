@@ -228,10 +228,9 @@ function profile(
       'total ms': r2(ms),
       'signature checks ms (calls)': cell('signatures'),
       'hashing ms (calls)': cell('hashing'),
-      'allocator ms (calls)': cell('allocator'),
       'other host ms': r2(
         host -
-          ['signatures', 'hashing', 'allocator']
+          ['signatures', 'hashing']
             .map((f) => families.get(f)?.ms ?? 0)
             .reduce((a, b) => a + b, 0),
       ),
@@ -245,7 +244,7 @@ function profile(
 export const blocks: Section = {
   name: 'blocks',
   description:
-    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, compiled as workers compile (every function at prepare: with TurboFan on Node 20 and 22, Liftoff on 24), warm = 1 sealed worker that has run the block (each way alone, median of 9, 5 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions by family (all signature checks together) vs guest code. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first, second and warm validation in fresh processes per compilation mode at prepare (lazy, V8's default; eager Liftoff, as workers do on Node 24; eager TurboFan, as they do on Node 20 and 22), on this Node and on Node 24 when the Node matrix has fetched it, in CPU time, and prepare's cost on Moonbase per compilation mode (blocks-cold.ts).",
+    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, compiled as workers compile (every function at prepare: with TurboFan on Node 20 and 22, Liftoff on 24), warm = 1 sealed worker that has run the block (each way alone, median of 9, 5 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions in JavaScript by family (all signature checks together) vs guest code; the allocator and twox_64/twox_128 run in wasm beside the guest (wasm-host.ts), so their time counts as guest time. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first, second and warm validation in fresh processes per compilation mode at prepare (lazy, V8's default; eager Liftoff, as workers do on Node 24; eager TurboFan, as they do on Node 20 and 22), on this Node and on Node 24 when the Node matrix has fetched it, in CPU time, and prepare's cost on Moonbase per compilation mode (blocks-cold.ts).",
   async run() {
     if (!HAVE_FIXTURES)
       return [{ note: 'the fixtures are absent: no real runtime to build blocks for' }];

@@ -15,7 +15,7 @@ import { blake2_256, keccak_256, twox } from '../runtime/host/hash-functions.js'
 import { CUMULUS_RUNTIMES, fixture, HAVE_FIXTURES, unhex } from '../test/support/fixtures.js';
 import { cryptoRows } from './crypto.js';
 import { gcRows } from './engine-gc.js';
-import { hostCallRows } from './host-calls.js';
+import { guestCallRows, hostCallRows } from './host-calls.js';
 import { percentiles, type Row, type Section } from './section.js';
 
 const ROUND_MS = 1500;
@@ -139,7 +139,7 @@ function hashRows(): Row[] {
 export const engine: Section = {
   name: 'engine',
   description:
-    'in-process engine, fresh instance per call; medians of interleaved samples: instantiate = new WebAssembly.Instance alone, call+checks = the rest (host allocator, input copy, call, result bounds and decoding); adder per second from a 1.5 s loop; GC rows: collections and main-thread GC pause per validation when memory is recycled vs when every call needs a new one (engine-gc.ts); hash functions behind the host functions vs @noble/hashes (alternative); host calls through their entries: hashing with the digest memo vs computing each digest, malloc + free (host-calls.ts); signature checks per call, the fast path used vs the reference implementation it falls back to vs @polkadot/wasm-crypto, host function vs its batch twin, trie roots of 1,000 entries (crypto.ts)',
+    'in-process engine, fresh instance per call; medians of interleaved samples: instantiate = new WebAssembly.Instance alone, call+checks = the rest (host allocator, input copy, call, result bounds and decoding); adder per second from a 1.5 s loop; GC rows: collections and main-thread GC pause per validation when memory is recycled vs when every call needs a new one (engine-gc.ts); hash functions behind the host functions vs @noble/hashes (alternative); host calls through their entries: hashing with the digest memo vs computing each digest, malloc + free, and the same from a guest loop into the wasm host functions guests get (allocator, twox) vs into the JavaScript ones (host-calls.ts); signature checks per call, the fast path used vs the reference implementation it falls back to vs @polkadot/wasm-crypto, host function vs its batch twin, trie roots of 1,000 entries (crypto.ts)',
   async run() {
     if (!HAVE_FIXTURES) return [{ case: 'skipped: fixtures absent' }];
     return [
@@ -148,6 +148,7 @@ export const engine: Section = {
       ...(await cumulusRows()),
       ...hashRows(),
       ...hostCallRows(),
+      ...(await guestCallRows()),
       ...(await cryptoRows()),
     ];
   },

@@ -2,9 +2,13 @@
 // the hashing functions on a short storage prefix and a 32-byte account id, where the digest
 // memo (runtime/host/hash-memo.ts) answers, against the same call computing the digest every
 // time (hash-wasm, what each call did before the memo); and an allocator malloc + free pair.
-// Interleaved rounds, medians (µs per call). A full Asset Hub block makes ~190,000 hashing and
-// ~760,000 allocator calls (bench/blocks.ts profile), so these per-call costs add up.
+// Then the same calls from a guest's loop: into the wasm host functions the engine gives guests
+// (runtime/engine/wasm-host.ts), against the JavaScript host functions they replace.
+// Interleaved rounds, medians (µs per call). A full Asset Hub block makes ~190,000 hashing
+// (~150,000 of them twox_128) and ~760,000 allocator calls, so these per-call costs add up.
+import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { FreeingBumpAllocator } from '../runtime/engine/freeing-bump.js';
+import { WasmHeap } from '../runtime/engine/wasm-host.js';
 import { GuestMemory, packPtrLen } from '../runtime/engine/memory.js';
 import { allocator } from '../runtime/host/allocator.js';
 import type { HostContext } from '../runtime/host/context.js';
@@ -41,6 +45,78 @@ function measure(fns: Record<string, () => void>): Record<string, number> {
 }
 
 const us = (x: number) => Math.round(x * 100) / 100;
+
+// A guest's loops: `allocs(n)` makes n malloc(40) + free pairs, `hashes(n)` n twox_128 calls on
+// the 8 bytes at 64 ("Balances"), each digest freed, as a runtime does.
+const GUEST = `(module
+  (import "env" "malloc" (func $malloc (param i32) (result i32)))
+  (import "env" "free" (func $free (param i32)))
+  (import "env" "twox128" (func $twox128 (param i64) (result i32)))
+  (import "env" "memory" (memory 4 64))
+  (func (export "allocs") (param $n i32)
+    (loop $l (call $free (call $malloc (i32.const 40)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "hashes") (param $n i32)
+    (loop $l (call $free (call $twox128 (i64.const 0x0000000800000040)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`;
+
+type Loops = { allocs: (n: number) => void; hashes: (n: number) => void };
+
+/** The guest's loops on the wasm host functions, and on the JavaScript ones. */
+async function guestLoops(): Promise<{ wasm: Loops; js: Loops }> {
+  const module = new WebAssembly.Module(new Uint8Array(await parse(GUEST)));
+  const wasmMemory = new WebAssembly.Memory({ initial: 4, maximum: 64 });
+  const heap = WasmHeap.of(wasmMemory);
+  heap.start(4096, 64);
+  const served = heap.exports;
+  const wasm = new WebAssembly.Instance(module, {
+    env: { memory: wasmMemory, malloc: served.malloc, free: served.free, twox128: served.twox128 },
+  }).exports as unknown as Loops;
+  const ctx = context();
+  const [m, f] = [
+    allocator.ext_allocator_malloc_version_1!,
+    allocator.ext_allocator_free_version_1!,
+  ];
+  const t = hashing.ext_hashing_twox_128_version_1!;
+  const js = new WebAssembly.Instance(module, {
+    env: {
+      memory: ctx.memory.memory,
+      malloc: (size: number) => m.call(ctx, size),
+      free: (ptr: number) => f.call(ctx, ptr),
+      twox128: (data: bigint) => t.call(ctx, data),
+    },
+  }).exports as unknown as Loops;
+  for (const mem of [wasmMemory, ctx.memory.memory])
+    new Uint8Array(mem.buffer).set(new TextEncoder().encode('Balances'), 64);
+  return { wasm, js };
+}
+
+/** The guest's loops, wasm host functions vs JavaScript ones, µs per call. */
+export async function guestCallRows(): Promise<Row[]> {
+  const { wasm, js } = await guestLoops();
+  const n = 20; // per measured call: CALLS × n guest iterations a round
+  const m = measure({
+    wasmAllocs: () => wasm.allocs(n),
+    jsAllocs: () => js.allocs(n),
+    wasmHashes: () => wasm.hashes(n),
+    jsHashes: () => js.hashes(n),
+  });
+  const per = (x: number) => Math.round((x / n) * 1000) / 1000;
+  return [
+    {
+      case: 'guest malloc(40) + free: wasm host functions / JavaScript ones',
+      'total µs': per(m.wasmAllocs!),
+      'alternative µs': per(m.jsAllocs!),
+      ratio: Math.round((m.wasmAllocs! / m.jsAllocs!) * 100) / 100,
+    },
+    {
+      case: 'guest twox_128("Balances") + free: wasm host functions / JavaScript ones (memo hit)',
+      'total µs': per(m.wasmHashes!),
+      'alternative µs': per(m.jsHashes!),
+      ratio: Math.round((m.wasmHashes! / m.jsHashes!) * 100) / 100,
+    },
+  ];
+}
 
 export function hostCallRows(): Row[] {
   const ctx = context();
