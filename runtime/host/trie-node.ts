@@ -179,11 +179,16 @@ export function encodeBranch(
   return Uint8Array.from(out);
 }
 
+/** Where node bytes go: a `number[]`, or trie-root.ts's byte buffer. */
+export interface ByteSink {
+  push(byte: number): unknown;
+}
+
 /**
  * `size_and_prefix_iterator` for the nibble count, then the nibbles packed two per byte (an odd
  * first nibble alone in the low half of the first byte).
  */
-export function header(out: number[], nibbles: Uint8Array, prefix: number, prefixBits: number) {
+export function header(out: ByteSink, nibbles: Uint8Array, prefix: number, prefixBits: number) {
   const size = nibbles.length;
   const max = 0xff >> prefixBits;
   if (size < max) {
