@@ -5,8 +5,8 @@
 // (ptr, len).
 import type { HostContext } from '../host/context.js';
 import { LogSink } from '../host/log-sink.js';
-import { instantiate } from './instance.js';
-import { WasmHeap } from './wasm-host.js';
+import { FreeingBumpAllocator } from './freeing-bump.js';
+import { type Instantiated, instantiate, noteAllocations } from './instance.js';
 import type { HostSlot } from './link.js';
 import { GuestMemory, unpackPtrLen } from './memory.js';
 import { readRuntimeVersion } from './runtime-version.js';
@@ -59,7 +59,7 @@ export function callExport(
   const standby = takeStandby(prepared);
   const wasmMemory = standby?.memory ?? takeMemory(prepared);
   try {
-    return run(prepared, fn, input, wasmMemory, logs, failed, standby?.instance);
+    return run(prepared, fn, input, wasmMemory, logs, failed, standby);
   } finally {
     releaseMemory(prepared, wasmMemory);
   }
@@ -72,12 +72,12 @@ function run(
   wasmMemory: WebAssembly.Memory,
   logs: LogSink,
   failed: (c: ClassifiedTrap) => EngineCallOutcome,
-  ready: WebAssembly.Instance | undefined,
+  ready: Instantiated | undefined,
 ): EngineCallOutcome {
-  let instance = ready;
-  if (instance === undefined)
+  let made = ready;
+  if (made === undefined)
     try {
-      instance = instantiate(prepared, wasmMemory);
+      made = instantiate(prepared, wasmMemory);
     } catch (err) {
       // A trap while initialising (data segment out of range, start function) is the code's
       // fault; a link error cannot happen after `link` and means a host bug.
@@ -86,6 +86,7 @@ function run(
         c.kind === 'invalid' ? { ...c, message: `failed to instantiate: ${c.message}` } : c,
       );
     }
+  const { instance, heap } = made;
   const exports = instance.exports;
   // `InstanceWrapper::new`: `get_linear_memory` right after instantiating (instance_wrapper.rs:153,
   // :236–246 @06d749e2).
@@ -104,7 +105,7 @@ function run(
   const entry = exports[fn] as (ptr: number, len: number) => bigint;
 
   const memory = new GuestMemory(wasmMemory);
-  const allocator = WasmHeap.of(wasmMemory);
+  const allocator = heap ?? new FreeingBumpAllocator(base, prepared.params.maxMemoryPages);
   const ctx: HostContext = {
     memory,
     allocator,
@@ -116,7 +117,7 @@ function run(
   const slot = prepared.slot as HostSlot;
   const outer = slot.ctx;
   slot.ctx = ctx;
-  allocator.start(base, prepared.params.maxMemoryPages);
+  heap?.start(base, prepared.params.maxMemoryPages);
   try {
     const ptr = allocator.allocate(memory, input.byteLength);
     memory.write(ptr, input);
@@ -138,7 +139,8 @@ function run(
   } catch (err) {
     return failed(classifyTrap(err));
   } finally {
-    allocator.stop();
+    heap?.stop();
+    noteAllocations(prepared, allocator.allocations);
     slot.ctx = outer;
   }
 }

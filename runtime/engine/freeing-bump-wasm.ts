@@ -27,6 +27,7 @@ export const ALLOCATOR_GLOBALS = [
   ['allocated', 'i64'],
   ['peak', 'i64'],
   ['sum', 'i64'],
+  ['mallocs', 'i32'], // successful allocations since `start` (instance.ts decides by it)
   ['maxPages', 'i32'],
   ['poisoned', 'i32'],
   ['active', 'i32'],
@@ -215,6 +216,10 @@ export const MALLOC = `
   local.get $chunk
   i64.add
   global.set $sum
+  global.get $mallocs
+  i32.const 1
+  i32.add
+  global.set $mallocs
   global.get $allocated
   global.get $peak
   i64.gt_u
@@ -314,6 +319,8 @@ export const START = `
   global.set $peak
   i64.const 0
   global.set $sum
+  i32.const 0
+  global.set $mallocs
   local.get $maxPages
   global.set $maxPages
   i32.const 0

@@ -92,6 +92,8 @@ export class FreeingBumpAllocator implements HeapAllocator {
   private readonly heads = new Uint32Array(N_ORDERS).fill(NIL);
   private poisoned = false;
   private lastObservedSize = 0;
+  /** Successful allocations (not a statistic of the reference's; the engine's choice of path). */
+  allocations = 0;
 
   /**
    * @param heapBase the guest's `__heap_base`, aligned up to 8 as the reference does.
@@ -143,6 +145,7 @@ export class FreeingBumpAllocator implements HeapAllocator {
       if (this.bytesAllocated > this.bytesAllocatedPeak)
         this.bytesAllocatedPeak = this.bytesAllocated;
       this.addressSpaceUsed = this.bumper - this.originalHeapBase;
+      this.allocations++;
       return headerPtr + HEADER_SIZE;
     } catch (err) {
       this.poisoned = true;

@@ -87,6 +87,7 @@ export function prepare(
     pool: new MemoryPool({ initial, maximum }),
     next: undefined,
     standby: undefined,
+    wasmHost: true,
   };
   const imports = linked.imports as Record<string, Record<string, WebAssembly.ImportValue>>;
   Object.defineProperty((imports[where] ??= {}), name, {

@@ -10,12 +10,11 @@
 // Measured (`npm run bench -- micro`, README Performance): on Polkadot's adder, whose memory
 // grows on every call and so is never recycled, a fresh guarded memory and an instance are
 // most of a validation's fixed cost beyond garbage collection.
-import { instantiate } from './instance.js';
+import { type Instantiated, instantiate } from './instance.js';
 import type { PreparedModule } from './types.js';
 
 /** A fresh instance and its memory, made ahead of the call that will use it. */
-export interface Standby {
-  readonly instance: WebAssembly.Instance;
+export interface Standby extends Instantiated {
   readonly memory: WebAssembly.Memory;
 }
 
@@ -29,7 +28,7 @@ export function makeStandby(prepared: PreparedModule): void {
   if (state.standby !== undefined || prepared.hasStart) return;
   const memory = state.pool.take();
   try {
-    state.standby = { instance: instantiate(prepared, memory), memory };
+    state.standby = { ...instantiate(prepared, memory), memory };
   } catch {
     // The data segments written before the failure are zeroed by the pool.
     state.pool.release(memory);

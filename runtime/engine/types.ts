@@ -192,6 +192,8 @@ export interface PreparedModule {
     next: WebAssembly.Memory | undefined;
     /** The next call's instance, made while idle (standby.ts); each serves one call. */
     standby: Standby | undefined;
+    /** Whether the next instance gets the wasm host functions (instance.ts). */
+    wasmHost: boolean;
   };
   /** Whether the module has a start function (such a module gets no standby instance). */
   readonly hasStart: boolean;

@@ -232,7 +232,7 @@ export function wasmHostModule(): Uint8Array {
   });
   w.section(7, (s) => {
     const funcs = all.flatMap((f, i) => (f.export ? [[f.export, 0, i] as const] : []));
-    const globals = (['bumper', 'base', 'allocated', 'peak', 'sum'] as const).map(
+    const globals = (['bumper', 'base', 'allocated', 'peak', 'sum', 'mallocs'] as const).map(
       (g) => [g, 3, names.globals[g]!] as const,
     );
     s.u32(funcs.length + globals.length);
@@ -271,6 +271,7 @@ interface HostExports {
   readonly allocated: WebAssembly.Global;
   readonly peak: WebAssembly.Global;
   readonly sum: WebAssembly.Global;
+  readonly mallocs: WebAssembly.Global;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -291,6 +292,11 @@ export class WasmHeap implements HeapAllocator {
     };
     const instance = new WebAssembly.Instance(compiled, { heap: { memory, fail } });
     this.exports = instance.exports as unknown as HostExports;
+  }
+
+  /** Whether `memory` has its wasm host functions already. */
+  static has(memory: WebAssembly.Memory): boolean {
+    return HEAPS.has(memory);
   }
 
   /** The wasm host functions of `memory`, made on first use. */
@@ -315,6 +321,11 @@ export class WasmHeap implements HeapAllocator {
 
   allocate(_mem: GuestMemory, size: number): number {
     return this.exports.malloc(size) >>> 0;
+  }
+
+  /** Successful allocations since `start`. */
+  get allocations(): number {
+    return this.exports.mallocs.value as number;
   }
 
   deallocate(_mem: GuestMemory, ptr: number): void {

@@ -11,6 +11,8 @@ import { WasmHeap } from '../../../runtime/engine/wasm-host.js';
 import { GuestMemory, PAGE_SIZE } from '../../../runtime/engine/memory.js';
 import { prepare, validateBlock } from '../../../runtime/engine/index.js';
 import { makeStandby } from '../../../runtime/engine/standby.js';
+import type { HostContext, HostFunction } from '../../../runtime/host/context.js';
+import { PVF_HOST_FUNCTIONS } from '../../../runtime/host/registry.js';
 import { wat } from '../../support/wat.js';
 
 const OPS = Number(process.env.FUZZ_ALLOCATOR_OPS ?? 100_000);
@@ -245,5 +247,51 @@ describe('the guest calls the wasm allocator of its memory', () => {
       message:
         'failed to instantiate: ext_allocator_malloc_version_1 called while no entry point is running (start function)',
     });
+  });
+
+  it('a module whose calls allocate little gets the JavaScript allocator on a new memory', async () => {
+    // Each call grows memory (so the next gets a new one) and makes input[0] * 100 allocations.
+    const text = `(module
+      (import "env" "ext_allocator_malloc_version_1" (func $malloc (param i32) (result i32)))
+      (memory (export "memory") 1)
+      (global (export "__heap_base") i32 (i32.const 100))
+      (func (export "validate_block") (param $p i32) (param $l i32) (result i64)
+        (local $n i32) (local $q i32)
+        (drop (memory.grow (i32.const 1)))
+        (local.set $n (i32.mul (i32.load8_u (local.get $p)) (i32.const 100)))
+        (block $done (loop $l
+          (br_if $done (i32.eqz (local.get $n)))
+          (drop (call $malloc (i32.const 8)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $l)))
+        (local.set $q (call $malloc (i32.const 16)))
+        (i32.store8 (local.get $q) (i32.const 16))
+        (i64.or (i64.extend_i32_u (local.get $q)) (i64.const 0x0000001000000000))))`;
+    const registry = PVF_HOST_FUNCTIONS as Map<string, HostFunction>;
+    const name = 'ext_allocator_malloc_version_1';
+    const original = registry.get(name)!;
+    let viaJs = 0;
+    registry.set(name, {
+      signature: original.signature,
+      call: (ctx: HostContext, ...args) => (viaJs++, original.call(ctx, ...args)),
+    });
+    try {
+      const p = prepare(await wat(text));
+      if (p.kind !== 'prepared') throw new Error(p.message);
+      const call = (allocations: number) => {
+        const before = viaJs;
+        const out = validateBlock(p.prepared, new Uint8Array([allocations / 100]));
+        expect(out.kind).toBe('valid');
+        return viaJs - before;
+      };
+      expect(p.prepared.memoryState.wasmHost).toBe(true);
+      expect(call(0)).toBe(0); // a module's first call: wasm
+      expect(p.prepared.memoryState.wasmHost).toBe(false);
+      expect(call(300)).toBe(301); // JavaScript, every allocation
+      expect(p.prepared.memoryState.wasmHost).toBe(true);
+      expect(call(0)).toBe(0); // wasm again after a call of many
+    } finally {
+      registry.set(name, original);
+    }
   });
 });
