@@ -230,9 +230,7 @@ function profile(
       'hashing ms (calls)': cell('hashing'),
       'other host ms': r2(
         host -
-          ['signatures', 'hashing']
-            .map((f) => families.get(f)?.ms ?? 0)
-            .reduce((a, b) => a + b, 0),
+          ['signatures', 'hashing'].map((f) => families.get(f)?.ms ?? 0).reduce((a, b) => a + b, 0),
       ),
       'guest ms': r2(ms - host),
       'signature share': `${Math.round((100 * (families.get('signatures')?.ms ?? 0)) / ms)} %`,
