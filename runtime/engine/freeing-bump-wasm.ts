@@ -74,18 +74,25 @@ export const ERR = `
   call $fail
 `;
 
-/** `malloc(size) -> ptr`. */
-export const MALLOC = `
+/** The memory's size in bytes, as an i64, into `$memSize`. */
+const MEM_SIZE = 'memory.size\ni64.extend_i32_u\ni64.const 16\ni64.shl\nlocal.set $memSize';
+
+/**
+ * How `malloc` and `free` start: trap (`notRunning`, no poisoning) outside an entry point, refuse
+ * a poisoned allocator, read the memory's size once (`observeMemorySize`; a wasm memory cannot
+ * shrink, so the reference's "memory shrank" check cannot fire here).
+ */
+const prologue = (notRunning: number) => `
   global.get $active
   i32.eqz
-  ${trapIf(12, false)}
+  ${trapIf(notRunning, false)}
   global.get $poisoned
   ${trapIf(1, false)}
-  memory.size
-  i64.extend_i32_u
-  i64.const 16
-  i64.shl
-  local.set $memSize
+  ${MEM_SIZE}`;
+
+/** `malloc(size) -> ptr`. */
+export const MALLOC = `
+  ${prologue(12)}
   ;; Order::from_size
   local.get $size
   i32.const ${MAX_POSSIBLE_ALLOCATION}
@@ -185,11 +192,7 @@ export const MALLOC = `
       i32.const -1
       i32.eq
       ${trapIf(7)}
-      memory.size
-      i64.extend_i32_u
-      i64.const 16
-      i64.shl
-      local.set $memSize
+      ${MEM_SIZE}
     end
     global.get $bumper
     i32.wrap_i64
@@ -234,16 +237,7 @@ export const MALLOC = `
 
 /** `free(ptr)`. */
 export const FREE = `
-  global.get $active
-  i32.eqz
-  ${trapIf(13, false)}
-  global.get $poisoned
-  ${trapIf(1, false)}
-  memory.size
-  i64.extend_i32_u
-  i64.const 16
-  i64.shl
-  local.set $memSize
+  ${prologue(13)}
   local.get $ptr
   i32.const 8
   i32.lt_u

@@ -6,6 +6,8 @@
 // the memories have the same size, and periodically the same bytes and statistics.
 // FUZZ_ALLOCATOR_OPS sets the number of operations (default 100,000).
 import { describe, expect, it } from 'vitest';
+import { attempt, type Outcome } from '../../support/attempt.js';
+import { rng } from '../../support/differential.js';
 import { FreeingBumpAllocator, type HeapAllocator } from '../../../runtime/engine/freeing-bump.js';
 import { WasmHeap } from '../../../runtime/engine/wasm-host.js';
 import { GuestMemory, PAGE_SIZE } from '../../../runtime/engine/memory.js';
@@ -17,29 +19,6 @@ import { wat } from '../../support/wat.js';
 
 const OPS = Number(process.env.FUZZ_ALLOCATOR_OPS ?? 100_000);
 const OPS_PER_SEQUENCE = 400;
-
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed by its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-type Outcome = { ok: number } | { error: string; reason: unknown; message: string };
-
-function attempt(f: () => number): Outcome {
-  try {
-    return { ok: f() >>> 0 };
-  } catch (e) {
-    const err = e as Error & { reason?: unknown };
-    return { error: err.name, reason: err.reason, message: err.message };
-  }
-}
 
 interface Side {
   readonly mem: GuestMemory;

@@ -6,6 +6,8 @@
 // steps) at random offsets, longer ones, ranges at and past the end of memory, pointers and
 // lengths near 2^32, and heaps that run out. FUZZ_TWOX_INPUTS sets the count (default 100,000).
 import { describe, expect, it } from 'vitest';
+import { attempt } from '../../support/attempt.js';
+import { rng } from '../../support/differential.js';
 import { FreeingBumpAllocator } from '../../../runtime/engine/freeing-bump.js';
 import { GuestMemory, packPtrLen } from '../../../runtime/engine/memory.js';
 import { WasmHeap } from '../../../runtime/engine/wasm-host.js';
@@ -16,28 +18,6 @@ import { LogSink } from '../../../runtime/host/log-sink.js';
 
 const INPUTS = Number(process.env.FUZZ_TWOX_INPUTS ?? 100_000);
 const CALLS_PER_MEMORY = 500;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-type Outcome = { ok: number } | { error: string; reason: unknown; message: string };
-
-function attempt(f: () => number): Outcome {
-  try {
-    return { ok: f() >>> 0 };
-  } catch (e) {
-    const err = e as Error & { reason?: unknown };
-    return { error: err.name, reason: err.reason, message: err.message };
-  }
-}
 
 const NAMES = { 1: 'ext_hashing_twox_64_version_1', 2: 'ext_hashing_twox_128_version_1' } as const;
 
