@@ -74,6 +74,9 @@ export const ERR = `
   call $fail
 `;
 
+/** `order.size() + HEADER_SIZE` for the order in `$order`, as an i64 on the stack. */
+const CHUNK = 'i64.const 8\nlocal.get $order\ni64.extend_i32_u\ni64.shl\ni64.const 8\ni64.add';
+
 /** The memory's size in bytes, as an i64, into `$memSize`. */
 const MEM_SIZE = 'memory.size\ni64.extend_i32_u\ni64.const 16\ni64.shl\nlocal.set $memSize';
 
@@ -110,13 +113,7 @@ export const MALLOC = `
   i32.clz
   i32.sub
   local.set $order
-  ;; chunk = order.size() + HEADER_SIZE
-  i64.const 8
-  local.get $order
-  i64.extend_i32_u
-  i64.shl
-  i64.const 8
-  i64.add
+  ${CHUNK}
   local.set $chunk
   local.get $order
   call $getHead
@@ -277,12 +274,7 @@ export const FREE = `
   i32.const 0
   i32.store offset=4
   ;; the count last, as the reference updates it
-  i64.const 8
-  local.get $order
-  i64.extend_i32_u
-  i64.shl
-  i64.const 8
-  i64.add
+  ${CHUNK}
   local.tee $chunk
   global.get $allocated
   i64.gt_u

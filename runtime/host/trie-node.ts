@@ -179,7 +179,7 @@ export function encodeBranch(
   return Uint8Array.from(out);
 }
 
-/** Where node bytes go: a `number[]`, or trie-root.ts's byte buffer. */
+/** Where node bytes go: a `number[]`, or a `Writer` (trie-root.ts). */
 export interface ByteSink {
   push(byte: number): unknown;
 }

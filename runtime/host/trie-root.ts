@@ -8,6 +8,7 @@
 // (`TRIE_VALUE_NODE_THRESHOLD`); V0 never does.
 
 import { encodeCompactU32 as compactU32 } from '../codec/strict.js';
+import { Writer } from '../wasm/writer.js';
 import {
   BRANCH_NO_VALUE,
   BRANCH_WITH_VALUE,
@@ -27,39 +28,6 @@ export const VALUE_NODE_THRESHOLD = 33;
 interface Entry {
   nibbles: Uint8Array;
   value: Uint8Array;
-}
-
-/** A growable byte buffer for one node's encoding. */
-class Bytes {
-  buf: Uint8Array;
-  len = 0;
-
-  constructor(capacity: number) {
-    this.buf = new Uint8Array(capacity);
-  }
-
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-
-  push(byte: number): void {
-    this.room(1);
-    this.buf[this.len++] = byte;
-  }
-
-  pushAll(bytes: Uint8Array): void {
-    this.room(bytes.length);
-    this.buf.set(bytes, this.len);
-    this.len += bytes.length;
-  }
-
-  /** The bytes written (a view: valid until the next write). */
-  view(): Uint8Array {
-    return this.buf.subarray(0, this.len);
-  }
 }
 
 /** `TrieConfiguration::trie_root` for LayoutV0 / LayoutV1 with the given hasher. */
@@ -98,7 +66,7 @@ export function orderedTrieRoot(
 }
 
 function rootOf(entries: Entry[], version: StateVersion, hash: Hasher): Uint8Array {
-  const out = new Bytes(256);
+  const out = new Writer(256);
   build(entries, 0, entries.length, 0, out, version, hash);
   return hash(out.view());
 }
@@ -116,7 +84,7 @@ function build(
   lo: number,
   hi: number,
   cursor: number,
-  out: Bytes,
+  out: Writer,
   version: StateVersion,
   hash: Hasher,
 ): void {
@@ -162,12 +130,12 @@ function build(
   begin = lo + (hasValue ? 1 : 0);
   for (const c of counts) {
     if (c === 0) continue;
-    const child = new Bytes(64);
+    const child = new Writer(64);
     build(input, begin, begin + c, at + 1, child, version, hash);
     // `append_substream`: embed an encoding under 32 bytes, else its hash, as a SCALE Vec<u8>.
-    const data = child.len < 32 ? child.view() : hash(child.view());
-    out.pushAll(compactU32(data.length));
-    out.pushAll(data);
+    const data = child.pos < 32 ? child.view() : hash(child.view());
+    out.bytes(compactU32(data.length));
+    out.bytes(data);
     begin += c;
   }
 }
@@ -175,12 +143,12 @@ function build(
 const isHashedValue = (value: Uint8Array, version: StateVersion) =>
   version === 1 && value.length >= VALUE_NODE_THRESHOLD;
 
-function pushValue(out: Bytes, value: Uint8Array, hashed: boolean, hash: Hasher): void {
+function pushValue(out: Writer, value: Uint8Array, hashed: boolean, hash: Hasher): void {
   if (hashed) {
-    out.pushAll(hash(value));
+    out.bytes(hash(value));
   } else {
-    out.pushAll(compactU32(value.length));
-    out.pushAll(value);
+    out.bytes(compactU32(value.length));
+    out.bytes(value);
   }
 }
 

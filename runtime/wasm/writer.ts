@@ -46,6 +46,11 @@ export class Writer {
     this.buf[this.pos++] = b;
   }
 
+  /** `u8` under the name a `number[]` has, so node encoders write to either (trie-node.ts). */
+  push(b: number): void {
+    this.u8(b);
+  }
+
   /** Appends a copy of `bytes`. */
   bytes(bytes: Uint8Array): void {
     this.ensure(bytes.length);
