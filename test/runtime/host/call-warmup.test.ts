@@ -3,9 +3,11 @@
 // registry the engine links PVFs against, with signatures that verify (a warm-up whose calls
 // failed would warm the failure paths instead). Whether it makes the first validation faster is
 // measured, not asserted (`npm run bench -- blocks`, cold rows).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { GuestMemory } from '../../../runtime/engine/memory.js';
 import type { HostContext, HostFunction } from '../../../runtime/host/context.js';
 import {
+  CALLS,
   WARM_UP_ROUNDS,
   WARMED_UP_HOST_FUNCTIONS,
   warmUpHostCalls,
@@ -65,5 +67,20 @@ describe('the host-call warm-up', () => {
       'ext_crypto_ed25519_verify_version_1',
     ])
       expect(new Set(results.get(name))).toEqual(new Set([1]));
+  });
+
+  it('grows its memory while host functions run, as a PVF does', () => {
+    // A grown memory detaches the host's view of it, which host code then makes anew: a path a
+    // warm-up that never grows leaves without type feedback, so that the first real validation
+    // threw away optimized host code (V8's --trace-deopt). Without the growth there is one view
+    // per call, the one it starts with (checked by taking the growth out).
+    const refresh = vi.spyOn(GuestMemory.prototype as unknown as { refresh(): void }, 'refresh');
+    try {
+      warmUpHostCalls();
+      const perCall = refresh.mock.calls.length / CALLS;
+      expect(perCall).toBeGreaterThan(1 + WARM_UP_ROUNDS / 64 / 2);
+    } finally {
+      refresh.mockRestore();
+    }
   });
 });
