@@ -4,12 +4,15 @@
 import { isMainThread } from 'node:worker_threads';
 import { warmUpHostCalls } from './host/call-warmup.js';
 import { warmUpHostFunctions } from './host/host-warmup.js';
+import { warmUpJobPath } from './worker/job-warmup.js';
 import { runWorker } from './worker/loop.js';
 
 if (isMainThread)
   throw new Error('worker-thread.js runs only on the thread worker.js starts (the guest stack)');
 // Before the first job: the allocator and hashing host functions optimized (host-warmup.ts),
-// then the whole path of a host call from a PVF's code (call-warmup.ts).
+// then the whole path of a host call from a PVF's code (call-warmup.ts), then the worker's path
+// around a job (job-warmup.ts).
 warmUpHostFunctions();
 warmUpHostCalls();
+await warmUpJobPath();
 await runWorker();
