@@ -1,9 +1,9 @@
 // The worker's job runner keeps the code it ran or prepared for execution last for the
-// instance it makes while idle (runtime/engine/standby.ts), but never past the module cache's
-// bound: a code the cache evicts is dropped with it, so its compiled module and memories can be
-// collected. The reference is read from the runner's private field: neither changes an
-// outcome, only what stays alive and when an instance is made.
-import { describe, expect, it, vi } from 'vitest';
+// instance it makes ahead of the next call (runtime/engine/standby.ts), but never past the
+// module cache's bound: a code the cache evicts is dropped with it, so its compiled module and
+// memories can be collected. The reference is read from the runner's private field: neither
+// changes an outcome, only what stays alive and when an instance is made.
+import { describe, expect, it } from 'vitest';
 import { checkExecutorParams } from '../../../runtime/engine/types.js';
 import { blake2_256 } from '../../../runtime/host/hash-functions.js';
 import type { CodeRef } from '../../../runtime/protocol/messages.js';
@@ -40,19 +40,37 @@ describe('the last code a worker ran', () => {
     }
   });
 
-  it('is the code last prepared for execution, whose instance is then made while idle', async () => {
+  it('is the code last prepared for execution, whose first instance comes with the answer', async () => {
     const [a, b] = [await code(1), await code(2)];
     const jobs = new Jobs(2);
-    // The control: a precheck (pre-checking at a code upgrade, no execution in sight) leaves
-    // no last code, so nothing is instantiated ahead for it.
-    expect(await jobs.prepare(a, 'precheck')).toMatchObject({ kind: 'prepared' });
-    expect(last(jobs)).toBeUndefined();
-    expect(await jobs.prepare(b, 'compile')).toMatchObject({ kind: 'prepared' });
-    const prepared = last(jobs)!.prepared;
-    const standby = vi.fn(prepared.standby);
-    prepared.standby = standby;
-    jobs.idle();
-    expect(standby).toHaveBeenCalledOnce();
-    expect(await jobs.call(b, 'f', new Uint8Array())).toMatchObject({ kind: 'returned' });
+    // Instances counted where the engine makes them: a subclass, so each is a real instance.
+    const Real = WebAssembly.Instance;
+    let made = 0;
+    WebAssembly.Instance = class extends Real {
+      constructor(module: WebAssembly.Module, imports?: WebAssembly.Imports) {
+        super(module, imports);
+        made++;
+      }
+    };
+    try {
+      // The control: a precheck (pre-checking at a code upgrade, no execution in sight) leaves
+      // no last code, so nothing is instantiated ahead for it.
+      expect(await jobs.prepare(a, 'precheck')).toMatchObject({ kind: 'prepared' });
+      expect(last(jobs)).toBeUndefined();
+      expect(made).toBe(0);
+      // Prepared for execution: its instance is made before the job answers, not left to the
+      // wait for the next request, which the first validation would find it still making.
+      expect(await jobs.prepare(b, 'compile')).toMatchObject({ kind: 'prepared' });
+      expect(last(jobs)).toBeDefined();
+      expect(made).toBe(1);
+      jobs.idle(); // one is waiting already
+      expect(made).toBe(1);
+      expect(await jobs.call(b, 'f', new Uint8Array())).toMatchObject({ kind: 'returned' });
+      expect(made).toBe(1); // the call took it
+      jobs.idle();
+      expect(made).toBe(2);
+    } finally {
+      WebAssembly.Instance = Real;
+    }
   });
 });
