@@ -1,12 +1,13 @@
 // One cold start on a real block, in a process of its own started with the V8 flags under test
 // (blocks-cold.ts): the worker's start-up warm-ups, prepare, the first validation of the block,
-// the second, then warm ones. Prints one JSON object of CPU times (process-cpu.ts) and prepare's
+// the second, then warm ones, and warm ones after evicting the CPU caches. Prints one JSON object of CPU times (process-cpu.ts) and prepare's
 // wall time. Without a block, prepare only (its cost on the largest runtime).
 // argv: <code.wasm> <block.params | -> [option,...]; options: no-host-warmup, baseline or
 // optimized (the compilation mode, runtime/engine/compile.ts; lazy without either; workers
 // compile `optimized`).
 import { readFileSync } from 'node:fs';
 import { prepare, validateBlock } from '../runtime/engine/index.js';
+import { makeStandby } from '../runtime/engine/standby.js';
 import { warmUpHostCalls } from '../runtime/host/call-warmup.js';
 import { warmUpHostFunctions } from '../runtime/host/host-warmup.js';
 import { processCpuMs } from './process-cpu.js';
@@ -15,6 +16,11 @@ const [wasmFile, paramsFile, optionList = ''] = process.argv.slice(2) as [string
 const options = new Set(optionList.split(',').filter((o) => o !== ''));
 const wasm = readFileSync(wasmFile);
 const cpu = processCpuMs;
+/** Twice the last-level cache of the machines measured here (32 MiB, shared by the cores). */
+const EVICT_BYTES = 64 << 20;
+// The buffer that evicts the caches below, made first: a large allocation counts towards V8's
+// external memory, whose pressure starts a collection, and that should not fall on the runs.
+const evicting = new Uint8Array(EVICT_BYTES).fill(1);
 // As a worker does before its first job (runtime/worker-thread.ts); the signature warm-up
 // already ran when the host functions were imported.
 if (!options.has('no-host-warmup')) {
@@ -38,17 +44,32 @@ if (paramsFile === '-') {
   process.exit(0);
 }
 const params = readFileSync(paramsFile);
+// Each validation finds the next instance made, as a worker makes it while it waits for the
+// request (runtime/worker/jobs.ts, idle), outside the timing.
 const validate = () => {
   if (validateBlock(prepared!, params).kind !== 'valid') throw new Error('block not valid');
 };
-const first = timed(validate);
-const second = timed(validate);
+const timedValidation = () => (makeStandby(prepared!), timed(validate));
+const first = timedValidation();
+const second = timedValidation();
 // Warm: after two more validations (tier-up), the mean of enough runs to span 300 ms of CPU.
 for (let i = 0; i < 2; i++) validate();
 const warmRuns: number[] = [];
 for (let spent = 0; spent < 300 || warmRuns.length < 3;) {
-  const t = timed(validate).cpu;
+  const t = timedValidation().cpu;
   warmRuns.push(t);
+  spent += t;
+}
+// The same with the CPU caches evicted before each (a write to every line of twice the largest
+// cache, outside the timing): the first validation follows a prepare, whose compilation leaves
+// little of the validation's code and data in cache, and a validator's worker meets each block
+// after seconds of other work, while warm runs back to back find theirs still cached.
+const evictedRuns: number[] = [];
+for (let spent = 0; spent < 300 || evictedRuns.length < 3;) {
+  for (let i = 0; i < evicting.length; i += 64) evicting[i]!++;
+  makeStandby(prepared!);
+  const t = timed(validate).cpu;
+  evictedRuns.push(t);
   spent += t;
 }
 process.stdout.write(
@@ -58,5 +79,6 @@ process.stdout.write(
     firstCpuMs: first.cpu,
     secondCpuMs: second.cpu,
     warmCpuMs: warmRuns.reduce((a, b) => a + b, 0) / warmRuns.length,
+    evictedCpuMs: evictedRuns.reduce((a, b) => a + b, 0) / evictedRuns.length,
   }),
 );

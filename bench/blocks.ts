@@ -6,7 +6,8 @@
 //           median of REPS;
 //   warm  — a ValidationHost with 1 sealed worker that has validated it before: median of REPS
 //           (each way in a loop of its own);
-//   cold  — the first validation in a fresh sealed worker right after its prepare;
+//   cold  — the first validation in a fresh sealed worker right after its prepare: median of
+//           COLD_REPS workers;
 //   peer  — chopsticks-executor's validate_block (smoldot on wasmi; compiles per task);
 // and divided by the block's own ref_time weight (System::BlockWeight of the post-state, all
 // classes): the share of Polkadot's time budget, set on reference hardware, the block takes here.
@@ -37,6 +38,7 @@ import type { Row, Section } from './section.js';
 
 const REPS = 9;
 const FULL_REPS = 5;
+const COLD_REPS = 3;
 const PROFILE_REPS = 3;
 const TRANSFERS = [0, 10, 100];
 /** More than any target's block can take: the full block is what the runtime accepts of it. */
@@ -90,22 +92,28 @@ async function measure(
       const check = (kind: string) => {
         if (kind !== 'valid') throw new Error(`${name} #${block.number}: ${kind}`);
       };
-      // Cold: a fresh sealed worker, prepared, then its first validation.
-      const fresh = await ValidationHost.create({
-        workers: 1,
-        workerScript: b.worker,
-        sandbox: { launcher: b.launcher },
-      });
-      let cold: number;
-      try {
-        const p = await fresh.prepare(code);
-        if (p.kind !== 'prepared') throw new Error(p.message);
-        cold = await time(async () =>
-          check((await fresh.validate({ code, params: block.params, kind: 'approval' })).kind),
-        );
-      } finally {
-        await fresh.close();
+      // Cold: a fresh sealed worker, prepared, then its first validation (median of
+      // COLD_REPS workers: one first validation of a small block moves by 2× on this machine).
+      const colds: number[] = [];
+      for (let r = 0; r < COLD_REPS; r++) {
+        const fresh = await ValidationHost.create({
+          workers: 1,
+          workerScript: b.worker,
+          sandbox: { launcher: b.launcher },
+        });
+        try {
+          const p = await fresh.prepare(code);
+          if (p.kind !== 'prepared') throw new Error(p.message);
+          colds.push(
+            await time(async () =>
+              check((await fresh.validate({ code, params: block.params, kind: 'approval' })).kind),
+            ),
+          );
+        } finally {
+          await fresh.close();
+        }
       }
+      const cold = median(colds);
       // Each way alone, after one warm-up validation: alternating them put the bare run's
       // leftovers (this process's collections) on the cores while the worker validated.
       const warm: number[] = [];
@@ -242,7 +250,7 @@ function profile(
 export const blocks: Section = {
   name: 'blocks',
   description:
-    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, compiled as workers compile (every function at prepare: with TurboFan on Node 20 and 22, Liftoff on 24), warm = 1 sealed worker that has run the block (each way alone, median of 9, 5 for full), cold = first validation in a fresh sealed worker right after prepare, peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions in JavaScript by family (all signature checks together) vs guest code; the allocator and twox_64/twox_128 run in wasm beside the guest (wasm-host.ts), so their time counts as guest time. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first, second and warm validation in fresh processes per compilation mode at prepare (lazy, V8's default; eager Liftoff, as workers do on Node 24; eager TurboFan, as they do on Node 20 and 22), on this Node and on Node 24 when the Node matrix has fetched it, in CPU time, and prepare's cost on Moonbase per compilation mode (blocks-cold.ts).",
+    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, compiled as workers compile (every function at prepare: with TurboFan on Node 20 and 22, Liftoff on 24), warm = 1 sealed worker that has run the block (each way alone, median of 9, 5 for full), cold = first validation in a fresh sealed worker right after prepare (median of 3 workers), peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions in JavaScript by family (all signature checks together) vs guest code; the allocator and twox_64/twox_128 run in wasm beside the guest (wasm-host.ts), so their time counts as guest time. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first, second and warm validation in fresh processes per compilation mode at prepare (lazy, V8's default; eager Liftoff, as workers do on Node 24; eager TurboFan, as they do on Node 20 and 22), on this Node and on Node 24 when the Node matrix has fetched it, in CPU time, and prepare's cost on Moonbase per compilation mode (blocks-cold.ts).",
   async run() {
     if (!HAVE_FIXTURES)
       return [{ note: 'the fixtures are absent: no real runtime to build blocks for' }];
