@@ -1,7 +1,8 @@
 // One cold start on a real block, in a process of its own started with the V8 flags under test
 // (blocks-cold.ts): the worker's start-up warm-ups, prepare, the first validation of the block,
-// the second, then warm ones, and warm ones after evicting the CPU caches. Prints one JSON object of CPU times (process-cpu.ts) and prepare's
-// wall time. Without a block, prepare only (its cost on the largest runtime).
+// the second, then warm ones, and warm ones after evicting the CPU caches. Prints one JSON object
+// of CPU times (process-cpu.ts) and prepare's wall time. Without a block, prepare only (its cost
+// on the largest runtime).
 // argv: <code.wasm> <block.params | -> [option,...]; options: no-host-warmup, baseline or
 // optimized (the compilation mode, runtime/engine/compile.ts; lazy without either; workers
 // compile `optimized`).

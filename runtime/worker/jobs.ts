@@ -41,9 +41,10 @@ export class Jobs {
     const compileMicros = Number((process.hrtime.bigint() - started) / 1000n);
     // Code prepared for execution gets its first instance now, before the answer, and not
     // while the worker waits (idle): a module's first instance costs V8 its wrappers for the
-    // module's imports and exports (Asset Hub: 6.7–9.9 ms, later ones 0.5–0.9 ms), and the first
-    // validation, sent as soon as the answer arrives, found it still being made, waited for it
-    // and was billed for its CPU. The reference compiles its trampolines into the artifact too.
+    // module's imports and exports (Asset Hub: 6.7–9.9 ms, later ones 0.5–0.9 ms), and the
+    // first validation, sent as soon as the answer arrives, found it still being made, waited
+    // for it and was billed for its CPU. The reference compiles its trampolines into the
+    // artifact too. No guest code runs (engine/standby.ts: no standby for a start function).
     if (kind === 'compile') {
       this.last = { prepared: got.prepared, key: got.key };
       this.idle();

@@ -40,7 +40,7 @@ describe('the last code a worker ran', () => {
     }
   });
 
-  it('is the code last prepared for execution, whose first instance comes with the answer', async () => {
+  it('is the code last prepared for execution, instantiated before the answer', async () => {
     const [a, b] = [await code(1), await code(2)];
     const jobs = new Jobs(2);
     // Instances counted where the engine makes them: a subclass, so each is a real instance.
