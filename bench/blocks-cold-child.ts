@@ -39,10 +39,6 @@ const prep = timed(() => {
   const p = prepare(wasm, {}, { compile });
   if (p.kind !== 'prepared') throw new Error(p.message);
   prepared = p.prepared;
-  // The end of a worker's prepare (runtime/worker/jobs.ts): the first instance, then a full
-  // collection of what the compile left.
-  makeStandby(prepared);
-  (globalThis as { gc?: () => void }).gc?.();
 });
 if (paramsFile === '-') {
   process.stdout.write(JSON.stringify({ prepareWallMs: prep.wall, prepareCpuMs: prep.cpu }));

@@ -32,9 +32,7 @@ import { Jobs } from './jobs.js';
 export async function warmUpJobPath(): Promise<JobOutcome[]> {
   const code = warmUpModule();
   const ref = { codeHash: blake2_256(code), params: DEFAULT_EXECUTOR_PARAMS };
-  // No collection after its compile: ~20 ms more at every worker start, and the first real
-  // prepare's collection takes this garbage with its own.
-  const jobs = new Jobs(1, { collectAfterCompile: false });
+  const jobs = new Jobs(1);
   const requests: HostMessage[] = [
     { tag: 'prepare', id: 1, code: { ...ref, code }, prepKind: 'compile' },
     {

@@ -30,17 +30,7 @@ export class Jobs {
    */
   private last: { prepared: PreparedPvf; key: string } | undefined;
 
-  /**
-   * `collectAfterCompile`: a full collection at the end of a prepare that compiled, where V8
-   * exposes one (see prepare); off for the worker's own warm-up, whose garbage the first real
-   * prepare's collection takes with its own.
-   */
-  constructor(
-    cacheEntries: number,
-    private readonly options: { readonly collectAfterCompile: boolean } = {
-      collectAfterCompile: true,
-    },
-  ) {
+  constructor(cacheEntries: number) {
     this.modules = new LruCache(cacheEntries);
   }
 
@@ -62,11 +52,6 @@ export class Jobs {
     // becomes the last code, whose instance idle work renews after each call.
     if (kind === 'compile') this.last = { prepared: got.prepared, key: got.key };
     standBy(got.prepared);
-    // A compile leaves V8's heap full of its garbage, and the marking that garbage starts ran in
-    // steps through the first validations (Asset Hub: 10–15 ms of steps over the first five).
-    // A full collection here costs 12–33 ms in a prepare of 2–5 s, and the first validation
-    // of Asset Hub's empty block took a median of 1.65 ms in the worker instead of 2.7.
-    if (got.compiled && this.options.collectAfterCompile) collect();
     return { kind: 'prepared', codeBytes: got.codeBytes, compileMicros };
   }
 
@@ -117,7 +102,7 @@ export class Jobs {
     code: CodeRef,
     kind: PrepareKind,
   ): Promise<
-    | { kind: 'module'; prepared: PreparedPvf; codeBytes: number; key: string; compiled: boolean }
+    | { kind: 'module'; prepared: PreparedPvf; codeBytes: number; key: string }
     | { kind: 'outcome'; outcome: JobOutcome }
   > {
     const key = moduleKey(code.codeHash, code.params);
@@ -127,7 +112,7 @@ export class Jobs {
         const refused = constructionError(cached.prepared);
         if (refused !== undefined) return { kind: 'outcome', outcome: refused };
       }
-      return { kind: 'module', ...cached, key, compiled: false };
+      return { kind: 'module', ...cached, key };
     }
     if (code.code === undefined) return { kind: 'outcome', outcome: { kind: 'code-missing' } };
     const wasm = await decompressCode(code.code);
@@ -151,16 +136,8 @@ export class Jobs {
     const entry = { prepared: outcome.prepared, codeBytes: wasm.bytes.length };
     this.modules.set(key, entry);
     if (this.last !== undefined && !this.modules.has(this.last.key)) this.last = undefined;
-    return { kind: 'module', ...entry, key, compiled: true };
+    return { kind: 'module', ...entry, key };
   }
-}
-
-/**
- * A full collection by V8, where the worker exposes one (`--expose-gc`, src/host/spawner.ts);
- * nothing elsewhere (tests, the engine used in-process).
- */
-function collect(): void {
-  (globalThis as { gc?: () => void }).gc?.();
 }
 
 /** The next instance of `prepared` (PreparedPvf.standby), made ahead. Never throws. */

@@ -39,16 +39,12 @@ export interface WorkerSpawner {
  * its memory (Polkadot's adder does on every call) is mostly V8 collecting the fresh
  * `WebAssembly.Memory`; with GC helper threads, workers compete for cores they do not need.
  * Measured with `npm run bench -- host` (see README, Performance). It cannot be set at run time.
- * `--expose-gc`: a worker collects its heap at the end of each compile (runtime/worker/jobs.ts),
- * so that the marking the compile's garbage would start does not step through the first
- * validations. Only the worker's own JavaScript can reach `gc`; guest code calls host functions
- * alone.
  * Not `--no-wasm-lazy-compilation` or `--no-liftoff`: workers compile each PVF eagerly at
  * prepare by switching those flags on around the compile only (runtime/engine/compile.ts),
  * which also works on Node 24, where the first set for the whole process makes every
  * asynchronous wasm compile hang, and leaves the worker's own wasm (hashing) compiled as usual.
  */
-const WORKER_NODE_FLAGS = ['--single-threaded-gc', '--expose-gc'];
+const WORKER_NODE_FLAGS = ['--single-threaded-gc'];
 
 /**
  * Workers sealed by the sandbox launcher with every layer the machine offers.

@@ -3,8 +3,6 @@
 // module cache's bound: a code the cache evicts is dropped with it, so its compiled module and
 // memories can be collected. The reference is read from the runner's private field: neither
 // changes an outcome, only what stays alive and when an instance is made.
-import { GCProfiler, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { checkExecutorParams } from '../../../runtime/engine/types.js';
 import { blake2_256 } from '../../../runtime/host/hash-functions.js';
@@ -79,44 +77,6 @@ describe('the last code a worker ran', () => {
       expect(made).toBe(3);
     } finally {
       WebAssembly.Instance = Real;
-    }
-  });
-
-  it('collects the heap after a compile, where V8 exposes a collection', async () => {
-    // V8's own `gc`, as workers have it (--expose-gc, src/host/spawner.ts), counted on its way.
-    setFlagsFromString('--expose-gc');
-    const v8Gc = runInNewContext('gc') as () => void;
-    let collections = 0;
-    const global = globalThis as { gc?: () => void };
-    const own = global.gc;
-    global.gc = () => {
-      collections++;
-      v8Gc();
-    };
-    try {
-      const [a, b] = [await code(1), await code(2)];
-      const jobs = new Jobs(2);
-      const profiler = new GCProfiler();
-      profiler.start();
-      const prepared = await jobs.prepare(a, 'compile');
-      const seen = profiler.stop().statistics.map((s) => s.gcType);
-      expect(prepared).toMatchObject({ kind: 'prepared' });
-      expect(collections).toBe(1);
-      expect(seen).toContain('MarkSweepCompact');
-      // The controls: a module already compiled leaves nothing to collect, by either kind.
-      expect(await jobs.prepare(a, 'compile')).toMatchObject({ kind: 'prepared' });
-      expect(await jobs.prepare(a, 'precheck')).toMatchObject({ kind: 'prepared' });
-      expect(await jobs.call(a, 'f', new Uint8Array())).toMatchObject({ kind: 'returned' });
-      expect(collections).toBe(1);
-      // A precheck that compiles collects too.
-      expect(await jobs.prepare(b, 'precheck')).toMatchObject({ kind: 'prepared' });
-      expect(collections).toBe(2);
-      // Not where switched off (the worker's own warm-up, job-warmup.ts).
-      const quiet = new Jobs(2, { collectAfterCompile: false });
-      expect(await quiet.prepare(a, 'compile')).toMatchObject({ kind: 'prepared' });
-      expect(collections).toBe(2);
-    } finally {
-      global.gc = own;
     }
   });
 });
