@@ -5,7 +5,7 @@
 //   bare  — the engine in this process, compiled as workers compile (prepared once, warm):
 //           median of REPS;
 //   warm  — a ValidationHost with 1 sealed worker that has validated it before: median of REPS
-//           (each way in a loop of its own);
+//           (each way in a loop of its own); and again with the CPU caches evicted before each;
 //   cold  — the first validation in a fresh sealed worker right after its prepare: median of
 //           COLD_REPS workers;
 //   peer  — chopsticks-executor's validate_block (smoldot on wasmi; compiles per task);
@@ -52,6 +52,16 @@ const noStorage = {
     throw new Error('validate_block read node storage');
   },
 };
+
+/** Twice the last-level cache of the machines measured here (32 MiB, shared by the cores). */
+const EVICT_BYTES = 64 << 20;
+let evicting: Uint8Array | undefined;
+
+/** A write to every cache line of EVICT_BYTES (the buffer made on first use). */
+function evictCaches(): void {
+  evicting ??= new Uint8Array(EVICT_BYTES);
+  for (let i = 0; i < evicting.length; i += 64) evicting[i]!++;
+}
 
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -124,6 +134,19 @@ async function measure(
             check((await host.validate({ code, params: block.params, kind: 'approval' })).kind),
           ),
         );
+      // The same with the CPU caches evicted before each (this process writes to every line of
+      // twice the shared last-level cache while the worker waits): a first validation meets
+      // caches a prepare has filled with other things, and a validator's worker meets each
+      // block after seconds of other work, while warm runs back to back find theirs in cache.
+      const evicted: number[] = [];
+      for (let r = 0; r < reps; r++) {
+        evictCaches();
+        evicted.push(
+          await time(async () =>
+            check((await host.validate({ code, params: block.params, kind: 'approval' })).kind),
+          ),
+        );
+      }
       const bare: number[] = [];
       const bareCpu: number[] = [];
       check(validateBlock(prepared, block.params).kind);
@@ -144,10 +167,13 @@ async function measure(
         'bare CPU ms': r2(median(bareCpu)),
         'bare CPU/weight': r2(median(bareCpu) / weightMs),
         'warm ms': r2(w),
+        'warm, caches evicted ms': r2(median(evicted)),
         'cold ms': r2(cold),
         'peer ms': r2(peer),
         'warm/weight': r2(w / weightMs),
         'cold/weight': r2(cold / weightMs),
+        'cold/warm': r2(cold / w),
+        'cold/evicted': r2(cold / median(evicted)),
         'peer/warm': r2(peer / w),
       });
     }
@@ -250,7 +276,7 @@ function profile(
 export const blocks: Section = {
   name: 'blocks',
   description:
-    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, compiled as workers compile (every function at prepare: with TurboFan on Node 20 and 22, Liftoff on 24), warm = 1 sealed worker that has run the block (each way alone, median of 9, 5 for full), cold = first validation in a fresh sealed worker right after prepare (median of 3 workers), peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions in JavaScript by family (all signature checks together) vs guest code; the allocator and twox_64/twox_128 run in wasm beside the guest (wasm-host.ts), so their time counts as guest time. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first, second and warm validation in fresh processes per compilation mode at prepare (lazy, V8's default; eager Liftoff, as workers do on Node 24; eager TurboFan, as they do on Node 20 and 22), on this Node and on Node 24 when the Node matrix has fetched it, in CPU time, and prepare's cost on Moonbase per compilation mode (blocks-cold.ts).",
+    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, compiled as workers compile (every function at prepare: with TurboFan on Node 20 and 22, Liftoff on 24), warm = 1 sealed worker that has run the block (each way alone, median of 9, 5 for full), warm with caches evicted = the same with this process writing to every cache line of 64 MiB (twice the shared last-level cache) before each, cold = first validation in a fresh sealed worker right after prepare (median of 3 workers), peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions in JavaScript by family (all signature checks together) vs guest code; the allocator and twox_64/twox_128 run in wasm beside the guest (wasm-host.ts), so their time counts as guest time. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first, second and warm validation in fresh processes per compilation mode at prepare (lazy, V8's default; eager Liftoff, as workers do on Node 24; eager TurboFan, as they do on Node 20 and 22), on this Node and on Node 24 when the Node matrix has fetched it, in CPU time, and prepare's cost on Moonbase per compilation mode (blocks-cold.ts).",
   async run() {
     if (!HAVE_FIXTURES)
       return [{ note: 'the fixtures are absent: no real runtime to build blocks for' }];
