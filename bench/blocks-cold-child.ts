@@ -11,17 +11,15 @@ import { prepare, validateBlock } from '../runtime/engine/index.js';
 import { makeStandby } from '../runtime/engine/standby.js';
 import { warmUpHostCalls } from '../runtime/host/call-warmup.js';
 import { warmUpHostFunctions } from '../runtime/host/host-warmup.js';
+import { cacheEvicter } from './cache-evict.js';
 import { processCpuMs } from './process-cpu.js';
 
 const [wasmFile, paramsFile, optionList = ''] = process.argv.slice(2) as [string, string, string?];
 const options = new Set(optionList.split(',').filter((o) => o !== ''));
 const wasm = readFileSync(wasmFile);
 const cpu = processCpuMs;
-/** Twice the last-level cache of the machines measured here (32 MiB, shared by the cores). */
-const EVICT_BYTES = 64 << 20;
-// The buffer that evicts the caches below, made first: a large allocation counts towards V8's
-// external memory, whose pressure starts a collection, and that should not fall on the runs.
-const evicting = new Uint8Array(EVICT_BYTES).fill(1);
+// Made first, so that the collection its allocation may start does not fall on the runs.
+const evictCaches = cacheEvicter();
 // As a worker does before its first job (runtime/worker-thread.ts); the signature warm-up
 // already ran when the host functions were imported.
 if (!options.has('no-host-warmup')) {
@@ -61,13 +59,10 @@ for (let spent = 0; spent < 300 || warmRuns.length < 3;) {
   warmRuns.push(t);
   spent += t;
 }
-// The same with the CPU caches evicted before each (a write to every line of twice the largest
-// cache, outside the timing): the first validation follows a prepare, whose compilation leaves
-// little of the validation's code and data in cache, and a validator's worker meets each block
-// after seconds of other work, while warm runs back to back find theirs still cached.
+// The same with the CPU caches evicted before each, outside the timing (cache-evict.ts).
 const evictedRuns: number[] = [];
 for (let spent = 0; spent < 300 || evictedRuns.length < 3;) {
-  for (let i = 0; i < evicting.length; i += 64) evicting[i]!++;
+  evictCaches();
   makeStandby(prepared!);
   const t = timed(validate).cpu;
   evictedRuns.push(t);

@@ -31,6 +31,7 @@ import { ValidationHost } from '../src/host/validation-host.js';
 import { HAVE_FIXTURES } from '../test/support/fixtures.js';
 import { testBundles } from '../test/support/worker-bundle.js';
 import { coldRows } from './blocks-cold.js';
+import { cacheEvicter } from './cache-evict.js';
 import { machineNote } from './host.js';
 import { paddedBlocks, povSizeRows } from './pov-size.js';
 import { processCpuMs } from './process-cpu.js';
@@ -52,16 +53,6 @@ const noStorage = {
     throw new Error('validate_block read node storage');
   },
 };
-
-/** Twice the last-level cache of the machines measured here (32 MiB, shared by the cores). */
-const EVICT_BYTES = 64 << 20;
-let evicting: Uint8Array | undefined;
-
-/** A write to every cache line of EVICT_BYTES (the buffer made on first use). */
-function evictCaches(): void {
-  evicting ??= new Uint8Array(EVICT_BYTES);
-  for (let i = 0; i < evicting.length; i += 64) evicting[i]!++;
-}
 
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -90,6 +81,7 @@ async function measure(
   prepared: PreparedModule,
 ): Promise<Row[]> {
   const b = await testBundles();
+  const evictCaches = cacheEvicter();
   const rows: Row[] = [];
   const host = await ValidationHost.create({
     workers: 1,
@@ -102,6 +94,11 @@ async function measure(
       const check = (kind: string) => {
         if (kind !== 'valid') throw new Error(`${name} #${block.number}: ${kind}`);
       };
+      /** Wall ms of one validation of the block through `h`, which must find it valid. */
+      const sealed = (h: ValidationHost) =>
+        time(async () =>
+          check((await h.validate({ code, params: block.params, kind: 'approval' })).kind),
+        );
       // Cold: a fresh sealed worker, prepared, then its first validation (median of
       // COLD_REPS workers: one first validation of a small block moves by 2× on this machine).
       const colds: number[] = [];
@@ -114,11 +111,7 @@ async function measure(
         try {
           const p = await fresh.prepare(code);
           if (p.kind !== 'prepared') throw new Error(p.message);
-          colds.push(
-            await time(async () =>
-              check((await fresh.validate({ code, params: block.params, kind: 'approval' })).kind),
-            ),
-          );
+          colds.push(await sealed(fresh));
         } finally {
           await fresh.close();
         }
@@ -127,25 +120,14 @@ async function measure(
       // Each way alone, after one warm-up validation: alternating them put the bare run's
       // leftovers (this process's collections) on the cores while the worker validated.
       const warm: number[] = [];
-      check((await host.validate({ code, params: block.params, kind: 'approval' })).kind);
-      for (let r = 0; r < reps; r++)
-        warm.push(
-          await time(async () =>
-            check((await host.validate({ code, params: block.params, kind: 'approval' })).kind),
-          ),
-        );
-      // The same with the CPU caches evicted before each (this process writes to every line of
-      // twice the shared last-level cache while the worker waits): a first validation meets
-      // caches a prepare has filled with other things, and a validator's worker meets each
-      // block after seconds of other work, while warm runs back to back find theirs in cache.
+      await sealed(host);
+      for (let r = 0; r < reps; r++) warm.push(await sealed(host));
+      // The same with the CPU caches evicted before each, by this process while the worker
+      // waits (cache-evict.ts).
       const evicted: number[] = [];
       for (let r = 0; r < reps; r++) {
         evictCaches();
-        evicted.push(
-          await time(async () =>
-            check((await host.validate({ code, params: block.params, kind: 'approval' })).kind),
-          ),
-        );
+        evicted.push(await sealed(host));
       }
       const bare: number[] = [];
       const bareCpu: number[] = [];
