@@ -7,10 +7,14 @@
 //   warm  — a ValidationHost with 1 sealed worker that has validated it before: median of REPS
 //           (each way in a loop of its own); and again with the CPU caches evicted before each;
 //   cold  — the first validation in a fresh sealed worker right after its prepare: median of
-//           COLD_REPS workers;
+//           COLD_REPS workers (COLD_REPS_FULL for the full block); each of them then validates
+//           the block warm, and `cold/own warm` is the median over the workers of their first
+//           validation over their own warm median;
 //   peer  — chopsticks-executor's validate_block (smoldot on wasmi; compiles per task);
 // and divided by the block's own ref_time weight (System::BlockWeight of the post-state, all
-// classes): the share of Polkadot's time budget, set on reference hardware, the block takes here.
+// classes): the share of Polkadot's time budget, set on reference hardware, the block takes here;
+// beside the warm share, this machine's CPU score of the moment (machine-score.ts). And once
+// more after the warm worker has waited IDLE_MS, as a validator's worker waits between blocks.
 // Then where a warm bare validation's time goes: host functions by family (every signature check
 // apart: sr25519/ed25519/ecdsa verify, batch verify and recover) and the guest's own code (the
 // rest), from timers wrapped around every host function.
@@ -33,13 +37,20 @@ import { testBundles } from '../test/support/worker-bundle.js';
 import { coldRows } from './blocks-cold.js';
 import { cacheEvicter } from './cache-evict.js';
 import { machineNote } from './host.js';
+import { blake2Score, REFERENCE_BLAKE2_MIBS, scoreSources } from './machine-score.js';
 import { paddedBlocks, povSizeRows } from './pov-size.js';
 import { processCpuMs } from './process-cpu.js';
 import type { Row, Section } from './section.js';
 
 const REPS = 9;
 const FULL_REPS = 5;
-const COLD_REPS = 3;
+const COLD_REPS = 7;
+const COLD_REPS_FULL = 3;
+/** Warm validations of each cold worker after its first (see `measure`). */
+const OWN_REPS = 7;
+const OWN_REPS_FULL = 3;
+/** How long the warm worker waits before the `after idle` validation. */
+const IDLE_MS = 12_000;
 const PROFILE_REPS = 3;
 const TRANSFERS = [0, 10, 100];
 /** More than any target's block can take: the full block is what the runtime accepts of it. */
@@ -99,10 +110,16 @@ async function measure(
         time(async () =>
           check((await h.validate({ code, params: block.params, kind: 'approval' })).kind),
         );
-      // Cold: a fresh sealed worker, prepared, then its first validation (median of
-      // COLD_REPS workers: one first validation of a small block moves by 2× on this machine).
+      // Cold: a fresh sealed worker, prepared, then its first validation (median of the
+      // workers: one first validation of a small block moves by 2× on this machine). Each
+      // worker then also validates the block warm (one warm-up, then the median of OWN_REPS),
+      // so that each first validation is set against warm ones of the same worker in the same
+      // seconds: the load of a shared machine moves both alike, unlike the warm column, which
+      // is measured after all the cold ones.
+      const full = block === blocks.at(-1);
       const colds: number[] = [];
-      for (let r = 0; r < COLD_REPS; r++) {
+      const ownRatios: number[] = [];
+      for (let r = 0; r < (full ? COLD_REPS_FULL : COLD_REPS); r++) {
         const fresh = await ValidationHost.create({
           workers: 1,
           workerScript: b.worker,
@@ -111,7 +128,12 @@ async function measure(
         try {
           const p = await fresh.prepare(code);
           if (p.kind !== 'prepared') throw new Error(p.message);
-          colds.push(await sealed(fresh));
+          const first = await sealed(fresh);
+          colds.push(first);
+          await sealed(fresh);
+          const own: number[] = [];
+          for (let i = 0; i < (full ? OWN_REPS_FULL : OWN_REPS); i++) own.push(await sealed(fresh));
+          ownRatios.push(first / median(own));
         } finally {
           await fresh.close();
         }
@@ -119,9 +141,18 @@ async function measure(
       const cold = median(colds);
       // Each way alone, after one warm-up validation: alternating them put the bare run's
       // leftovers (this process's collections) on the cores while the worker validated.
+      // The machine's BLAKE2-256 score just before and after (machine-score.ts): how fast this
+      // shared machine was while the warm runs were timed.
       const warm: number[] = [];
       await sealed(host);
+      const scoreBefore = blake2Score();
       for (let r = 0; r < reps; r++) warm.push(await sealed(host));
+      const score = (scoreBefore + blake2Score()) / 2;
+      // After the worker has waited IDLE_MS, as a validator's worker waits between blocks: long
+      // enough for V8's memory reducer, which workers turn off (src/host/spawner.ts), to have
+      // shrunk the heap.
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+      const afterIdle = await sealed(host);
       // The same with the CPU caches evicted before each, by this process while the worker
       // waits (cache-evict.ts).
       const evicted: number[] = [];
@@ -150,12 +181,16 @@ async function measure(
         'bare CPU/weight': r2(median(bareCpu) / weightMs),
         'warm ms': r2(w),
         'warm, caches evicted ms': r2(median(evicted)),
+        'after idle ms': r2(afterIdle),
         'cold ms': r2(cold),
         'peer ms': r2(peer),
         'warm/weight': r2(w / weightMs),
+        'BLAKE2-256 MiB/s': Math.round(score),
         'cold/weight': r2(cold / weightMs),
         'cold/warm': r2(cold / w),
+        'cold/own warm': r2(median(ownRatios)),
         'cold/evicted': r2(cold / median(evicted)),
+        'after idle/warm': r2(afterIdle / w),
         'peer/warm': r2(peer / w),
       });
     }
@@ -258,7 +293,7 @@ function profile(
 export const blocks: Section = {
   name: 'blocks',
   description:
-    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, compiled as workers compile (every function at prepare: with TurboFan on Node 20 and 22, Liftoff on 24), warm = 1 sealed worker that has run the block (each way alone, median of 9, 5 for full), warm with caches evicted = the same with this process writing to every cache line of 64 MiB (twice the shared last-level cache) before each, cold = first validation in a fresh sealed worker right after prepare (median of 3 workers), peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware. bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions in JavaScript by family (all signature checks together) vs guest code; the allocator and twox_64/twox_128 run in wasm beside the guest (wasm-host.ts), so their time counts as guest time. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first, second and warm validation in fresh processes per compilation mode at prepare (lazy, V8's default; eager Liftoff, as workers do on Node 24; eager TurboFan, as they do on Node 20 and 22), on this Node and on Node 24 when the Node matrix has fetched it, in CPU time, and prepare's cost on Moonbase per compilation mode (blocks-cold.ts).",
+    "real Cumulus blocks (Asset Hub Kusama from its chain spec, and the parachain template) with 0, 10, 100 and a full block of signed transfers, built offline. bare = engine in-process, compiled as workers compile (every function at prepare: with TurboFan on Node 20 and 22, Liftoff on 24), warm = 1 sealed worker that has run the block (each way alone, median of 9, 5 for full), warm with caches evicted = the same with this process writing to every cache line of 64 MiB (twice the shared last-level cache) before each, cold = first validation in a fresh sealed worker right after prepare (median of 7 workers, 3 for full), cold/own warm = median over those workers of first ÷ the same worker's warm median (7 after a warm-up, 3 for full), peer = chopsticks-executor validate_block (compiles the runtime on each call); weight = the block's System::BlockWeight ref_time; x/weight = time here ÷ time budgeted on reference hardware; BLAKE2-256 MiB/s = this machine's `benchmark machine` CPU score (sc-sysinfo's method, libsodium's or OpenSSL's BLAKE2b, the higher), taken just before and after the warm runs (machine-score.ts; the reference hardware scores 1,023 MiB/s); after idle = one validation by the warm worker after it waited 12 s (V8's memory reducer, off in workers, acts after about 8 s). bare CPU = the CPU time (all threads) of the bare validation (process-cpu.ts), the figure that survives a shared machine. Then a profile of one warm bare validation: host functions in JavaScript by family (all signature checks together) vs guest code; the allocator and twox_64/twox_128 run in wasm beside the guest (wasm-host.ts), so their time counts as guest time. Then PoV size vs cost: one-transfer blocks on genesis states padded to PoVs of 0, 1, 5 and 9.5 MiB (decompress = the worker's PoV decompression; host pov = 1 warm sealed worker given the compressed PoV; host params = the same given SCALE params; proof decode = bare validate_block until the compact proof with its last byte flipped is rejected; median of 5), with its profile. Then first, second and warm validation in fresh processes per compilation mode at prepare (lazy, V8's default; eager Liftoff, as workers do on Node 24; eager TurboFan, as they do on Node 20 and 22), on this Node and on Node 24 when the Node matrix has fetched it, in CPU time, and prepare's cost on Moonbase per compilation mode (blocks-cold.ts).",
   async run() {
     if (!HAVE_FIXTURES)
       return [{ note: 'the fixtures are absent: no real runtime to build blocks for' }];
@@ -302,6 +337,10 @@ export const blocks: Section = {
       ...profiles,
       ...cold,
       { runtime: 'machine', transfers: machineNote(load) },
+      {
+        runtime: 'machine',
+        transfers: `BLAKE2-256 ${Math.round(blake2Score())} MiB/s now (${scoreSources()}; reference hardware ${REFERENCE_BLAKE2_MIBS})`,
+      },
     ];
   },
 };
