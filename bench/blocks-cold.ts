@@ -1,9 +1,9 @@
 // The first validation of a real block after prepare against the second and warm ones, per
 // compilation mode at prepare (runtime/engine/compile.ts), each in fresh processes
-// (blocks-cold-child.ts) with the workers' `--single-threaded-gc`, in CPU time (process-cpu.ts)
-// so that the figures survive a shared machine: V8's defaults (lazy), every function with
-// Liftoff at prepare (tiering up while it runs; workers on Node 24), every function with
-// TurboFan at prepare (workers on Node 20 and 22). On this Node and, when
+// (blocks-cold-child.ts) with the workers' GC flags (src/host/spawner.ts), in CPU time
+// (process-cpu.ts) so that the figures survive a shared machine: V8's defaults (lazy), every
+// function with Liftoff at prepare (tiering up while it runs; workers on Node 24), every
+// function with TurboFan at prepare (workers on Node 20 and 22). On this Node and, when
 // `npm run test:node-matrix` has fetched it, on Node 24. Then prepare's cost on the largest
 // runtime (Moonbase) per mode, against the reference's 60 s preparation timeout. Warm runs are
 // also measured with the CPU caches evicted before each, the state a first validation meets.
@@ -53,12 +53,14 @@ function binaries(): { node: string; bin: string }[] {
   return [own, { node: 'v24', bin: NODE24 }];
 }
 
+/** The workers' GC flags (src/host/spawner.ts). */
+const GC_FLAGS = ['--single-threaded-gc', '--no-memory-reducer'];
+
 function once(bin: string, c: Config, code: string, params: string): Sample {
-  const r = spawnSync(
-    bin,
-    ['--single-threaded-gc', '--import', 'tsx', child, code, params, c.options],
-    { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT },
-  );
+  const r = spawnSync(bin, [...GC_FLAGS, '--import', 'tsx', child, code, params, c.options], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+  });
   if (r.status !== 0) throw new Error(`blocks cold child failed (${c.label})`);
   return JSON.parse(r.stdout.toString('utf8')) as Sample;
 }

@@ -39,12 +39,20 @@ export interface WorkerSpawner {
  * its memory (Polkadot's adder does on every call) is mostly V8 collecting the fresh
  * `WebAssembly.Memory`; with GC helper threads, workers compete for cores they do not need.
  * Measured with `npm run bench -- host` (see README, Performance). It cannot be set at run time.
+ * `--no-memory-reducer`: after about 8 s without work, V8's memory reducer shrinks the heap with
+ * a few full collections, and the next validations grow it back with many more. A worker waits
+ * seconds between a validator's blocks: on a full Asset Hub block (1,094 transfers; in-process
+ * with the workers' flags, 12 s waits), the first validation after a wait ran 6–12 collections
+ * (13–27 ms paused, marking steps aside) with the reducer and 1–3 (2–11 ms) without, and the
+ * first three after a wait took a median of 238 ms against 183 ms (README, Performance: after
+ * idle). The cost: a worker keeps the heap its validations grew (tens of MB), which its memory
+ * limit bounds.
  * Not `--no-wasm-lazy-compilation` or `--no-liftoff`: workers compile each PVF eagerly at
  * prepare by switching those flags on around the compile only (runtime/engine/compile.ts),
  * which also works on Node 24, where the first set for the whole process makes every
  * asynchronous wasm compile hang, and leaves the worker's own wasm (hashing) compiled as usual.
  */
-const WORKER_NODE_FLAGS = ['--single-threaded-gc'];
+const WORKER_NODE_FLAGS = ['--single-threaded-gc', '--no-memory-reducer'];
 
 /**
  * Workers sealed by the sandbox launcher with every layer the machine offers.
