@@ -1,6 +1,6 @@
 // The first validation of a real block after prepare against the second and warm ones, per
 // compilation mode at prepare (runtime/engine/compile.ts), each in fresh processes
-// (blocks-cold-child.ts) with the workers' GC flags (src/host/spawner.ts), in CPU time
+// (blocks-cold-child.ts) with the workers' Node flags (src/host/spawner.ts), in CPU time
 // (process-cpu.ts) so that the figures survive a shared machine: V8's defaults (lazy), every
 // function with Liftoff at prepare (tiering up while it runs; workers on Node 24), every
 // function with TurboFan at prepare (workers on Node 20 and 22). On this Node and, when
@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decompressCode } from '../runtime/blob/code-blob.js';
 import type { TransferBlock } from '../src/collator/transfer-chain.js';
+import { WORKER_NODE_FLAGS } from '../src/host/spawner.js';
 import { fixture } from '../test/support/fixtures.js';
 import type { Row } from './section.js';
 
@@ -53,14 +54,15 @@ function binaries(): { node: string; bin: string }[] {
   return [own, { node: 'v24', bin: NODE24 }];
 }
 
-/** The workers' GC flags (src/host/spawner.ts). */
-const GC_FLAGS = ['--single-threaded-gc', '--no-memory-reducer'];
-
 function once(bin: string, c: Config, code: string, params: string): Sample {
-  const r = spawnSync(bin, [...GC_FLAGS, '--import', 'tsx', child, code, params, c.options], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    cwd: ROOT,
-  });
+  const r = spawnSync(
+    bin,
+    [...WORKER_NODE_FLAGS, '--import', 'tsx', child, code, params, c.options],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: ROOT,
+    },
+  );
   if (r.status !== 0) throw new Error(`blocks cold child failed (${c.label})`);
   return JSON.parse(r.stdout.toString('utf8')) as Sample;
 }

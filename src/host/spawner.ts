@@ -52,7 +52,7 @@ export interface WorkerSpawner {
  * which also works on Node 24, where the first set for the whole process makes every
  * asynchronous wasm compile hang, and leaves the worker's own wasm (hashing) compiled as usual.
  */
-const WORKER_NODE_FLAGS = ['--single-threaded-gc', '--no-memory-reducer'];
+export const WORKER_NODE_FLAGS: readonly string[] = ['--single-threaded-gc', '--no-memory-reducer'];
 
 /**
  * Workers sealed by the sandbox launcher with every layer the machine offers.
