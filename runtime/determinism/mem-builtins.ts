@@ -1,4 +1,5 @@
-// The guest's own memcpy, memmove and memset, given a bulk-memory fast path.
+// The guest's own memcpy, memmove and memset, given a bulk-memory fast path, and its memcmp a
+// word-at-a-time one.
 //
 // A Rust runtime built for wasm32 without the bulk-memory feature (every Cumulus runtime: the
 // reference refuses bulk memory, features.ts) carries compiler_builtins' `mem` functions:
@@ -16,6 +17,17 @@
 //   memset(d, c, n):  memory.fill(d, c, n)
 // then returns d. Every other call runs the original code unchanged.
 //
+// memcmp: compiler_builtins' `compare_bytes` is a loop over single bytes that returns
+// `a[i] - b[i]` (each zero-extended) at the first i where they differ, or 0. Runtimes call it
+// on storage keys that share their first 32 bytes (two twox_128 prefixes): the B-tree of a
+// block's storage changes (sp-state-machine `OverlayedChanges`) runs it over those prefixes on
+// every lookup. Its prefix, under the same bound (n != 0, both ranges inside the memory):
+//   while n >= 8 and the 8 bytes at a and at b are equal (two i64 loads): a, b += 8, n -= 8
+//   then the byte loop itself on what is left: the first differing byte is within the next 8
+// and returns the same `a[i] - b[i]`, or 0 when n reaches 0. It reads what the loop reads, or
+// less (no byte past the first difference's word), writes nothing, and reuses the three
+// parameters as its only variables.
+//
 // Why the guest cannot tell (each known body was read, and test/runtime/determinism/
 // mem-builtins.test.ts runs it against its fast path from every alignment and length class,
 // overlapping or not, at both ends of memory, past them and across 2^32):
@@ -32,6 +44,8 @@
 // - The deterministic stack limit: costs are charged at call sites and computed on the
 //   original bodies (stack-cost.ts), and the known bodies call nothing, so every charge and
 //   every logical stack overflow stays where it was. The prefix needs no locals.
+// - memcmp reads only, inside both ranges; equal words mean equal bytes, so the first
+//   differing byte and its difference are the loop's.
 // - Time: only shorter.
 //
 // Not every compiler_builtins body qualifies. Moonbase 4300's memcpy and memmove (SHA-256
@@ -48,7 +62,7 @@
 import { createHash } from 'node:crypto';
 import type { WasmModule } from '../wasm/types.js';
 
-export type MemBuiltin = 'memcpy' | 'memmove' | 'memset';
+export type MemBuiltin = 'memcpy' | 'memmove' | 'memset' | 'memcmp';
 
 /** SHA-256 of the body (locals and code, without the size prefix) → what it is. */
 export const KNOWN_MEM_BUILTINS: ReadonlyMap<string, MemBuiltin> = new Map<string, MemBuiltin>([
@@ -66,11 +80,14 @@ export const KNOWN_MEM_BUILTINS: ReadonlyMap<string, MemBuiltin> = new Map<strin
   ['2c1592975962cf0f9b336d7075a1b3296438b6175eb1b2ef9cf3be70e95e69eb', 'memset'], // asset-hub-kusama
   ['ecbe5a30ab5f40272a4ff2050e224deebb8e160591c3841278cb9c44083707f8', 'memset'], // acala, shibuya, template, adder
   ['9139fd88ccfc71202f491cfc425e503c0ec13782429ea5945426ffe43de7cb5a', 'memset'], // moonbase-4300
+  // compiler_builtins::mem::memcmp (`compare_bytes`)
+  ['8a7896194075d32979c909daaa24036435db76c8eeb3766d287fc9a46a1c7d93', 'memcmp'], // acala, template, adder
+  ['6cb9d116cdcbb0bc0076c22fbf30a70351d5f40e8e19028fbc4bc36ba455f158', 'memcmp'], // asset-hub-kusama, moonbase, shibuya
 ]);
 
 /** Body lengths of the known bodies: most functions are ruled out without hashing. */
 export const KNOWN_MEM_BUILTIN_LENGTHS: ReadonlySet<number> = new Set([
-  322, 321, 317, 316, 688, 681, 678, 181, 426,
+  322, 321, 317, 316, 688, 681, 678, 181, 426, 74, 75,
 ]);
 
 /**
@@ -126,6 +143,14 @@ const ARGS = [0x20, 0, 0x20, 1, 0x20, 2];
 const IF = [0x04, 0x40];
 /** `local.get 0  return  end` */
 const RETURN_D = [0x20, 0, 0x0f, 0x0b];
+/** `local.set x (local.get x + k)` for k = 1 or 8, on each of a, b; and n - k */
+const advance = (k: number) => [
+  ...[0x20, 0, 0x41, k, 0x6a, 0x21, 0], // a += k
+  ...[0x20, 1, 0x41, k, 0x6a, 0x21, 1], // b += k
+  ...[0x20, 2, 0x41, k, 0x6b, 0x21, 2], // n -= k
+];
+const BYTE_A = [0x20, 0, 0x2d, 0, 0]; // local.get 0  i32.load8_u align=1
+const BYTE_B = [0x20, 1, 0x2d, 0, 0];
 
 /** The fast path placed before the original code (after the locals). */
 export const FAST_PATH: Readonly<Record<MemBuiltin, Uint8Array>> = {
@@ -163,5 +188,31 @@ export const FAST_PATH: Readonly<Record<MemBuiltin, Uint8Array>> = {
     ...[0xfc, 0x0b, 0], // memory.fill 0
     ...RETURN_D,
     0x0b,
+  ),
+  // (a, b, n) are locals 0, 1, 2, as d, s, n above.
+  memcmp: Uint8Array.of(
+    ...[0x20, 2, ...IF], // n != 0
+    ...inBounds(D64),
+    ...inBounds(S64),
+    0x71, // i32.and
+    ...IF,
+    ...[0x02, 0x40], // block: the words
+    ...[0x03, 0x40], // loop
+    ...[0x20, 2, 0x41, 8, 0x49, 0x0d, 1], // n < 8: br_if out
+    ...[0x20, 0, 0x29, 0, 0, 0x20, 1, 0x29, 0, 0, 0x52, 0x0d, 1], // i64.load a != i64.load b: out
+    ...advance(8),
+    ...[0x0c, 0, 0x0b, 0x0b], // br loop, end, end
+    ...[0x03, 0x40], // loop: the bytes
+    ...[0x20, 2, 0x45, ...IF, 0x41, 0, 0x0f, 0x0b], // n == 0: return 0
+    ...BYTE_A,
+    ...BYTE_B,
+    0x47, // i32.ne
+    ...IF,
+    ...BYTE_A,
+    ...BYTE_B,
+    ...[0x6b, 0x0f, 0x0b], // return a[0] - b[0]
+    ...advance(1),
+    ...[0x0c, 0, 0x0b], // br loop, end
+    ...[0x0b, 0x0b], // end if, end if
   ),
 };

@@ -31,8 +31,8 @@ export interface DeterminismOptions {
    */
   readonly policy?: FeaturePolicy;
   /**
-   * Give the guest's known memcpy/memmove/memset a bulk-memory fast path (mem-builtins.ts;
-   * default true). It changes nothing the guest can observe; off only to measure and test it.
+   * Give the guest's known memcpy/memmove/memset a bulk-memory fast path and memcmp a word one
+   * (mem-builtins.ts; default true). It changes nothing the guest can observe; off only to measure and test it.
    */
   readonly memBuiltins?: boolean;
 }

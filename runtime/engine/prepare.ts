@@ -29,8 +29,8 @@ export interface PrepareOptions {
    */
   readonly compile?: CompileMode;
   /**
-   * The bulk-memory fast path for the guest's known memcpy/memmove/memset
-   * (runtime/determinism/mem-builtins.ts; default true). Off only to measure it.
+   * The fast paths for the guest's known memcpy/memmove/memset (bulk memory) and memcmp
+   * (words) (runtime/determinism/mem-builtins.ts; default true). Off only to measure it.
    */
   readonly memBuiltins?: boolean;
 }

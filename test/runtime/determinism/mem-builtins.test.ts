@@ -1,9 +1,10 @@
-// The bulk-memory fast path of the guest's own memcpy, memmove and memset
+// The fast paths of the guest's own memcpy, memmove, memset (bulk memory) and memcmp (words)
 // (runtime/determinism/mem-builtins.ts) against the original loops, body by body: each known
 // body is taken from the real runtime that carries it, put alone in a module, and run with and
 // without its fast path from every alignment and length class, overlapping and not, at both
 // ends of memory and past them. Same return value and same memory, or a trap on both sides
-// with the same message.
+// with the same message. memcmp runs on memory where long runs compare equal, and differ at
+// every offset within a word.
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decompressCode } from '../../../runtime/blob/code-blob.js';
@@ -169,7 +170,19 @@ describe('the fast path bound', () => {
   });
 });
 
-describe.skipIf(!HAVE_FIXTURES)('guest memcpy/memmove/memset bulk-memory fast path', () => {
+/**
+ * Memory for memcmp: mostly zeros, one random byte in 64, so that ranges compare equal for
+ * long runs; and [30000, 51000) a copy of [1000, 22000) but for a byte every 1237, so that
+ * calls comparing the two (the cases "apart" at equal alignment) walk long equal prefixes.
+ */
+function comparable(next: () => number): Uint8Array {
+  const m = Uint8Array.from({ length: PAGE }, () => (next() % 64 === 0 ? next() & 0xff : 0));
+  m.copyWithin(30000, 1000, 22000);
+  for (let i = 30000; i < 51000; i += 1237) m[i] = next() & 0xff;
+  return m;
+}
+
+describe.skipIf(!HAVE_FIXTURES)('guest memcpy/memmove/memset/memcmp fast paths', () => {
   const found: Found[] = [];
   const modules = new Map<string, WasmModule>();
 
@@ -194,15 +207,14 @@ describe.skipIf(!HAVE_FIXTURES)('guest memcpy/memmove/memset bulk-memory fast pa
     }
   });
 
-  it('finds memcpy, memmove and memset in the Cumulus runtimes, and every known body somewhere', () => {
+  it('finds memcpy, memmove, memset and memcmp in the Cumulus runtimes, and every known body somewhere', () => {
+    const kinds = (file: string) =>
+      new Set(found.filter((f) => f.file === file).map((f) => f.kind));
     for (const { file } of CUMULUS_RUNTIMES.filter((r) => !r.file.includes('moonbase')))
-      expect(new Set(found.filter((f) => f.file === file).map((f) => f.kind))).toEqual(
-        new Set(['memcpy', 'memmove', 'memset']),
-      );
-    expect(found.filter((f) => f.file.includes('moonbase')).map((f) => f.kind)).toEqual(['memset']);
-    expect(new Set(found.filter((f) => f.file === 'pvf/adder.wasm').map((f) => f.kind))).toEqual(
-      new Set(['memcpy', 'memset']),
-    );
+      expect(kinds(file)).toEqual(new Set(['memcpy', 'memmove', 'memset', 'memcmp']));
+    const moonbase = found.filter((f) => f.file.includes('moonbase')).map((f) => f.kind);
+    expect(moonbase.sort()).toEqual(['memcmp', 'memset']);
+    expect(kinds('pvf/adder.wasm')).toEqual(new Set(['memcpy', 'memset', 'memcmp']));
     const seen = new Set(found.map((f) => Buffer.from(f.body).toString('hex')));
     expect(seen.size).toBe(KNOWN_MEM_BUILTINS.size);
     expect(new Set(found.map((f) => f.body.length))).toEqual(KNOWN_MEM_BUILTIN_LENGTHS);
@@ -210,7 +222,10 @@ describe.skipIf(!HAVE_FIXTURES)('guest memcpy/memmove/memset bulk-memory fast pa
 
   it('each known body behaves the same with its fast path: results, memory and traps', () => {
     const next = rng(7);
-    const pattern = Uint8Array.from({ length: PAGE }, () => next() & 0xff);
+    const random = Uint8Array.from({ length: PAGE }, () => next() & 0xff);
+    const sparse = comparable(next);
+    let equalWalks = 0;
+    const signs = new Set<number>();
     const bodies = new Map(found.map((f) => [Buffer.from(f.body).toString('hex'), f]));
     let compared = 0;
     let fastTaken = 0;
@@ -219,6 +234,7 @@ describe.skipIf(!HAVE_FIXTURES)('guest memcpy/memmove/memset bulk-memory fast pa
       const loops = instantiate(bytes, false);
       const fast = instantiate(bytes, true);
       expect([loops.fast, fast.fast]).toEqual([0, 1]); // the control runs the loops only
+      const pattern = kind === 'memcmp' ? sparse : random;
       for (const c of cases(kind)) {
         const want = run(loops.subject, pattern, c);
         const got = run(fast.subject, pattern, c);
@@ -232,10 +248,17 @@ describe.skipIf(!HAVE_FIXTURES)('guest memcpy/memmove/memset bulk-memory fast pa
         }
         compared++;
         if (c[2] !== 0) fastTaken++;
+        if (kind === 'memcmp' && 'returned' in want) {
+          if (c[2] >= 64 && want.returned === 0) equalWalks++;
+          signs.add(Math.sign(want.returned));
+        }
       }
     }
     expect(compared).toBeGreaterThan(KNOWN_MEM_BUILTINS.size * 3000);
     expect(fastTaken).toBeGreaterThan(compared / 2);
+    // The memory made memcmp walk equal runs of 64 bytes and more, not stop at the first byte.
+    expect(equalWalks).toBeGreaterThan(200);
+    expect(signs).toEqual(new Set([-1, 0, 1]));
   });
 
   it("leaves Moonbase's memcpy and memmove alone: they write below the stack pointer", () => {
