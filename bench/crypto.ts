@@ -18,7 +18,11 @@ import {
 } from '../runtime/host/fast-verify.js';
 import { blake2_256 } from '../runtime/host/hash-functions.js';
 import { ed25519Verify, sr25519Verify } from '../runtime/host/signatures.js';
-import { curve25519Backend } from '../runtime/host/curve25519-native.js';
+import {
+  curve25519Backend,
+  curve25519Vector,
+  setCurve25519Vector,
+} from '../runtime/host/curve25519-native.js';
 import { orderedTrieRoot, trieRoot } from '../runtime/host/trie-root.js';
 import { hostContext } from '../test/support/host-context.js';
 import {
@@ -176,7 +180,7 @@ const FULL = Number(process.env.PVF_BENCH_DIFF_COUNT ?? 50_000);
 
 export const cryptoDiff: Section = {
   name: 'crypto',
-  description: `secp256k1 recovery and ECDSA verification per call (CPU µs, libsecp256k1 native / wasm / the reference side by side, medians of 5 interleaved rounds), then the differential run of the signature fast paths against the reference implementations: every edge class plus ${FULL.toLocaleString('en')} seeded random inputs per scheme (PVF_BENCH_DIFF_COUNT; secp256k1: that many recoveries under each version's rules, both libsecp256k1 builds), and the native curve25519 addon against schnorrkel's wasm (sr25519, twice that count) and OpenSSL + ZIP-215 (ed25519); disagreements must be 0`,
+  description: `secp256k1 recovery and ECDSA verification per call (CPU µs, libsecp256k1 native / wasm / the reference side by side, medians of 5 interleaved rounds), then the differential run of the signature fast paths against the reference implementations: every edge class plus ${FULL.toLocaleString('en')} seeded random inputs per scheme (PVF_BENCH_DIFF_COUNT; secp256k1: that many recoveries under each version's rules, both libsecp256k1 builds), the native curve25519 addon against schnorrkel's wasm (sr25519, twice that count) and OpenSSL + ZIP-215 (ed25519), and where the CPU has AVX-512 IFMA the addon's vector code against its serial code (both schemes); disagreements must be 0`,
   async run() {
     // Per-call costs first (each implementation side by side), then the differential runs.
     const rows: Row[] = await secp256k1Rows();
@@ -215,6 +219,30 @@ export const cryptoDiff: Section = {
         disagreements: e.bad,
         seconds: Math.round((performance.now() - t2) / 100) / 10,
       });
+      // The addon's vector code against libsodium's code alone, on the same inputs.
+      if (curve25519Vector !== 'none')
+        for (const [scheme, verify, seed] of [
+          ['sr25519', sr25519VerifyFast, 16],
+          ['ed25519', ed25519VerifyFast, 17],
+        ] as const) {
+          const serial: Verify = (sig, m, pub) => {
+            setCurve25519Vector(false);
+            try {
+              return verify(sig, m, pub);
+            } finally {
+              setCurve25519Vector(true);
+            }
+          };
+          const t3 = performance.now();
+          const v = diff(sigCases(scheme, FULL, seed), verify, serial);
+          rows.push({
+            case: `${scheme} verify, native ${curve25519Vector} vs native serial`,
+            inputs: v.n,
+            accepted: v.accepted,
+            disagreements: v.bad,
+            seconds: Math.round((performance.now() - t3) / 100) / 10,
+          });
+        }
     }
     rows.push(secp256k1DiffRow(FULL));
     return rows;

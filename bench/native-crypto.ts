@@ -1,7 +1,9 @@
 // The native curve25519 addon against what serves without it, side by side in one process: per
-// call (sr25519 against schnorrkel's wasm build, ed25519 against OpenSSL), and on real transfer blocks (bare validations, the engine in this process) with
+// call (sr25519 against schnorrkel's wasm build, ed25519 against OpenSSL), and on real transfer
+// blocks (bare validations, the engine in this process) with
 // `ext_crypto_sr25519_verify_version_2` served by one or the other, in alternating order, as CPU
-// time and as a share of the block's own ref_time weight. Needs the fixtures and `npm run build`
+// time and as a share of the block's own ref_time weight. Where the CPU has AVX-512 IFMA, the
+// addon also runs with its vector code off (*native, serial*: libsodium's code alone). Needs the fixtures and `npm run build`
 // (the addon); says so instead when either is missing.
 import { loadavg } from 'node:os';
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -18,7 +20,11 @@ import {
 import { fatBytes, fixedBytes } from '../runtime/host/marshal.js';
 import { PVF_HOST_FUNCTIONS } from '../runtime/host/registry.js';
 import { ed25519Verify, sr25519Verify } from '../runtime/host/signatures.js';
-import { curve25519Backend } from '../runtime/host/curve25519-native.js';
+import {
+  curve25519Backend,
+  curve25519Vector,
+  setCurve25519Vector,
+} from '../runtime/host/curve25519-native.js';
 import { HAVE_FIXTURES } from '../test/support/fixtures.js';
 import type { Row, Section } from './section.js';
 import { alternatingCpu, hundredAndFull } from './transfer-blocks.js';
@@ -27,6 +33,19 @@ const ROUNDS = 9;
 const VERIFY = 'ext_crypto_sr25519_verify_version_2';
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const VECTOR = curve25519Vector !== 'none';
+
+/** CPU µs per call of `fn` with the addon's vector code off (NaN where the CPU has none). */
+function serialPerCall(fn: () => unknown): number {
+  if (!VECTOR) return NaN;
+  setCurve25519Vector(false);
+  try {
+    return cpuPerCall(fn);
+  } finally {
+    setCurve25519Vector(true);
+  }
+}
 
 /** CPU µs per call of `fn`, over about `ms`. */
 function cpuPerCall(fn: () => unknown, ms = 400): number {
@@ -48,10 +67,12 @@ function perCallRow(): Row {
   const msg = new Uint8Array(100).fill(1);
   const sig = sr.sign(secret, msg);
   const native: number[] = [];
+  const serial: number[] = [];
   const wasm: number[] = [];
   const reference: number[] = [];
   for (let round = 0; round < 3; round++) {
     native.push(cpuPerCall(() => sr25519VerifyFast(sig, msg, pub)));
+    serial.push(serialPerCall(() => sr25519VerifyFast(sig, msg, pub)));
     wasm.push(cpuPerCall(() => sr25519VerifyWasm(sig, msg, pub)));
     reference.push(cpuPerCall(() => sr25519Verify(sig, msg, pub), 200));
   }
@@ -60,6 +81,7 @@ function perCallRow(): Row {
   return {
     case: 'sr25519 verify, 100-byte message (CPU µs per call)',
     native: r2(n),
+    'native, serial': VECTOR ? r2(median(serial)) : 'no vector code',
     fallback: r2(w),
     'native/fallback': r2(n / w),
     reference: r2(median(reference)),
@@ -75,10 +97,12 @@ function ed25519Row(): Row {
   const msg = new Uint8Array(100).fill(1);
   const sig = ed25519.sign(msg, secret);
   const native: number[] = [];
+  const serial: number[] = [];
   const openssl: number[] = [];
   const reference: number[] = [];
   for (let round = 0; round < 3; round++) {
     native.push(cpuPerCall(() => ed25519VerifyFast(sig, msg, pub)));
+    serial.push(serialPerCall(() => ed25519VerifyFast(sig, msg, pub)));
     openssl.push(cpuPerCall(() => ed25519VerifyOpenssl(sig, msg, pub)));
     reference.push(cpuPerCall(() => ed25519Verify(sig, msg, pub), 200));
   }
@@ -87,6 +111,7 @@ function ed25519Row(): Row {
   return {
     case: 'ed25519 verify, 100-byte message (CPU µs per call)',
     native: r2(n),
+    'native, serial': VECTOR ? r2(median(serial)) : 'no vector code',
     fallback: r2(o),
     'native/fallback': r2(n / o),
     reference: r2(median(reference)),
@@ -121,24 +146,35 @@ async function blockRows(): Promise<Row[]> {
         if (p.kind !== 'prepared') throw new Error(p.message);
         return p.prepared;
       };
-      const variants = { native: prepared(nativeVerify), wasm: prepared(wasmVerify) };
+      const variants = {
+        native: prepared(nativeVerify),
+        serial: prepared(nativeVerify),
+        wasm: prepared(wasmVerify),
+      };
       for (const block of blocks) {
-        // The first round warms both up.
-        const { native: n, wasm: w } = alternatingCpu(
+        // The first round warms each up.
+        const cpu = alternatingCpu(
           variants,
-          ['native', 'wasm'],
+          VECTOR ? ['native', 'serial', 'wasm'] : ['native', 'wasm'],
           block,
           { total: ROUNDS, warmUp: 1 },
-          (v) => functions.set(VERIFY, v === 'native' ? nativeVerify : wasmVerify),
+          (v) => {
+            functions.set(VERIFY, v === 'wasm' ? wasmVerify : nativeVerify);
+            setCurve25519Vector(v !== 'serial');
+          },
         );
+        setCurve25519Vector(true);
+        const { native: n, wasm: w } = cpu;
         const weightMs = Number(block.weight.refTime) / 1e9;
         rows.push({
           case: `${name}, ${block.transfers} transfers (bare CPU ms)`,
           'weight ms': r2(weightMs),
           native: r2(n),
+          'native, serial': VECTOR ? r2(cpu.serial) : 'no vector code',
           fallback: r2(w),
           'native/fallback': r2(n / w),
           'native ÷ weight': r2(n / weightMs),
+          'serial ÷ weight': VECTOR ? r2(cpu.serial / weightMs) : 'no vector code',
           'fallback ÷ weight': r2(w / weightMs),
           load: r2(loadavg()[0]!),
         });

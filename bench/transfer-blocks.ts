@@ -31,14 +31,14 @@ export async function hundredAndFull(
  */
 export function alternatingCpu<K extends string>(
   variants: Readonly<Record<K, PreparedModule>>,
-  order: readonly [K, K],
+  order: readonly K[],
   block: TransferBlock,
   rounds: { total: number; warmUp: number },
   before: (variant: K) => void = () => {},
 ): Record<K, number> {
   const cpu = new Map<K, number[]>(order.map((k) => [k, []]));
   for (let round = 0; round < rounds.total; round++)
-    for (const v of round % 2 ? order : ([order[1], order[0]] as const)) {
+    for (const v of round % 2 ? order : [...order].reverse()) {
       before(v);
       const c0 = processCpuMs();
       const out = validateBlock(variants[v], block.params);

@@ -2,7 +2,9 @@
  * The sr25519 and ed25519 signature checks of the crypto host functions, natively, on libsodium
  * 1.0.18's ed25519/ristretto255 code (crypto_core/ed25519/ref10/ed25519_ref10.c, included below
  * so that its static point helpers are at hand; scripts/build-curve25519-addon.mjs fetches it and
- * builds this one file) and the Merlin transcript of merlin.h. Each function decides exactly as
+ * builds this one file) and the Merlin transcript of merlin.h; where the CPU has AVX-512 IFMA,
+ * the double-base scalar multiplication runs four field operations at a time (ifma.h), the same
+ * group element as libsodium's. Each function decides exactly as
  * the reference library it stands for; why, step by step, is written above it. The
  * differential tests (test/runtime/host/curve25519-native.test.ts) and `npm run bench -- crypto`
  * compare every verdict with schnorrkel's wasm build, @scure/sr25519, OpenSSL and
@@ -11,10 +13,12 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "merlin.h"
 #include "ed25519_ref10.c"
+#include "ifma.h"
 
 /* The one libsodium utility ed25519_ref10.c calls (sodium/utils.c, constant time). */
 int sodium_is_zero(const unsigned char *n, const size_t nlen) {
@@ -37,6 +41,35 @@ static void p2_to_p3(ge25519_p3 *r, const ge25519_p2 *p) {
   fe25519_mul(r->Y, p->Y, p->Z);
   fe25519_sq(r->Z, p->Z);
   fe25519_mul(r->T, p->X, p->Y);
+}
+
+/* 1 when ge25519_double_scalarmult_vartime_ifma (ifma.h) serves: the CPU has AVX-512 IFMA. Tests
+ * turn it off and on (`setVector`) to compare both on the same inputs. */
+static int use_vector = 0;
+static int have_vector = 0;
+static pthread_once_t vector_once = PTHREAD_ONCE_INIT;
+static void init_vector(void) {
+#ifdef HAVE_IFMA_BACKEND
+  if (ifma_available()) {
+    ifma_init_tables();
+    have_vector = use_vector = 1;
+  }
+#endif
+}
+
+/* [a]A + [b]B in extended coordinates: the vector code where the CPU has it, else libsodium's
+ * (the same group element either way: ifma.h). */
+static void double_scalarmult(ge25519_p3 *r, const unsigned char *a, const ge25519_p3 *A,
+                              const unsigned char *b) {
+  ge25519_p2 p;
+#ifdef HAVE_IFMA_BACKEND
+  if (use_vector) {
+    ge25519_double_scalarmult_vartime_ifma(r, a, A, b);
+    return;
+  }
+#endif
+  ge25519_double_scalarmult_vartime(&p, a, A, b);
+  p2_to_p3(r, &p);
 }
 
 /*
@@ -71,7 +104,6 @@ static int sr25519_verify(const unsigned char pub[32], const unsigned char sig[6
                           const unsigned char *msg, size_t msg_len) {
   unsigned char s[32], k[64], neg_k[32], encoded[32];
   ge25519_p3 a, r3;
-  ge25519_p2 r;
   strobe t;
 
   if ((sig[63] & 0x80) == 0) return 0;
@@ -87,8 +119,7 @@ static int sr25519_verify(const unsigned char pub[32], const unsigned char sig[6
   merlin_challenge(&t, "sign:c", k, 64);
   sc25519_reduce(k);
   sc25519_muladd(neg_k, k, L_MINUS_1, ZERO);
-  ge25519_double_scalarmult_vartime(&r, neg_k, &a, s);
-  p2_to_p3(&r3, &r);
+  double_scalarmult(&r3, neg_k, &a, s);
   ristretto255_p3_tobytes(encoded, &r3);
   return memcmp(encoded, sig, 32) == 0;
 }
@@ -115,7 +146,7 @@ static int ed25519_verify(const unsigned char pub[32], const unsigned char sig[6
                           const unsigned char digest[64]) {
   unsigned char k[64], neg_k[32];
   ge25519_p3 a, r, p3;
-  ge25519_p2 p, q;
+  ge25519_p2 q;
   ge25519_cached p_cached;
   ge25519_p1p1 t;
   fe25519 y_minus_z;
@@ -126,8 +157,7 @@ static int ed25519_verify(const unsigned char pub[32], const unsigned char sig[6
   memcpy(k, digest, 64);
   sc25519_reduce(k);
   sc25519_muladd(neg_k, k, L_MINUS_1, ZERO);
-  ge25519_double_scalarmult_vartime(&p, neg_k, &a, sig + 32);
-  p2_to_p3(&p3, &p);
+  double_scalarmult(&p3, neg_k, &a, sig + 32);
   ge25519_p3_to_cached(&p_cached, &p3);
   ge25519_sub(&t, &r, &p_cached);
   ge25519_p1p1_to_p2(&q, &t);
@@ -196,6 +226,19 @@ static napi_value js_ed25519_verify(napi_env env, napi_callback_info info) {
   return call_check(env, info, 64, ed25519_check);
 }
 
+/* setVector(on: boolean): whether the vector code serves afterwards (only where the CPU has it).
+ * For the tests and the bench, which compare both on the same inputs. */
+static napi_value js_set_vector(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  bool on = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc == 1)
+    napi_get_value_bool(env, argv[0], &on);
+  use_vector = on && have_vector;
+  napi_get_boolean(env, use_vector, &out);
+  return out;
+}
+
 static int export_fn(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
   return napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn) == napi_ok &&
@@ -203,9 +246,15 @@ static int export_fn(napi_env env, napi_value exports, const char *name, napi_ca
 }
 
 NAPI_MODULE_INIT() {
+  napi_value vector;
   pthread_once(&substrate_context_once, init_substrate_context);
+  pthread_once(&vector_once, init_vector);
   if (!export_fn(env, exports, "sr25519Verify", js_sr25519_verify) ||
-      !export_fn(env, exports, "ed25519Verify", js_ed25519_verify))
+      !export_fn(env, exports, "ed25519Verify", js_ed25519_verify) ||
+      !export_fn(env, exports, "setVector", js_set_vector) ||
+      napi_create_string_utf8(env, have_vector ? "avx512ifma" : "none", NAPI_AUTO_LENGTH,
+                              &vector) != napi_ok ||
+      napi_set_named_property(env, exports, "vector", vector) != napi_ok)
     return NULL;
   return exports;
 }

@@ -20,13 +20,17 @@ interface Addon {
   sr25519Verify(pub: Uint8Array, sig: Uint8Array, msg: Uint8Array): number;
   /** `digest` = SHA-512(R bytes ‖ key bytes ‖ message). */
   ed25519Verify(pub: Uint8Array, sig: Uint8Array, digest: Uint8Array): number;
+  /** The vector code this CPU runs ('avx512ifma'), or 'none': libsodium's code alone. */
+  readonly vector: string;
+  /** Turns the vector code on (where the CPU has it) or off; whether it serves afterwards. */
+  setVector(on: boolean): boolean;
 }
 
 /** Which implementation answers sr25519 and ed25519 verifications in this process, and why. */
 export interface Curve25519Backend {
   /** 'native': the addon; 'fallback': schnorrkel's wasm build, and OpenSSL then ZIP-215. */
   readonly kind: 'native' | 'fallback';
-  /** The addon's path when native; otherwise why it is not used. */
+  /** The addon's path when native (and the vector code it runs, if any); otherwise why not. */
   readonly detail: string;
 }
 
@@ -79,11 +83,34 @@ function load(): { addon: Addon | undefined; backend: Curve25519Backend } {
   } catch (e) {
     return fallback(`the native addon did not load: ${(e as Error).message.split('\n')[0]}`);
   }
+  // libsodium's code alone first, then the vector code (addons/curve25519/ifma.h) where the CPU
+  // runs it: each serves only after it passes the known vectors.
+  addon.setVector(false);
   if (!passesKnownVectors(addon)) return fallback('the native addon failed its known vectors');
-  return { addon, backend: { kind: 'native', detail: path } };
+  let vector = '';
+  if (addon.vector !== 'none') {
+    if (addon.setVector(true) && passesKnownVectors(addon)) vector = `; ${addon.vector}`;
+    else {
+      addon.setVector(false);
+      vector = `; its ${addon.vector} code failed the known vectors and is off`;
+    }
+  }
+  return { addon, backend: { kind: 'native', detail: `${path}${vector}` } };
 }
 
 const loaded = load();
+
+/**
+ * Switches the addon's vector code (addons/curve25519/ifma.h) on or off, for the tests and the
+ * bench that compare it with libsodium's code on the same inputs; whether it serves afterwards
+ * (false without the addon or on a CPU without AVX-512 IFMA). Workers never call it.
+ */
+export function setCurve25519Vector(on: boolean): boolean {
+  return loaded.addon?.setVector(on) ?? false;
+}
+
+/** The vector code the addon runs on this CPU ('avx512ifma'), or 'none'. */
+export const curve25519Vector: string = loaded.addon?.vector ?? 'none';
 
 /** Which implementation serves sr25519 and ed25519 verification here (diagnostics, tests). */
 export const curve25519Backend: Curve25519Backend = loaded.backend;

@@ -1,8 +1,10 @@
 // The native sr25519 and ed25519 verification (addons/curve25519, runtime/host/curve25519-native.ts)
 // against their oracles: for sr25519 schnorrkel's own wasm build and @scure/sr25519, for ed25519
 // OpenSSL with the ZIP-215 fallback and @noble/curves' ZIP-215 check (the reference
-// implementations of signatures.ts). Bounded counts here; `npm run bench -- crypto` runs the
-// full count.
+// implementations of signatures.ts). Where the CPU has AVX-512 IFMA, every case runs through the
+// addon twice, with its vector code (addons/curve25519/ifma.h) and with libsodium's alone, and
+// both must give the reference's verdict. Bounded counts here; `npm run bench -- crypto` runs
+// the full count.
 import { spawnSync } from 'node:child_process';
 import * as sr from '@scure/sr25519';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +18,9 @@ import { ed25519Verify, sr25519Verify } from '../../../runtime/host/signatures.j
 import {
   NATIVE_CRYPTO_ENV,
   curve25519Backend,
+  curve25519Vector,
   ed25519VerifyNative,
+  setCurve25519Vector,
   sr25519VerifyNative,
 } from '../../../runtime/host/curve25519-native.js';
 import {
@@ -28,6 +32,7 @@ import {
   validPool,
   type SigCase,
 } from '../../support/signature-cases.js';
+import { CPU_HAS_IFMA } from '../../support/cpu.js';
 
 const RANDOM = 2_000;
 const built = curve25519Backend.kind === 'native';
@@ -36,12 +41,24 @@ const describeNative = built || process.env.CI ? describe : describe.skip;
 if (!built && !process.env.CI)
   console.warn(`native curve25519 tests skipped: ${curve25519Backend.detail} (run npm run build)`);
 
+/**
+ * The addon's verdict with its vector code and with libsodium's alone (the same call twice where
+ * the CPU has no vector code); a disagreement between the two is reported as the other verdict.
+ */
+function bothPaths<T>(verify: () => T): { value: T; serial: T } {
+  setCurve25519Vector(false);
+  const serial = verify();
+  setCurve25519Vector(true);
+  return { value: verify(), serial };
+}
+
 /** Cases where any of the three disagree, as "what: native x, wasm y, reference z". */
 function disagreements(cases: readonly SigCase[]): { accepted: number; bad: string[] } {
   const bad: string[] = [];
   let accepted = 0;
   for (const c of cases) {
-    const n = sr25519VerifyNative(c.sig, c.msg, c.pub);
+    const { value: n, serial } = bothPaths(() => sr25519VerifyNative(c.sig, c.msg, c.pub));
+    if (serial !== n) bad.push(`${c.what}: native ${n} with the vector code, ${serial} without`);
     const w = sr25519VerifyWasm(c.sig, c.msg, c.pub);
     const r = sr25519Verify(c.sig, c.msg, c.pub);
     // Inputs of another shape are not the addon's (undefined): the next implementation decides.
@@ -61,7 +78,14 @@ function le32(v: bigint): Uint8Array {
 describeNative('native sr25519 verification', () => {
   it('is the backend in use, loaded from the build', () => {
     expect(curve25519Backend.kind).toBe('native');
-    expect(curve25519Backend.detail).toMatch(/curve25519\.node$/);
+    expect(curve25519Backend.detail).toMatch(/curve25519\.node(; avx512ifma)?$/);
+  });
+
+  it('runs its vector code exactly where /proc/cpuinfo lists AVX-512 IFMA, and can turn it off', () => {
+    expect(curve25519Vector).toBe(CPU_HAS_IFMA ? 'avx512ifma' : 'none');
+    expect(curve25519Backend.detail.endsWith('; avx512ifma')).toBe(CPU_HAS_IFMA);
+    expect(setCurve25519Vector(false)).toBe(false);
+    expect(setCurve25519Vector(true)).toBe(CPU_HAS_IFMA);
   });
 
   it('agrees with schnorrkel wasm and the reference on every edge class', () => {
@@ -153,7 +177,8 @@ function edDisagreements(cases: readonly SigCase[]): { accepted: number; bad: st
   const bad: string[] = [];
   let accepted = 0;
   for (const c of cases) {
-    const n = ed25519VerifyNative(c.sig, c.msg, c.pub);
+    const { value: n, serial } = bothPaths(() => ed25519VerifyNative(c.sig, c.msg, c.pub));
+    if (serial !== n) bad.push(`${c.what}: native ${n} with the vector code, ${serial} without`);
     const o = ed25519VerifyOpenssl(c.sig, c.msg, c.pub);
     const r = ed25519Verify(c.sig, c.msg, c.pub);
     const shaped = c.sig.length === 64 && c.pub.length === 32;

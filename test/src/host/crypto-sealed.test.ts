@@ -10,6 +10,7 @@ import * as sr from '@scure/sr25519';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostLogger, LogFields } from '../../../src/host/log.js';
 import type { ValidationHost } from '../../../src/host/validation-host.js';
+import { CPU_HAS_IFMA } from '../../support/cpu.js';
 import { closedAfterEach, createTestHost } from '../../support/test-host.js';
 import { wat } from '../../support/wat.js';
 
@@ -130,12 +131,24 @@ describe.runIf(process.platform === 'linux' && existsSync(NATIVE_CURVE25519))(
         verdicts: out.kind === 'returned' ? [...out.output] : out.kind,
         mapped: maps.includes('curve25519.node'),
         reported: String(sealed?.curve25519).split(' ')[0],
+        vector: String(sealed?.curve25519).endsWith('; avx512ifma)'),
       };
     }
 
     it('loads there and serves the verdicts (control: nativeCrypto false maps no addon, same verdicts)', async () => {
-      expect(await run(true)).toEqual({ verdicts: [1, 0], mapped: true, reported: 'native' });
-      expect(await run(false)).toEqual({ verdicts: [1, 0], mapped: false, reported: 'fallback' });
+      // The vector code serves sealed workers exactly where the CPU has it (AVX-512 IFMA).
+      expect(await run(true)).toEqual({
+        verdicts: [1, 0],
+        mapped: true,
+        reported: 'native',
+        vector: CPU_HAS_IFMA,
+      });
+      expect(await run(false)).toEqual({
+        verdicts: [1, 0],
+        mapped: false,
+        reported: 'fallback',
+        vector: false,
+      });
     });
   },
 );
