@@ -23,6 +23,11 @@
  *
  * Used only where the CPU has AVX-512 F, VL and IFMA (checked at load, `ifma_available`);
  * elsewhere libsodium's code serves. The differential tests run both on the same inputs.
+ *
+ * Why it is written here: libsodium has no vector code for the group, and curve25519-dalek's
+ * IFMA backend, whose layout this follows, is Rust behind its `unstable_avx512` option (a nightly
+ * compiler); Debian's rustc and the npm registry, what builds here, offer neither it nor any
+ * other native ristretto255 code.
  */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define HAVE_IFMA_BACKEND 1
