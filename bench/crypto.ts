@@ -21,7 +21,7 @@ import { ed25519Verify, sr25519Verify } from '../runtime/host/signatures.js';
 import {
   curve25519Backend,
   curve25519Vector,
-  setCurve25519Vector,
+  withoutCurve25519Vector,
 } from '../runtime/host/curve25519-native.js';
 import { orderedTrieRoot, trieRoot } from '../runtime/host/trie-root.js';
 import { hostContext } from '../test/support/host-context.js';
@@ -225,14 +225,8 @@ export const cryptoDiff: Section = {
           ['sr25519', sr25519VerifyFast, 16],
           ['ed25519', ed25519VerifyFast, 17],
         ] as const) {
-          const serial: Verify = (sig, m, pub) => {
-            setCurve25519Vector(false);
-            try {
-              return verify(sig, m, pub);
-            } finally {
-              setCurve25519Vector(true);
-            }
-          };
+          const serial: Verify = (sig, m, pub) =>
+            withoutCurve25519Vector(() => verify(sig, m, pub));
           const t3 = performance.now();
           const v = diff(sigCases(scheme, FULL, seed), verify, serial);
           rows.push({

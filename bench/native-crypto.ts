@@ -3,8 +3,8 @@
 // blocks (bare validations, the engine in this process) with
 // `ext_crypto_sr25519_verify_version_2` served by one or the other, in alternating order, as CPU
 // time and as a share of the block's own ref_time weight. Where the CPU has AVX-512 IFMA, the
-// addon also runs with its vector code off (*native, serial*: libsodium's code alone). Needs the fixtures and `npm run build`
-// (the addon); says so instead when either is missing.
+// addon also runs with its vector code off (*native, serial*: libsodium's code alone). Needs the
+// fixtures and `npm run build` (the addon); says so instead when either is missing.
 import { loadavg } from 'node:os';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import * as sr from '@scure/sr25519';
@@ -24,6 +24,7 @@ import {
   curve25519Backend,
   curve25519Vector,
   setCurve25519Vector,
+  withoutCurve25519Vector,
 } from '../runtime/host/curve25519-native.js';
 import { HAVE_FIXTURES } from '../test/support/fixtures.js';
 import type { Row, Section } from './section.js';
@@ -38,13 +39,7 @@ const VECTOR = curve25519Vector !== 'none';
 
 /** CPU µs per call of `fn` with the addon's vector code off (NaN where the CPU has none). */
 function serialPerCall(fn: () => unknown): number {
-  if (!VECTOR) return NaN;
-  setCurve25519Vector(false);
-  try {
-    return cpuPerCall(fn);
-  } finally {
-    setCurve25519Vector(true);
-  }
+  return VECTOR ? withoutCurve25519Vector(() => cpuPerCall(fn)) : NaN;
 }
 
 /** CPU µs per call of `fn`, over about `ms`. */

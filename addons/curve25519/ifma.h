@@ -163,8 +163,7 @@ IFMA static inline void cached4_neg(cached4 *r, const cached4 *q) {
   for (int i = 0; i < 5; i++) zero.l[i] = _mm256_setzero_si256();
   fe4_sub(&t, &zero, &t); /* lanes 0-2: 16p, lane 3: 16p - 2dT */
   fe4_and(&t, &t, lane_mask(0, 0, 0, 1));
-  fe4_add(r, &swapped, &t);
-  fe4_carry(r);
+  fe4_add(r, &swapped, &t); /* one carried value per lane: carried */
 }
 
 /* P + Q (add-2008-hwcd-3): (A, B, D, C) = (Y1 - X1, Y1 + X1, Z1, T1) * Q;
@@ -184,11 +183,21 @@ IFMA static inline void ext4_add(ext4 *r, const ext4 *p, const cached4 *q) {
   fe4_mul(r, &u, &w);
 }
 
+/* r = pos - (a + (t & tm) + (z & zm)), carried: a lane combination of the doubling below. */
+IFMA static inline void fe4_sub_sum(fe4 *r, const fe4 *pos, const fe4 *a, const fe4 *t, __m256i tm,
+                                    const fe4 *z, __m256i zm) {
+  fe4 neg, m;
+  fe4_and(&neg, t, tm);
+  fe4_add(&neg, a, &neg);
+  fe4_and(&m, z, zm);
+  fe4_add(&neg, &neg, &m);
+  fe4_sub(r, pos, &neg);
+}
+
 /* 2P (dbl-2008-hwcd, a = -1): (A, B, Z², D) = (X, Y, Z, X + Y)²; with C = 2Z²,
  * E = D - A - B, G = B - A, F = G - C, H = -A - B; (X3, Y3, Z3, T3) = (E, G, F, E) * (F, H, G, H). */
 IFMA static inline void ext4_dbl(ext4 *r, const ext4 *p) {
-  fe4 v, t, s, a, z2, pos, neg;
-  fe4 u, w;
+  fe4 v, t, s, a, z2, pos, u, w;
   PERM(v, *p, LANES(0, 1, 2, 0));
   PERM(t, *p, LANES(1, 1, 1, 1));
   fe4_and(&t, &t, lane_mask(0, 0, 0, 1));
@@ -200,20 +209,12 @@ IFMA static inline void ext4_dbl(ext4 *r, const ext4 *p) {
   /* U = (E, G, F, E): (D, B, B, D) - (A + B, A, A + 2Z², A + B) */
   PERM(pos, s, LANES(3, 1, 1, 3));
   PERM(t, s, LANES(1, 1, 2, 1));
-  fe4_and(&t, &t, lane_mask(1, 0, 1, 1));
-  fe4_add(&neg, &a, &t);
-  fe4_and(&t, &z2, lane_mask(0, 0, 1, 0));
-  fe4_add(&neg, &neg, &t);
-  fe4_sub(&u, &pos, &neg);
+  fe4_sub_sum(&u, &pos, &a, &t, lane_mask(1, 0, 1, 1), &z2, lane_mask(0, 0, 1, 0));
   /* W = (F, H, G, H): (B, 0, B, 0) - (A + 2Z², A + B, A, A + B) */
   PERM(t, s, LANES(1, 1, 1, 1));
   fe4_and(&pos, &t, lane_mask(1, 0, 1, 0));
   PERM(t, s, LANES(2, 1, 1, 1));
-  fe4_and(&t, &t, lane_mask(1, 1, 0, 1));
-  fe4_add(&neg, &a, &t);
-  fe4_and(&t, &z2, lane_mask(1, 0, 0, 0));
-  fe4_add(&neg, &neg, &t);
-  fe4_sub(&w, &pos, &neg);
+  fe4_sub_sum(&w, &pos, &a, &t, lane_mask(1, 1, 0, 1), &z2, lane_mask(1, 0, 0, 0));
   fe4_mul(r, &u, &w);
 }
 

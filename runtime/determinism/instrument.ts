@@ -51,8 +51,8 @@ export interface InstrumentOptions {
    */
   readonly policy?: FeaturePolicy;
   /**
-   * Give the guest's known memcpy, memmove and memset bodies a bulk-memory fast path and its
-   * memcmp a word-at-a-time one (mem-builtins.ts; default true). Off only to measure it and to test it against the loops.
+   * Fast paths for the guest's known memcpy, memmove, memset (bulk memory) and memcmp (words)
+   * (mem-builtins.ts; default true). Off only to measure them and test them against the loops.
    */
   readonly memBuiltins?: boolean;
 }

@@ -31,8 +31,8 @@ export interface DeterminismOptions {
    */
   readonly policy?: FeaturePolicy;
   /**
-   * Give the guest's known memcpy/memmove/memset a bulk-memory fast path and memcmp a word one
-   * (mem-builtins.ts; default true). It changes nothing the guest can observe; off only to measure and test it.
+   * Fast paths for the guest's known memcpy/memmove/memset (bulk memory) and memcmp (words)
+   * (mem-builtins.ts; default true). The guest cannot tell; off only to measure and test them.
    */
   readonly memBuiltins?: boolean;
 }

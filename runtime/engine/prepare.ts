@@ -30,7 +30,7 @@ export interface PrepareOptions {
   readonly compile?: CompileMode;
   /**
    * The fast paths for the guest's known memcpy/memmove/memset (bulk memory) and memcmp
-   * (words) (runtime/determinism/mem-builtins.ts; default true). Off only to measure it.
+   * (words) (runtime/determinism/mem-builtins.ts; default true). Off only to measure them.
    */
   readonly memBuiltins?: boolean;
 }

@@ -68,9 +68,10 @@ function passesKnownVectors(addon: Addon): boolean {
   );
 }
 
-function load(): { addon: Addon | undefined; backend: Curve25519Backend } {
+function load(): { addon: Addon | undefined; vector: boolean; backend: Curve25519Backend } {
   const fallback = (detail: string) => ({
     addon: undefined,
+    vector: false,
     backend: { kind: 'fallback', detail } as const,
   });
   if (process.env[NATIVE_CRYPTO_ENV] === '0') return fallback(`${NATIVE_CRYPTO_ENV}=0`);
@@ -87,15 +88,15 @@ function load(): { addon: Addon | undefined; backend: Curve25519Backend } {
   // runs it: each serves only after it passes the known vectors.
   addon.setVector(false);
   if (!passesKnownVectors(addon)) return fallback('the native addon failed its known vectors');
-  let vector = '';
-  if (addon.vector !== 'none') {
-    if (addon.setVector(true) && passesKnownVectors(addon)) vector = `; ${addon.vector}`;
-    else {
-      addon.setVector(false);
-      vector = `; its ${addon.vector} code failed the known vectors and is off`;
-    }
-  }
-  return { addon, backend: { kind: 'native', detail: `${path}${vector}` } };
+  const vector = addon.vector !== 'none' && addon.setVector(true) && passesKnownVectors(addon);
+  if (!vector) addon.setVector(false);
+  const note =
+    addon.vector === 'none'
+      ? ''
+      : vector
+        ? `; ${addon.vector}`
+        : `; its ${addon.vector} code failed the known vectors and is off`;
+  return { addon, vector, backend: { kind: 'native', detail: `${path}${note}` } };
 }
 
 const loaded = load();
@@ -103,10 +104,21 @@ const loaded = load();
 /**
  * Switches the addon's vector code (addons/curve25519/ifma.h) on or off, for the tests and the
  * bench that compare it with libsodium's code on the same inputs; whether it serves afterwards
- * (false without the addon or on a CPU without AVX-512 IFMA). Workers never call it.
+ * (never without the addon, on a CPU without AVX-512 IFMA, or when the vector code failed the
+ * known vectors at load). Workers never call it.
  */
 export function setCurve25519Vector(on: boolean): boolean {
-  return loaded.addon?.setVector(on) ?? false;
+  return loaded.addon?.setVector(on && loaded.vector) ?? false;
+}
+
+/** `fn`'s result with the addon's vector code off (libsodium's code alone), then on again. */
+export function withoutCurve25519Vector<T>(fn: () => T): T {
+  setCurve25519Vector(false);
+  try {
+    return fn();
+  } finally {
+    setCurve25519Vector(true);
+  }
 }
 
 /** The vector code the addon runs on this CPU ('avx512ifma'), or 'none'. */

@@ -10,7 +10,7 @@ function cpuFlags(): string[] {
   }
 }
 
+const FLAGS = new Set(cpuFlags());
+
 /** AVX-512 F, VL and IFMA: where the curve25519 addon's vector code (ifma.h) runs. */
-export const CPU_HAS_IFMA = ['avx512f', 'avx512vl', 'avx512ifma'].every((f) =>
-  cpuFlags().includes(f),
-);
+export const CPU_HAS_IFMA = ['avx512f', 'avx512vl', 'avx512ifma'].every((f) => FLAGS.has(f));
